@@ -1,0 +1,1 @@
+"""The pure model and rules of loan recovery: no database, network, files, environment or clock."""

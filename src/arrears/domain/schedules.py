@@ -1,0 +1,85 @@
+"""Repayment schedules: what falls due when, split into principal, interest and fees."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN
+
+from arrears.domain.components import Component
+from arrears.domain.dates import add_months
+from arrears.domain.money import Money
+from arrears.domain.rates import Rate
+
+
+@dataclass(frozen=True, slots=True)
+class Installment:
+    """One scheduled installment (``seq`` counts from 1)."""
+
+    seq: int
+    due_date: date
+    principal: Money
+    interest: Money
+    fees: Money
+
+    @property
+    def amount(self) -> Money:
+        return self.principal + self.interest + self.fees
+
+    def parts(self) -> list[tuple[Component, Money]]:
+        return [
+            (Component.FEES, self.fees),
+            (Component.INTEREST, self.interest),
+            (Component.PRINCIPAL, self.principal),
+        ]
+
+
+def level_payment(principal: Money, rate: Rate, term_months: int) -> Money:
+    """The level monthly payment that amortises ``principal`` over ``term_months``.
+
+    Standard annuity formula P·r / (1 − (1 + r)^−n) with r the monthly rate, computed in Decimal
+    and rounded half-up to the minor unit (the convention of US closed-end loan disclosures).
+    """
+    if term_months <= 0:
+        raise ValueError("term must be at least one month")
+    monthly = rate.monthly()
+    if monthly == 0:
+        return Money.from_decimal(
+            principal.to_decimal() / term_months, principal.currency, rounding="ROUND_HALF_UP"
+        )
+    factor = (1 + monthly) ** term_months
+    payment = principal.to_decimal() * monthly * factor / (factor - 1)
+    return Money.from_decimal(payment, principal.currency, rounding="ROUND_HALF_UP")
+
+
+def level_schedule(
+    *, principal: Money, rate: Rate, term_months: int, first_due_date: date
+) -> list[Installment]:
+    """An amortising schedule: level payments, interest on the declining balance, last one trued up.
+
+    Interest per period is balance × monthly rate rounded half-even; the final installment takes
+    whatever principal remains so the schedule repays exactly ``principal``.
+    """
+    payment = level_payment(principal, rate, term_months)
+    monthly = rate.monthly()
+    balance = principal
+    zero = Money.zero(principal.currency)
+    installments: list[Installment] = []
+    for seq in range(1, term_months + 1):
+        interest = Money.from_decimal(
+            balance.to_decimal() * monthly, principal.currency, rounding=ROUND_HALF_EVEN
+        )
+        principal_part = balance if seq == term_months else (payment - interest).min(balance)
+        principal_part = principal_part.max(zero)
+        due = add_months(first_due_date, seq - 1, day=first_due_date.day)
+        installments.append(Installment(seq, due, principal_part, interest, zero))
+        balance = balance - principal_part
+    return installments
+
+
+def scheduled_total(installments: Sequence[Installment], currency: str = "USD") -> Money:
+    result = Money.zero(currency)
+    for installment in installments:
+        result = result + installment.amount
+    return result

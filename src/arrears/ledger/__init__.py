@@ -1,0 +1,1 @@
+"""The append-only double-entry journal, per loan and component (DESIGN §3). Pure."""
