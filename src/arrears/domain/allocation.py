@@ -7,9 +7,9 @@ money beyond the whole schedule is held in suspense as an overpayment.
 
 Because items are paid strictly in order, the amount of item *k* covered once the borrower
 has paid ``P`` in total is ``clamp(P − S[k−1], 0, a[k])`` (``S`` the running total of item
-amounts). This makes the allocation of any payment a pure function of the payment history, so a backdated or
-returned payment re-derives every later allocation — the reference implementation here and the
-vectorised one in ``arrears.batch`` must agree (property-tested).
+amounts). This makes the allocation of any payment a pure function of the payment history, so
+a backdated or returned payment re-derives every later allocation — the reference
+implementation here and the vectorised one in ``arrears.batch`` must agree (property-tested).
 """
 
 from __future__ import annotations
