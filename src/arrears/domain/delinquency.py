@@ -157,6 +157,10 @@ def delinquency_as_of(
     oldest: date | None = None
     past_due = 0
     for day in events:
+        if episode_start is not None and oldest is not None:
+            # DPD kept growing until the day before this event: did it reach the threshold?
+            longest = (day - timedelta(days=1) - oldest).days
+            reached_threshold = reached_threshold or longest >= DOFD_THRESHOLD_DAYS
         oldest, past_due = _oldest_unpaid(items, paid_on(day), day, policy.tolerance_minor)
         if oldest is None:
             if episode_start is not None:

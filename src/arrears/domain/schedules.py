@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN
 
 from arrears.domain.components import Component
 from arrears.domain.dates import add_months
@@ -53,23 +52,39 @@ def level_payment(principal: Money, rate: Rate, term_months: int) -> Money:
     return Money.from_decimal(payment, principal.currency, rounding="ROUND_HALF_UP")
 
 
+def monthly_interest_minor(balance_minor: int, rate: Rate) -> int:
+    """Interest for one month on a balance: balance × annual rate / 12, rounded half-even.
+
+    Computed exactly with integers (the rate's exact ratio), so the vectorised schedule builder
+    can reproduce it bit for bit.
+    """
+    numerator, denominator = rate.value.as_integer_ratio()
+    return round_half_even_div(balance_minor * numerator, denominator * 12)
+
+
+def round_half_even_div(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded to the nearest integer, ties to even (banker's)."""
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2 == 1):
+        quotient += 1
+    return quotient
+
+
 def level_schedule(
     *, principal: Money, rate: Rate, term_months: int, first_due_date: date
 ) -> list[Installment]:
     """An amortising schedule: level payments, interest on the declining balance, last one trued up.
 
-    Interest per period is balance × monthly rate rounded half-even; the final installment takes
-    whatever principal remains so the schedule repays exactly ``principal``.
+    Interest per period is ``monthly_interest_minor``; the final installment takes whatever
+    principal remains so the schedule repays exactly ``principal``.
     """
     payment = level_payment(principal, rate, term_months)
-    monthly = rate.monthly()
     balance = principal
     zero = Money.zero(principal.currency)
     installments: list[Installment] = []
     for seq in range(1, term_months + 1):
-        interest = Money.from_decimal(
-            balance.to_decimal() * monthly, principal.currency, rounding=ROUND_HALF_EVEN
-        )
+        interest = Money(monthly_interest_minor(balance.minor, rate), principal.currency)
         principal_part = balance if seq == term_months else (payment - interest).min(balance)
         principal_part = principal_part.max(zero)
         due = add_months(first_due_date, seq - 1, day=first_due_date.day)
