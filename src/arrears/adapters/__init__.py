@@ -1,0 +1,1 @@
+"""Concrete implementations of the ports: database, files, channels, clock, crypto."""

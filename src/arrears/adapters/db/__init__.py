@@ -1,0 +1,1 @@
+"""The database: SQLAlchemy Core tables, repositories, bulk loading, Alembic migrations."""

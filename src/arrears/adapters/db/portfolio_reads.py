@@ -1,0 +1,133 @@
+"""Reading the portfolio as frames (the batch layer's conventions) for whole partitions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Connection, text
+
+from arrears.adapters.db.bulk import frame_from_rows, lookup
+
+LOAN_FRAME_COLUMNS = {
+    "loans.id AS loan_id": pl.Int64,
+    "loans.currency": pl.Utf8,
+    "loans.principal_minor": pl.Int64,
+    "loans.annual_rate_micros": pl.Int64,
+    "loans.term_months": pl.Int32,
+    "loans.origination_date": pl.Date,
+    "loans.first_due_date": pl.Date,
+    "loans.charge_off_date": pl.Date,
+    "loans.status": pl.Utf8,
+}
+
+BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
+
+
+class SqlPortfolioReads:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def loan_ids(self) -> list[int]:
+        rows = self.connection.execute(text("SELECT id FROM loans ORDER BY id")).scalars()
+        return [int(r) for r in rows]
+
+    def loans(self, loan_ids: list[int]) -> pl.DataFrame:
+        return lookup(
+            self.connection, table="loans", key="id", keys=loan_ids, columns=LOAN_FRAME_COLUMNS
+        )
+
+    def loans_with_generated_schedule(self, loan_ids: list[int]) -> pl.DataFrame:
+        frame = lookup(
+            self.connection,
+            table="loans",
+            key="id",
+            keys=loan_ids,
+            columns={**LOAN_FRAME_COLUMNS, "loans.schedule_source": pl.Utf8},
+        )
+        return frame.filter(pl.col("schedule_source") == "generated").drop("schedule_source")
+
+    def installments(self, loan_ids: list[int]) -> pl.DataFrame:
+        return lookup(
+            self.connection,
+            table="installments",
+            key="loan_id",
+            keys=loan_ids,
+            columns={
+                "installments.loan_id": pl.Int64,
+                "installments.seq": pl.Int32,
+                "installments.due_date": pl.Date,
+                "installments.principal_minor": pl.Int64,
+                "installments.interest_minor": pl.Int64,
+                "installments.fees_minor": pl.Int64,
+            },
+        )
+
+    def charges(self, loan_ids: list[int]) -> pl.DataFrame:
+        return lookup(
+            self.connection,
+            table="charges",
+            key="loan_id",
+            keys=loan_ids,
+            columns={
+                "charges.loan_id": pl.Int64,
+                "charges.key": pl.Utf8,
+                "charges.component": pl.Utf8,
+                "charges.amount_minor": pl.Int64,
+                "charges.assessed_on": pl.Date,
+            },
+        )
+
+    def payments(self, loan_ids: list[int]) -> pl.DataFrame:
+        raw = lookup(
+            self.connection,
+            table="payments",
+            key="loan_id",
+            keys=loan_ids,
+            columns={
+                "payments.loan_id": pl.Int64,
+                "payments.id AS payment_id": pl.Int64,
+                "payments.effective_date": pl.Date,
+                "payments.amount_minor": pl.Int64,
+                "payments.status": pl.Utf8,
+                "payments.return_reason": pl.Utf8,
+            },
+        )
+        return raw.select(
+            "loan_id",
+            "payment_id",
+            "effective_date",
+            "amount_minor",
+            (pl.col("status") == "posted").alias("good"),
+            pl.when(pl.col("status") == "posted")
+            .then(pl.lit(""))
+            .otherwise(
+                pl.concat_str(
+                    [pl.lit("payment "), pl.col("status"), pl.lit(": "), pl.col("return_reason")]
+                ).str.strip_chars(" :")
+            )
+            .alias("note"),
+        )
+
+    def balances(self, loan_ids: list[int], *, as_of: date | None = None) -> pl.DataFrame:
+        """What each borrower owes per the ledger (receivables less suspense), in minor units,
+        counting entries effective on or before ``as_of`` (all when None)."""
+        schema = {"loan_id": pl.Int64, "balance_minor": pl.Int64}
+        if not loan_ids:
+            return pl.DataFrame(schema=schema)
+        accounts = ", ".join(f"'{a}'" for a in BORROWER_SIDE)
+        dated = "JOIN ledger_entries e ON e.id = l.entry_id AND e.effective_date <= :as_of"
+        base = (
+            f"SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l {dated if as_of else ''} "
+            f"WHERE l.account IN ({accounts}) AND l.loan_id IN ({{keys}}) GROUP BY l.loan_id"
+        )
+        params: dict[str, object] = {"as_of": as_of} if as_of else {}
+        if self.connection.dialect.name == "postgresql":
+            sql = base.replace("IN ({keys})", "= ANY(:keys)")
+            params["keys"] = loan_ids
+        else:
+            sql = base.replace("({keys})", "(SELECT value FROM json_each(:keys))")
+            params["keys"] = json.dumps(loan_ids)
+        rows = self.connection.execute(text(sql), params).fetchall()
+        return frame_from_rows(rows, schema)

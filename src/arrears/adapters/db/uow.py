@@ -1,0 +1,70 @@
+"""One transaction, with the stores that work inside it (DESIGN §6: all or nothing)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from arrears.adapters.db.audit_store import SqlAuditLog
+from arrears.adapters.db.import_runs import SqlImportRuns
+from arrears.adapters.db.ledger_store import SqlLedgerStore
+from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
+from arrears.adapters.db.portfolio_store import SqlPortfolioStore
+from arrears.adapters.field_crypto import FieldCipher
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, *, cipher: FieldCipher) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self.engine.connect()
+        self._connection.begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        connection = self.connection
+        if connection.in_transaction():
+            connection.rollback()
+        connection.close()
+        self._connection = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._connection
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+    def portfolio(self, *, now: datetime, run_id: int) -> SqlPortfolioStore:
+        return SqlPortfolioStore(self.connection, cipher=self.cipher, now=now, run_id=run_id)
+
+    @property
+    def reads(self) -> SqlPortfolioReads:
+        return SqlPortfolioReads(self.connection)
+
+    @property
+    def ledger(self) -> SqlLedgerStore:
+        return SqlLedgerStore(self.connection)
+
+    @property
+    def audit(self) -> SqlAuditLog:
+        return SqlAuditLog(self.connection)
+
+    @property
+    def import_runs(self) -> SqlImportRuns:
+        return SqlImportRuns(self.connection)

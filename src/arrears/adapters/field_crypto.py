@@ -1,0 +1,109 @@
+"""Encryption of sensitive fields at rest (SSN, date of birth) and their blind indexes.
+
+AES-256-GCM with a random 96-bit nonce per value; the stored text names the key it was sealed
+with (``<key id>$<base64 nonce+ciphertext>``), so keys can be rotated: new values use the first
+key, old values stay readable while their key is still configured. A keyed HMAC (the blind
+index) lets arrears compare and look up values without decrypting them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from arrears.errors import ConfigurationError
+
+_NONCE_BYTES = 12
+
+
+@dataclass(frozen=True)
+class FieldCipher:
+    keys: tuple[tuple[str, bytes], ...]  # (key id, 32-byte key), newest first
+    index_key: bytes
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            raise ConfigurationError("no encryption key configured for sensitive fields")
+        for key_id, key in self.keys:
+            if len(key) != 32 or "$" in key_id or not key_id:
+                raise ConfigurationError(f"field key {key_id!r} must be 32 bytes with an id")
+
+    @property
+    def current_key_id(self) -> str:
+        return self.keys[0][0]
+
+    def encrypt(self, plaintext: str) -> str:
+        key_id, key = self.keys[0]
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), key_id.encode())
+        return f"{key_id}${base64.b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, stored: str) -> str:
+        key_id, _, body = stored.partition("$")
+        key = dict(self.keys).get(key_id)
+        if key is None:
+            raise ConfigurationError(f"value sealed with key {key_id!r}, which is not configured")
+        raw = base64.b64decode(body)
+        try:
+            plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], key_id.encode())
+        except InvalidTag:
+            raise ConfigurationError(f"value sealed with key {key_id!r} failed its check") from None
+        return plain.decode()
+
+    def key_id_of(self, stored: str) -> str:
+        return stored.partition("$")[0]
+
+    def blind_index(self, plaintext: str) -> str:
+        """A keyed digest for equality checks that reveals nothing without the index key."""
+        return hmac.new(self.index_key, plaintext.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def parse_keys(text: str) -> tuple[tuple[str, bytes], ...]:
+    keys = []
+    for part in text.split(","):
+        key_id, sep, encoded = part.strip().partition(":")
+        if not sep:
+            raise ConfigurationError("ARREARS_FIELD_KEYS entries look like id:base64key")
+        keys.append((key_id, base64.b64decode(encoded)))
+    return tuple(keys)
+
+
+def load_or_create_cipher(*, configured: str | None, key_file: Path, create: bool) -> FieldCipher:
+    """Keys from configuration, else from the key file (created 0600 when ``create``)."""
+    stored = _read_key_file(key_file)
+    if stored is None and create:
+        stored = {
+            "keys": [{"id": "k1", "key": base64.b64encode(secrets.token_bytes(32)).decode()}],
+            "index_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        }
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(stored, handle)
+    if configured:
+        keys = parse_keys(configured)
+    elif stored is not None:
+        keys = tuple((k["id"], base64.b64decode(k["key"])) for k in stored["keys"])  # type: ignore[attr-defined]
+    else:
+        raise ConfigurationError(
+            f"no field encryption keys: set ARREARS_FIELD_KEYS or run `arrears init` "
+            f"to create {key_file}"
+        )
+    index_key = base64.b64decode(str(stored["index_key"])) if stored else keys[-1][1]
+    return FieldCipher(keys=keys, index_key=index_key)
+
+
+def _read_key_file(path: Path) -> dict[str, object] | None:
+    if not path.exists():
+        return None
+    data: dict[str, object] = json.loads(path.read_text())
+    return data

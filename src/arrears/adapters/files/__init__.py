@@ -1,0 +1,1 @@
+"""Files in and out: the portfolio import formats (CSV, Parquet) and their validation."""

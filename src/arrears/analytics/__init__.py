@@ -1,0 +1,1 @@
+"""KPIs, roll rates, curves, goals and the charts that show them."""

@@ -1,0 +1,1 @@
+"""How people and systems reach arrears: the CLI, the REST API and the web app."""

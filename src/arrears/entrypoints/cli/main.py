@@ -1,0 +1,37 @@
+"""The ``arrears`` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from arrears.entrypoints.cli.demo import demo_command
+from arrears.entrypoints.cli.output import handle_errors
+from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
+
+app = typer.Typer(
+    name="arrears",
+    help="Open-source loan recovery: collections, compliance and credit reporting.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+app.command("init")(handle_errors(init_command))
+app.command("import")(handle_errors(import_command))
+app.command("status")(handle_errors(status_command))
+app.command("demo")(handle_errors(demo_command))
+
+
+def _register_optional() -> None:
+    """Sub-commands that live in their own modules."""
+    try:
+        from arrears.entrypoints.cli.metro2 import app as metro2_app
+    except ImportError:  # pragma: no cover - present in every release
+        return
+    app.add_typer(metro2_app, name="metro2", help="Metro 2 credit-reporting files.")
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

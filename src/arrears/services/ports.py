@@ -1,0 +1,135 @@
+"""What the use cases need from the outside world, as Protocols the adapters implement.
+
+Frames (Polars) cross these ports as plain data in the batch layer's conventions
+(``arrears.batch.frames``); the use cases pass them along without looking inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+
+from arrears.errors import Problem
+
+
+class RawBatchLike(Protocol):
+    rows: np.ndarray
+    frame: pl.DataFrame
+
+
+class CheckedBatchLike(Protocol):
+    valid: pl.DataFrame
+    problems: pl.DataFrame
+    rejected_rows: pl.Series
+
+
+class OpenedFileLike(Protocol):
+    path: Path
+    problems: list[Problem]
+
+
+class ImportFiles(Protocol):
+    def kind_of(self, path: Path) -> Any: ...
+    def open(self, path: Path, kind: Any) -> Any: ...
+    def batches(self, opened: Any) -> Iterator[Any]: ...
+    def reference_keys(self, kind: Any, raw: Any) -> list[str]: ...
+    def check(self, kind: Any, raw: Any, *, references: pl.DataFrame, file: str) -> Any: ...
+
+
+class WriteResultLike(Protocol):
+    inserted: int
+    updated: int
+    unchanged: int
+    touched_loans: np.ndarray
+    problems: pl.DataFrame | None
+
+
+class PortfolioWriter(Protocol):
+    def references(self, kind: str, keys: list[str]) -> pl.DataFrame:
+        """The records rows of ``kind`` refer to (borrowers of loans, loans of payments…)."""
+        ...
+
+    def write(self, kind: str, valid: pl.DataFrame, *, file: str) -> WriteResultLike: ...
+    def replace_installments(self, installments: pl.DataFrame) -> None: ...
+
+
+class PortfolioReads(Protocol):
+    def loan_ids(self) -> list[int]: ...
+    def loans(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def loans_with_generated_schedule(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def installments(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def charges(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def payments(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def balances(self, loan_ids: list[int], *, as_of: date | None = None) -> pl.DataFrame: ...
+
+
+class LedgerStore(Protocol):
+    def entries_of(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def lines_of(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def append(
+        self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
+    ) -> int: ...
+
+
+class AuditLog(Protocol):
+    def record(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        entity_type: str,
+        entity_id: str,
+        details: dict[str, Any] | None = None,
+    ) -> None: ...
+
+
+class ImportRuns(Protocol):
+    def start(self, *, at: datetime, files: list[str], actor: str) -> int: ...
+    def finish(
+        self, run_id: int, *, at: datetime, status: str, counts: dict[str, Any], problems: int
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def portfolio(self, *, now: datetime, run_id: int) -> PortfolioWriter: ...
+    @property
+    def reads(self) -> PortfolioReads: ...
+    @property
+    def ledger(self) -> LedgerStore: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def import_runs(self) -> ImportRuns: ...
+
+
+class Progress(Protocol):
+    def start(self, label: str) -> None: ...
+    def advance(self, rows: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, label: str) -> None:
+        return None
+
+    def advance(self, rows: int) -> None:
+        return None
+
+    def finish(self) -> None:
+        return None
