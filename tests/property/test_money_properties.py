@@ -1,0 +1,41 @@
+"""Invariants of money that must hold for every amount and split."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrears.domain.money import Money
+
+amounts = st.integers(min_value=-(10**15), max_value=10**15)
+weights = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30).filter(
+    lambda ws: sum(ws) > 0
+)
+
+
+@given(amounts, weights)
+def test_allocation_always_sums_back_to_the_whole(minor: int, ratios: list[int]) -> None:
+    parts = Money(minor).allocate(ratios)
+    assert sum(p.minor for p in parts) == minor
+    assert len(parts) == len(ratios)
+
+
+@given(amounts, weights)
+def test_allocation_parts_are_within_one_unit_of_their_exact_share(
+    minor: int, ratios: list[int]
+) -> None:
+    total = sum(ratios)
+    for part, ratio in zip(Money(minor).allocate(ratios), ratios, strict=True):
+        exact = minor * ratio / total
+        assert abs(part.minor - exact) < 1 + 1e-6 * abs(exact)
+
+
+@given(amounts, weights)
+def test_zero_weight_gets_nothing(minor: int, ratios: list[int]) -> None:
+    parts = Money(minor).allocate([*ratios, 0])
+    assert parts[-1].minor == 0
+
+
+@given(amounts, amounts)
+def test_addition_and_subtraction_are_exact(a: int, b: int) -> None:
+    assert (Money(a) + Money(b) - Money(b)) == Money(a)
