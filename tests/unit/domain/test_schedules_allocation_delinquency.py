@@ -65,7 +65,9 @@ def test_payments_fill_the_oldest_items_first_and_overpayment_goes_to_suspense()
     assert allocations[0].parts == {INT: 1000, P: 9000}
     assert allocations[1].parts == {F: 2500, INT: 900, P: 9100}
     assert (allocations[2].parts, allocations[2].suspense_minor) == ({}, 1000)
-    assert all(a.total_minor == amount for a, amount in zip(allocations, [10000, 12500, 1000], strict=True))
+    assert all(
+        a.total_minor == amount for a, amount in zip(allocations, [10000, 12500, 1000], strict=True)
+    )
 
 
 def test_a_custom_waterfall_pays_principal_before_interest() -> None:
