@@ -1,0 +1,1 @@
+"""Metro 2 (CDIA) credit-reporting format: spec tables, codec, validator (pure)."""

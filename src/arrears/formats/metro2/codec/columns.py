@@ -1,0 +1,196 @@
+"""The one codec: typed columns to and from character-format matrices, driven by the layouts.
+
+A segment of ``n`` rows is a ``(n, length)`` ``uint8`` matrix in the character format (packed
+records are converted at the edge, see :mod:`.packed_rows`). Each field of the layout maps to one
+column: Arrow strings for text, ``int64`` for numbers, ``datetime64[D]`` for dates and
+``datetime64[s]`` for time stamps (``NaT`` = zero-filled). Field bytes are moved with one
+fixed-size item per row (a ``V{width}`` view), which keeps the copies cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from arrears.formats.metro2.codec import calendar, digits, text
+from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
+from arrears.formats.metro2.spec import FieldSpec, Kind, SegmentLayout
+
+#: A typed column: Arrow strings (pyarrow has no type stubs) or a NumPy array.
+ColumnValues: TypeAlias = Any
+
+#: Dates must be spelled with a 4-digit year from calendar.MIN_YEAR.
+_FIRST_DAY: Final = np.datetime64(f"{calendar.MIN_YEAR}-01-01", "D")
+_LAST_DAY: Final = np.datetime64("9999-12-31", "D")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """Rows of a segment matrix whose ``field`` breaks ``rule`` (materialised later)."""
+
+    rows: npt.NDArray[np.int64]
+    layout: SegmentLayout
+    field: FieldSpec | None
+    rule: str
+    message: str
+    #: What to show as each row's value when the character bytes would mislead (packed bytes).
+    values: tuple[str, ...] | None = None
+
+
+def field_bytes(matrix: U8Matrix, spec: FieldSpec) -> U8Matrix:
+    """A contiguous ``(n, width)`` copy of one field's bytes."""
+    count = matrix.shape[0]
+    items = matrix[:, spec.offset : spec.end].view(f"V{spec.length}")[:, 0]
+    copied: U8Matrix = np.ascontiguousarray(items).view(np.uint8).reshape(count, spec.length)
+    return copied
+
+
+def put_field(matrix: U8Matrix, spec: FieldSpec, values: U8Matrix) -> None:
+    """Write ``(n, width)`` bytes into one field of every row."""
+    target = matrix[:, spec.offset : spec.end].view(f"V{spec.length}")[:, 0]
+    target[...] = np.ascontiguousarray(values).view(f"V{spec.length}")[:, 0]
+
+
+@cache
+def template(layout: SegmentLayout) -> U8Matrix:
+    """One row with every field "not available": blanks, zeros and the identifier constant."""
+    row = np.full(layout.length, text.BLANK, dtype=np.uint8)
+    for spec in layout.fields:
+        if spec.kind is Kind.DESCRIPTOR:
+            row[spec.offset : spec.end] = np.frombuffer(b"%04d" % layout.length, np.uint8)
+        elif spec.is_digits:
+            row[spec.offset : spec.end] = digits.ZERO
+        elif spec.constant is not None:
+            row[spec.offset : spec.end] = np.frombuffer(spec.constant.encode(), np.uint8)
+    row.setflags(write=False)
+    return row
+
+
+def blank_matrix(layout: SegmentLayout, count: int) -> U8Matrix:
+    """``count`` rows of :func:`template`."""
+    matrix = np.empty((count, layout.length), dtype=np.uint8)
+    matrix[:] = template(layout)
+    return matrix
+
+
+def decode_field(matrix: U8Matrix, spec: FieldSpec) -> ColumnValues:
+    """One field of every row as a typed column (validate first: bad bytes decode to junk)."""
+    raw = field_bytes(matrix, spec)
+    if spec.kind is Kind.NUMBER:
+        return digits.decode(raw)
+    if spec.kind is Kind.DATE:
+        return calendar.decode_dates(raw)
+    if spec.kind is Kind.TIMESTAMP:
+        return calendar.decode_timestamps(raw)
+    return text.to_arrow(raw)
+
+
+def encode_layout(
+    layout: SegmentLayout, columns: Mapping[str, ColumnValues], count: int
+) -> tuple[U8Matrix, list[FieldIssue]]:
+    """Spell ``count`` rows; absent columns stay "not available". Refused values are reported."""
+    matrix = blank_matrix(layout, count)
+    issues: list[FieldIssue] = []
+    for spec in layout.value_fields:
+        values = columns.get(spec.name)
+        if values is None:
+            continue
+        spelled, found = encode_field(values, spec, layout)
+        put_field(matrix, spec, spelled)
+        issues.extend(found)
+    return matrix, issues
+
+
+def encode_field(
+    values: ColumnValues, spec: FieldSpec, layout: SegmentLayout
+) -> tuple[U8Matrix, list[FieldIssue]]:
+    """One typed column to ``(n, width)`` bytes plus the rows that could not be spelled."""
+    if spec.kind is Kind.TEXT:
+        return _encode_text(values, spec, layout)
+    if spec.kind is Kind.NUMBER:
+        return _encode_numbers(np.asarray(values), spec, layout)
+    return _encode_dates(np.asarray(values), spec, layout)
+
+
+def _issue(
+    flags: npt.NDArray[np.bool_], layout: SegmentLayout, spec: FieldSpec, rule: str, message: str
+) -> list[FieldIssue]:
+    rows = np.flatnonzero(flags)
+    return [FieldIssue(rows, layout, spec, rule, message)] if rows.size else []
+
+
+def _encode_text(
+    values: ColumnValues, spec: FieldSpec, layout: SegmentLayout
+) -> tuple[U8Matrix, list[FieldIssue]]:
+    if not isinstance(values, pa.Array) or not (
+        pa.types.is_string(values.type)
+        or pa.types.is_large_string(values.type)
+        or pa.types.is_string_view(values.type)
+        or pa.types.is_null(values.type)
+    ):
+        msg = f"{layout.name}.{spec.name} needs text values"
+        raise TypeError(msg)
+    encoded = text.encode(values, spec.length)
+    issues = _issue(
+        encoded.too_long,
+        layout,
+        spec,
+        "field.too-long",
+        f"longer than the field's {spec.length} bytes",
+    )
+    issues += _issue(
+        encoded.not_ascii,
+        layout,
+        spec,
+        "field.ascii",
+        "not printable ASCII (transliterate before reporting)",
+    )
+    return encoded.matrix, issues
+
+
+def _encode_numbers(
+    values: npt.NDArray[Any], spec: FieldSpec, layout: SegmentLayout
+) -> tuple[U8Matrix, list[FieldIssue]]:
+    if values.dtype.kind not in "iu":
+        msg = f"{layout.name}.{spec.name} needs integer values, not {values.dtype}"
+        raise TypeError(msg)
+    numbers: I64Array = values.astype(np.int64, copy=False)
+    negative = numbers < 0
+    too_large = numbers > digits.max_value(spec.length)
+    issues = _issue(negative, layout, spec, "field.negative", "negative amounts are refused")
+    issues += _issue(
+        too_large,
+        layout,
+        spec,
+        "field.too-large",
+        f"more than {spec.length} digits (never truncated)",
+    )
+    if issues:
+        numbers = np.where(negative | too_large, 0, numbers)
+    return digits.encode(numbers, spec.length), issues
+
+
+def _encode_dates(
+    values: npt.NDArray[Any], spec: FieldSpec, layout: SegmentLayout
+) -> tuple[U8Matrix, list[FieldIssue]]:
+    if values.dtype.kind != "M":
+        msg = f"{layout.name}.{spec.name} needs dates, not {values.dtype}"
+        raise TypeError(msg)
+    days = values.astype("datetime64[D]")
+    present = ~np.isnat(days)
+    outside = present & ((days < _FIRST_DAY) | (days > _LAST_DAY))
+    rule = "field.timestamp" if spec.kind is Kind.TIMESTAMP else "field.date"
+    issues = _issue(
+        outside, layout, spec, rule, f"year outside {calendar.MIN_YEAR}-9999 cannot be spelled"
+    )
+    if issues:
+        values = np.where(outside, np.datetime64("NaT"), values)
+    if spec.kind is Kind.TIMESTAMP:
+        return calendar.encode_timestamps(values), issues
+    return calendar.encode_dates(values), issues

@@ -1,0 +1,103 @@
+"""Text columns to and from fixed-width ASCII matrices (metro2.md "Conventions", "Pitfalls").
+
+Alphanumeric fields are left-justified and blank-filled. Padding is by *bytes* and only
+printable ASCII (0x20-0x7E) is written: existing writers padded non-ASCII names by characters
+and shifted every later field. Text that does not fit is refused, never truncated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
+
+Flags = npt.NDArray[np.bool_]
+
+BLANK: Final = 0x20
+TILDE: Final = 0x7E
+_NOT_PRINTABLE: Final = r"[^\x20-\x7E]"
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedText:
+    """A text column spelled into ``(n, width)`` bytes; refused rows are left blank."""
+
+    matrix: U8Matrix
+    too_long: Flags
+    not_ascii: Flags
+
+
+def printable_rows(matrix: U8Matrix) -> Flags:
+    """Per row: every byte is printable ASCII."""
+    flags = np.asarray(((matrix >= BLANK) & (matrix <= TILDE)).all(axis=1), dtype=np.bool_)
+    return flags
+
+
+def _large_strings(values: pa.Array) -> pa.LargeStringArray:
+    if values.null_count:
+        values = pc.fill_null(values, "")
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    return values
+
+
+def _buffers(values: pa.LargeStringArray) -> tuple[I64Array, U8Matrix]:
+    """Offsets (``n + 1``) and the data bytes of a large-string array."""
+    _, offsets_buffer, data_buffer = values.buffers()
+    start = values.offset
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[start : start + len(values) + 1]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    return offsets, data
+
+
+def encode(values: pa.Array, width: int) -> EncodedText:
+    """Spell a string column (Arrow, any string type, nulls as blank) into ``(n, width)``."""
+    strings = _large_strings(values)
+    count = len(strings)
+    offsets, data = _buffers(strings)
+    lengths = np.diff(offsets)
+    used = data[offsets[0] : offsets[-1]]
+    not_ascii = np.zeros(count, dtype=bool)
+    if used.size and (used.min() < BLANK or used.max() > TILDE):
+        not_ascii = pc.match_substring_regex(strings, _NOT_PRINTABLE).to_numpy(zero_copy_only=False)
+    too_long = lengths > width
+    refused = too_long | not_ascii
+    if not refused.any() and (lengths == width).all():
+        return EncodedText(used.reshape(count, width), too_long, not_ascii)
+    if refused.any():
+        strings = pc.if_else(pa.array(refused), pa.scalar("", pa.large_string()), strings)
+    padded = _large_strings(pc.utf8_rpad(strings, width=width, padding=" "))
+    padded_offsets, padded_data = _buffers(padded)
+    matrix = padded_data[padded_offsets[0] : padded_offsets[-1]].reshape(count, width)
+    return EncodedText(matrix, too_long, not_ascii)
+
+
+def to_arrow(matrix: U8Matrix) -> pa.LargeStringArray:
+    """``(n, width)`` bytes to a large-string array, blank fill kept; non-ASCII shown as '?'."""
+    count, width = matrix.shape
+    data = np.ascontiguousarray(matrix).reshape(-1)
+    if data.size and (data.min() < BLANK or data.max() > TILDE):
+        data = np.where((data >= BLANK) & (data <= TILDE), data, np.uint8(ord("?")))
+    offsets = np.arange(0, (count + 1) * width, width, dtype=np.int64)
+    array: pa.LargeStringArray = pa.LargeStringArray.from_buffers(
+        count, pa.py_buffer(offsets), pa.py_buffer(data.astype(np.uint8, copy=False))
+    )
+    return array
+
+
+def to_strings(matrix: U8Matrix) -> list[str]:
+    """``(n, width)`` bytes to Python strings without their trailing blank fill."""
+    width = matrix.shape[1]
+    raw = np.ascontiguousarray(matrix).tobytes()
+    text = raw.decode("ascii", errors="replace")
+    return [text[start : start + width].rstrip(" ") for start in range(0, len(text), width)]

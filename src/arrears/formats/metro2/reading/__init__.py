@@ -1,0 +1,1 @@
+"""Streaming reader: windows of bytes in, columnar chunks of base segments out."""

@@ -1,0 +1,1 @@
+"""Validation: field checks, base-segment rules and trailer totals, all table-driven."""
