@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from arrears.simulation import dates
-from arrears.simulation.amortisation import ScheduleTerms, due_date, first_due_on_or_after
+from arrears.simulation.amortisation import ScheduleTerms, first_due_on_or_after
 from arrears.simulation.draws import Draws, Floats, Ints
 from arrears.simulation.products import ProductCode
 
@@ -52,14 +52,14 @@ _CHARGE_OFF_LOOKBACK_DAYS: Final = 540
 #: Shares of DPD_1_29 … CHARGED_OFF by product (the rest are current). Young loans cannot be deep
 #: in arrears yet, so deep targets are set a little above the book's intended shares.
 _TARGET_SHARES: Final[dict[ProductCode, tuple[float, ...]]] = {
-    ProductCode.PERSONAL: (0.135, 0.050, 0.034, 0.025, 0.024, 0.022, 0.066),
-    ProductCode.AUTO: (0.120, 0.042, 0.027, 0.020, 0.018, 0.016, 0.046),
-    ProductCode.CARD: (0.140, 0.054, 0.038, 0.029, 0.027, 0.025, 0.072),
-    ProductCode.MORTGAGE: (0.100, 0.029, 0.018, 0.014, 0.013, 0.012, 0.022),
+    ProductCode.PERSONAL: (0.135, 0.050, 0.034, 0.025, 0.024, 0.026, 0.066),
+    ProductCode.AUTO: (0.120, 0.042, 0.027, 0.020, 0.018, 0.020, 0.046),
+    ProductCode.CARD: (0.140, 0.054, 0.038, 0.029, 0.027, 0.029, 0.072),
+    ProductCode.MORTGAGE: (0.100, 0.029, 0.018, 0.014, 0.013, 0.016, 0.022),
 }
 
 METHODS: Final[tuple[str, ...]] = ("ach", "card", "check", "cash", "wire", "agency", "other")
-_MANUAL_METHOD_WEIGHTS: Final = (0.45, 0.28, 0.20, 0.04, 0.03, 0.0, 0.0)
+_MANUAL_METHOD_WEIGHTS: Final = (0.47, 0.30, 0.19, 0.03, 0.01, 0.0, 0.0)
 NEVER: Final = 10_000  # an installment number no schedule reaches
 
 
@@ -67,7 +67,6 @@ NEVER: Final = 10_000  # an installment number no schedule reaches
 class Behaviour:
     """Per loan. Installment numbers count from 1; ``NEVER`` means the event does not happen."""
 
-    target: Ints
     stop_at: Ints  # first installment never paid in full
     partial_share: Floats  # share of the stop installment paid before stopping (0: none)
     bounced_at_stop: Flags  # the attempt to pay the stop installment came back
@@ -109,7 +108,8 @@ def _stop_installments(
     lookback = np.floor(_CHARGE_OFF_LOOKBACK_DAYS * draws.uniform("behaviour.charge_off", loans))
     charge_off_day = as_of_day - lookback.astype(np.int64)
     latest = first_due_on_or_after(terms, charge_off_day - CHARGE_OFF_DPD + 1) - 1
-    latest_possible = first_due_on_or_after(terms, np.full(len(loans), as_of_day - 179)) - 1
+    last_day_short_of_it = np.full(len(loans), as_of_day - CHARGE_OFF_DPD + 1)
+    latest_possible = first_due_on_or_after(terms, last_day_short_of_it) - 1
     charged_off = np.where(latest >= 1, latest, np.where(latest_possible >= 1, latest_possible, 1))
     charged_off = np.minimum(charged_off, terms.term_months)
     stop = np.where(target == Target.CHARGED_OFF, charged_off, stop)
@@ -141,7 +141,6 @@ def draw_behaviour(
         draws, loans, target=target, terms=terms, due_count=due_count, as_of=as_of
     )
     behind = stop_at < NEVER
-    target = np.where(behind, target, Target.CURRENT)
     autopay = draws.chance("behaviour.autopay", loans, 0.45 - 0.2 * risk)
     habit = draws.choice("behaviour.habit", loans, (2, 3, 4, 6, 9, 12, 9, 6, 4, 3)) - 5
     manual_method = draws.choice("behaviour.method", loans, _MANUAL_METHOD_WEIGHTS)
@@ -163,7 +162,6 @@ def draw_behaviour(
     )
     extra_at = draws.integers("behaviour.extra_at", loans, low=1, high=due_count + 1)
     return Behaviour(
-        target=target,
         stop_at=stop_at,
         partial_share=np.where(
             behind & draws.chance("behaviour.partial", loans, 0.2),
@@ -181,8 +179,3 @@ def draw_behaviour(
         extra_share=0.5 + 1.5 * draws.uniform("behaviour.extra_share", loans),
         return_rate=0.003 + 0.014 * risk,
     )
-
-
-def stop_due_dates(terms: ScheduleTerms, behaviour: Behaviour) -> Ints:
-    """Due day of each loan's stop installment (meaningless where it never stops)."""
-    return due_date(terms, np.minimum(behaviour.stop_at, terms.term_months))

@@ -108,8 +108,8 @@ def draw_book(draws: Draws, loans: Ints, *, as_of: date, level_payments: LevelPa
     payment = level_payments(
         principal=principal, rate_ppm=rate_ppm, term_months=term - interest_only
     )
-    acquired = (product <= ProductCode.CARD) & (product != ProductCode.AUTO)
-    acquired &= draws.chance("book.acquired", loans, 0.04)
+    unsecured = np.isin(product, [ProductCode.PERSONAL, ProductCode.CARD])
+    acquired = unsecured & draws.chance("book.acquired", loans, 0.04)
     creditor = draws.integers("book.original_creditor", loans, low=0, high=len(ORIGINAL_CREDITORS))
     return Book(
         loans=loans,

@@ -31,9 +31,8 @@ _HOME_YEARLY_GROWTH: Final = 1.04
 
 @dataclass(frozen=True, slots=True)
 class Secured:
-    """The loans of one kind of collateral within a chunk (arrays follow ``positions``)."""
+    """The loans of one kind of collateral within a chunk."""
 
-    positions: Ints  # positions of the loans in the chunk
     loans: Ints  # global loan numbers (draw keys)
     loan_ids: pl.Series
     origination: Ints
@@ -148,7 +147,7 @@ def revaluations(
     for number, part in enumerate(parts):
         keys = secured.loans[part.owner]
         years = (part.day - secured.origination[part.owner]) / _DAYS_PER_YEAR
-        spread = draws.uniform(f"valuation.{kind}.noise", keys, number * 100 + np.floor(years))
+        spread = draws.uniform(f"valuation.{kind}.noise", keys, 100 * number + years.astype(int))
         noise = 0.94 + 0.1 * spread if vehicles else 0.93 + 0.12 * spread
         amount = _grown(
             base_value[part.owner],

@@ -38,7 +38,7 @@ RETURN_REASONS: Final[tuple[str, ...]] = (
 )
 _RETURN_REASON_WEIGHTS: Final = (0.6, 0.1, 0.1, 0.05, 0.08, 0.02, 0.05)
 _ACH, _CARD, _CHECK, _AGENCY = (METHODS.index(m) for m in ("ach", "card", "check", "agency"))
-_SETTLES_ON_BUSINESS_DAYS: Final = np.isin(np.arange(len(METHODS)), [0, 2, 4])  # ach, check, wire
+_SETTLES_ON_BUSINESS_DAYS: Final = np.array([m in {"ach", "check", "wire"} for m in METHODS])
 
 
 @dataclass(frozen=True, slots=True)

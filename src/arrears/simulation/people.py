@@ -1,8 +1,8 @@
-"""Borrowers: plausible but fictitious people, households and their contact details.
+"""Borrowers: plausible but fictitious people and their households.
 
-Nothing here can reach a real person: phone numbers are in the 555-0100–0199 range reserved for
-fiction (ATIS-0300115), email addresses are at the reserved ``example.*`` domains (RFC 2606), and
-names are common names drawn independently. SSNs are only valid in format.
+Names are common US names drawn independently (Hispanic households, weighted by state, mostly
+carry Hispanic names and many prefer Spanish); co-borrowers usually share the primary borrower's
+address and often their surname. SSNs are only valid in format.
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from arrears.simulation.contacts import email_columns, phone_columns
 from arrears.simulation.dates import date_series
 from arrears.simulation.draws import Draws, Ints
-from arrears.simulation.formats import flag_text, join_text, keep_where
-from arrears.simulation.places import (
-    Addresses,
-    draw_addresses,
-    draw_state_area_codes,
-    draw_states,
-)
+from arrears.simulation.formats import join_text, keep_where
+from arrears.simulation.places import Addresses, draw_addresses, draw_states
 from arrears.simulation.reference import NamePool, first_names, last_names, states
 
 Flags = NDArray[np.bool_]
@@ -51,6 +47,12 @@ class Household:
 
 def household_states(draws: Draws, primary_keys: Ints) -> Ints:
     return draw_states(draws, keys=primary_keys, stream="person.state")
+
+
+def home_addresses(draws: Draws, primary_keys: Ints) -> Addresses:
+    """Where each household's primary borrower lives (also where most mortgaged homes are)."""
+    state = household_states(draws, primary_keys)
+    return draw_addresses(draws, keys=primary_keys, state_index=state, stream="person.address")
 
 
 def household_addresses(draws: Draws, household: Household) -> Addresses:
@@ -180,69 +182,8 @@ def _ssns(draws: Draws, keys: Ints) -> pl.Series:
     return keep_where(ssn.alias("ssn"), ~draws.chance("person.no_ssn", keys, 0.03))
 
 
-def _phones(draws: Draws, keys: Ints, *, area_codes: Ints, kind: str, share: float) -> pl.Series:
-    """``NPA-555-01XX`` numbers: fictional lines under a real area code of the borrower's state."""
-    line = draws.integers(f"person.{kind}.line", keys, low=0, high=100)
-    phone = join_text(
-        pl.Series(area_codes).cast(pl.String),
-        pl.lit("-555-01"),
-        pl.Series(line).cast(pl.String).str.zfill(2),
-    )
-    return keep_where(phone.alias(kind), draws.chance(f"person.{kind}.has", keys, share))
-
-
-def _contacts(
-    draws: Draws, household: Household, *, addresses: Addresses, first: pl.Series, last: pl.Series
-) -> dict[str, pl.Series]:
-    """Phones, emails and consents; ``first`` and ``last`` are positions in the name tables."""
-    keys = household.keys
-    state = addresses.state_index
-    local = addresses.area_codes
-    elsewhere = draw_state_area_codes(draws, keys=keys, state_index=state, stream="person.mobile")
-    mobile_codes = np.where(draws.chance("person.mobile.local", keys, 0.7), local, elsewhere)
-    mobile = _phones(draws, keys, area_codes=mobile_codes, kind="mobile_phone", share=0.88)
-    work_codes = draw_state_area_codes(draws, keys=keys, state_index=state, stream="person.work")
-    consent = keep_where(
-        pl.Series(draws.chance("person.sms_consent", keys, 0.82)), mobile.is_not_null()
-    )
-    first_token = _first_name_table().tokens.gather(first)
-    last_token = _last_name_table().tokens.gather(last)
-    number = pl.Series(draws.integers("person.email.number", keys, low=1, high=100)).cast(pl.String)
-    pattern = draws.choice("person.email.pattern", keys, (0.35, 0.2, 0.2, 0.25))
-    local_part = pl.select(
-        pl.when(pl.Series(pattern == 0))
-        .then(pl.concat_str(first_token, pl.lit("."), last_token))
-        .when(pl.Series(pattern == 1))
-        .then(pl.concat_str(first_token, last_token))
-        .when(pl.Series(pattern == 2))
-        .then(pl.concat_str(first_token.str.slice(0, 1), last_token, number))
-        .otherwise(pl.concat_str(first_token, pl.lit("."), last_token, number))
-    ).to_series()
-    domain = pl.Series(np.where(draws.chance("person.email.net", keys, 0.45), "net", "com"))
-    email = keep_where(
-        join_text(local_part, pl.lit("@example."), domain).alias("email"),
-        draws.chance("person.email.has", keys, 0.82),
-    )
-    work_email = keep_where(
-        join_text(first_token, pl.lit("."), last_token, pl.lit("@example.org")),
-        draws.chance("person.work_email.has", keys, 0.09),
-    )
-    opted_out = keep_where(
-        pl.Series(draws.chance("person.email_opt_out", keys, 0.03)), email.is_not_null()
-    )
-    return {
-        "mobile_phone": mobile,
-        "home_phone": _phones(draws, keys, area_codes=local, kind="home_phone", share=0.28),
-        "work_phone": _phones(draws, keys, area_codes=work_codes, kind="work_phone", share=0.14),
-        "sms_consent": pl.select(flag_text(pl.lit(consent))).to_series(),
-        "email": email,
-        "work_email": work_email,
-        "email_opt_out": pl.select(flag_text(pl.lit(opted_out))).to_series(),
-    }
-
-
 def borrower_ids(keys: Ints) -> pl.Series:
-    return join_text(pl.lit("BR"), pl.Series(keys).cast(pl.String).str.zfill(9))
+    return join_text(pl.lit("BR"), pl.Series(keys + 1).cast(pl.String).str.zfill(9))
 
 
 def borrowers_frame(draws: Draws, household: Household, *, as_of_day: int) -> pl.DataFrame:
@@ -264,7 +205,13 @@ def borrowers_frame(draws: Draws, household: Household, *, as_of_day: int) -> pl
         "ssn": _ssns(draws, keys),
         "language": pl.Series(np.where(spanish, "es", "en")),
         **addresses.columns(),
-        **_contacts(draws, household, addresses=addresses, first=first, last=last),
+        **phone_columns(draws, household.keys, addresses=addresses),
+        **email_columns(
+            draws,
+            household.keys,
+            first_token=_first_name_table().tokens.gather(first),
+            last_token=_last_name_table().tokens.gather(last),
+        ),
     }
     return pl.DataFrame({name: series.alias(name) for name, series in columns.items()})
 

@@ -48,7 +48,7 @@ from arrears.simulation.payments import (
     recovery_payments,
     slot_payments,
 )
-from arrears.simulation.people import Household, borrower_ids, borrowers_frame, household_addresses
+from arrears.simulation.people import borrower_ids, borrowers_frame, home_addresses
 from arrears.simulation.places import draw_addresses
 from arrears.simulation.products import PRODUCT_NAMES
 from arrears.simulation.reference import states
@@ -220,7 +220,6 @@ def _collateral(
 
     def secured(positions: Ints) -> Secured:
         return Secured(
-            positions=positions,
             loans=book.loans[positions],
             loan_ids=ids.gather(pl.Series(positions)),
             origination=book.origination.origination[positions],
@@ -229,11 +228,7 @@ def _collateral(
         )
 
     autos, mortgages = secured(book.autos), secured(book.mortgages)
-    owner_keys = primary_key(book.owner[book.mortgages])
-    no_minimum = np.zeros(len(owner_keys), dtype=np.int64)
-    home = household_addresses(
-        draws, Household(keys=owner_keys, primary_keys=owner_keys, min_age_years=no_minimum)
-    )
+    home = home_addresses(draws, primary_key(book.owner[book.mortgages]))
     elsewhere = draw_addresses(
         draws,
         keys=book.loans[book.mortgages],

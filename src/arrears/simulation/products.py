@@ -120,17 +120,35 @@ def draw_rates(draws: Draws, loans: Ints, *, origination: Origination, risk: Flo
     return rates.astype(np.int64).reshape(count)
 
 
+def _lognormal_between(
+    draws: Draws, stream: str, loans: Ints, *, median: Floats, sigma: float, low: float, high: float
+) -> Floats:
+    """Lognormal amounts truncated to [low, high] by redrawing the few that fall outside."""
+    value = median * np.exp(sigma * draws.normal(stream, loans))
+    for attempt in range(1, 4):
+        outside = (value < low) | (value > high)
+        redraw = median * np.exp(sigma * draws.normal(stream, loans, attempt))
+        value = np.where(outside, redraw, value)
+    return np.clip(value, low, high)
+
+
 def draw_personal_principal(draws: Draws, loans: Ints, term: Ints) -> Ints:
-    """Amounts in cents, round hundreds of dollars; longer terms for larger loans."""
+    """Amounts in cents, $1,000–$50,000 in round hundreds; longer terms for larger loans."""
     median = 8_000 * np.sqrt(term / 36)
-    dollars = median * np.exp(0.6 * draws.normal("loan.personal.amount", loans))
-    return (np.clip(np.round(dollars / 100), 10, 500) * 100 * 100).astype(np.int64)
+    dollars = _lognormal_between(
+        draws, "loan.personal.amount", loans, median=median, sigma=0.6, low=1_000, high=50_000
+    )
+    return (np.round(dollars / 100) * 10_000).astype(np.int64)
 
 
 def draw_card_balance(draws: Draws, loans: Ints) -> tuple[Ints, Ints]:
-    """(balance, credit limit) in cents: limits in round hundreds, utilisation 40–100%."""
-    dollars = 3_200 * np.exp(0.85 * draws.normal("loan.card.balance", loans))
-    balance = np.clip(np.round(dollars * 100), 25_000, 2_800_000).astype(np.int64)
+    """(balance, credit limit) in cents: balances $250–$28,000, limits in round hundreds at
+    40–100% utilisation."""
+    median = np.full(len(loans), 3_200.0)
+    dollars = _lognormal_between(
+        draws, "loan.card.balance", loans, median=median, sigma=0.85, low=250, high=28_000
+    )
+    balance = np.round(dollars * 100).astype(np.int64)
     utilisation = 0.4 + 0.6 * draws.uniform("loan.card.utilisation", loans)
     limit = np.ceil(balance / utilisation / 10_000).astype(np.int64) * 10_000
     return balance, np.maximum(limit, balance)
