@@ -257,3 +257,7 @@ __all__ = [
     "payments",
     "valuations",
 ]
+
+
+# Later workflows declare their tables in their own modules on the same metadata.
+from arrears.adapters.db import schema_cycle  # noqa: E402, F401

@@ -7,7 +7,9 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.audit_store import SqlAuditLog
+from arrears.adapters.db.holds_store import SqlHolds
 from arrears.adapters.db.import_runs import SqlImportRuns
 from arrears.adapters.db.ledger_store import SqlLedgerStore
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
@@ -68,3 +70,11 @@ class SqlUnitOfWork:
     @property
     def import_runs(self) -> SqlImportRuns:
         return SqlImportRuns(self.connection)
+
+    @property
+    def holds(self) -> SqlHolds:
+        return SqlHolds(self.connection)
+
+    @property
+    def accounts(self) -> SqlAccounts:
+        return SqlAccounts(self.connection)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from arrears.entrypoints.cli.demo import demo_command
+from arrears.entrypoints.cli.holds import app as holds_app
+from arrears.entrypoints.cli.metro2 import app as metro2_app
 from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
 
@@ -22,16 +24,8 @@ app.command("status")(handle_errors(status_command))
 app.command("demo")(handle_errors(demo_command))
 
 
-def _register_optional() -> None:
-    """Sub-commands that live in their own modules."""
-    try:
-        from arrears.entrypoints.cli.metro2 import app as metro2_app
-    except ImportError:  # pragma: no cover - present in every release
-        return
-    app.add_typer(metro2_app, name="metro2", help="Metro 2 credit-reporting files.")
-
-
-_register_optional()
+app.add_typer(holds_app, name="hold", help="Holds: what may not be done on an account.")
+app.add_typer(metro2_app, name="metro2", help="Metro 2 credit-reporting files.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
