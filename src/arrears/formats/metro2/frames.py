@@ -75,7 +75,7 @@ def segment_columns(
     columns: dict[str, ColumnValues] = {}
     for spec in layout.value_fields:
         if spec.name not in frame.columns:
-            if require and spec.presence is Presence.REQUIRED:
+            if require and spec.presence is Presence.REQUIRED and spec.default is None:
                 problems.append(_problem(spec.name, "required column is missing"))
             continue
         converted = _column(frame.get_column(spec.name), spec)
@@ -118,9 +118,11 @@ def _accepts(dtype: pl.DataType, kind: Kind) -> bool:
 
 def _convert(series: pl.Series, kind: Kind) -> ColumnValues:
     if kind is Kind.TEXT:
-        return series.cast(pl.String).to_arrow()
+        return (series if series.dtype == pl.String else series.cast(pl.String)).to_arrow()
     if kind is Kind.NUMBER:
-        numbers: I64Array = series.cast(pl.Int64).fill_null(0).to_numpy()
+        if series.null_count():
+            series = series.fill_null(0)
+        numbers: I64Array = series.to_numpy().astype(np.int64, copy=False)
         return numbers
     if kind is Kind.DATE:
         return series.cast(pl.Date).to_numpy().astype("datetime64[D]")

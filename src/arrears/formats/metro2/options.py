@@ -47,10 +47,12 @@ class ReadOptions:
 
     format: Format | None = None
     blocked: bool | None = None
-    chunk_records: int = 32_768
+    chunk_records: int = 8_192
     validate: bool = True
+    #: Threads that check chunks while the next ones are read (0: everything inline).
+    workers: int = 2
 
     def __post_init__(self) -> None:
-        if self.chunk_records < 1:
-            msg = "chunk_records must be positive"
+        if self.chunk_records < 1 or self.workers < 0:
+            msg = "chunk_records must be positive and workers not negative"
             raise ValueError(msg)

@@ -8,25 +8,39 @@ zero-filled "not available" spelling. Conversions use the proleptic Gregorian da
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-from arrears.formats.metro2.codec import digits
-from arrears.formats.metro2.codec.digits import ZERO, I64Array, U8Matrix
-
-Flags = npt.NDArray[np.bool_]
+from arrears.formats.metro2.codec import digits, words
+from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix
+from arrears.formats.metro2.codec.digits import ZERO
+from arrears.formats.metro2.codec.words import U64Matrix
 
 #: Earliest year accepted in a date (a plausibility bound, documented in docs/metro2-format.md).
 MIN_YEAR: Final = 1900
-_DAYS_IN_MONTH: Final = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
 _SECONDS_PER_DAY: Final = 86_400
+_PAIRS: Final = np.uint64(0x00FF_00FF_00FF_00FF)
+_BYTE: Final = np.uint64(0xFF)
+
+
+def _month_days() -> Flags:
+    """Valid ``MM * 100 + DD`` values (29 February included; leap years checked apart)."""
+    table = np.zeros(256 * 100 + 256, dtype=bool)
+    for month, days in enumerate((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), start=1):
+        table[month * 100 + 1 : month * 100 + days + 1] = True
+    table.setflags(write=False)
+    return table
+
+
+_MONTH_DAYS: Final = _month_days()
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedDates:
-    """Dates read from ``(n, 8)`` MMDDYYYY digits.
+    """Dates read from MMDDYYYY words (any shape).
 
     ``zero``: the field is zero-filled (not available). ``valid``: a calendar date from
     ``MIN_YEAR`` on, or zero. ``ordinal``: ``YYYYMMDD`` as an integer for comparisons (0 when
@@ -38,42 +52,49 @@ class ParsedDates:
     ordinal: I64Array
 
 
-def parse(matrix: U8Matrix) -> ParsedDates:
-    """Check and order MMDDYYYY dates; non-digit bytes make a row invalid, never raise."""
-    spelled = digits.all_digits(matrix)
-    numbers = (matrix[:, :8].astype(np.int64) - ZERO) @ np.array(
-        [
-            [10, 0, 0],
-            [1, 0, 0],
-            [0, 10, 0],
-            [0, 1, 0],
-            [0, 0, 1000],
-            [0, 0, 100],
-            [0, 0, 10],
-            [0, 0, 1],
-        ],
-        dtype=np.int64,
+def _pairs(values: U64Matrix) -> U64Matrix:
+    """Two-digit numbers of each byte pair: bytes 0, 2, 4 and 6 of the result."""
+    digits_only = values - words.repeated(ZERO)
+    pairs: U64Matrix = (digits_only * np.uint64(10) + (digits_only >> np.uint64(8))) & _PAIRS
+    return pairs
+
+
+def parse_words(values: U64Matrix) -> ParsedDates:
+    """Check and order MMDDYYYY dates held as words; bad bytes make a date invalid."""
+    spelled = words.digit_words(values)
+    pairs = _pairs(values)
+    month_day = ((pairs & _BYTE) * np.uint64(100) + ((pairs >> np.uint64(16)) & _BYTE)).astype(
+        np.int64
     )
-    month, day, year = numbers[:, 0], numbers[:, 1], numbers[:, 2]
-    zero = spelled & (month == 0) & (day == 0) & (year == 0)
-    month_ok = (month >= 1) & (month <= 12)
-    leap_day = (month == 2) & _is_leap(year)
-    last_day = _DAYS_IN_MONTH[np.where(month_ok, month, 0)] + leap_day
-    calendar = spelled & month_ok & (day >= 1) & (day <= last_day) & (year >= MIN_YEAR)
-    ordinal = np.where(calendar, year * 10_000 + month * 100 + day, 0)
+    year = (
+        ((pairs >> np.uint64(32)) & _BYTE) * np.uint64(100) + ((pairs >> np.uint64(48)) & _BYTE)
+    ).astype(np.int64)
+    calendar = spelled & _MONTH_DAYS[month_day] & (year >= MIN_YEAR)
+    leap_day = np.flatnonzero(calendar & (month_day == 229))
+    if leap_day.size:
+        flat = calendar.reshape(-1)
+        flat[leap_day] = _is_leap(year.reshape(-1)[leap_day])
+    zero = values == words.repeated(ZERO)
+    ordinal: I64Array = np.where(calendar, year * 10_000 + month_day, 0)
     return ParsedDates(zero=zero, valid=zero | calendar, ordinal=ordinal)
+
+
+def parse(matrix: U8Matrix) -> ParsedDates:
+    """Check and order ``(n, 8)`` MMDDYYYY dates; never raises on bad bytes."""
+    return parse_words(words.words(matrix, ZERO)[:, 0])
 
 
 def parse_timestamps(matrix: U8Matrix) -> Flags:
     """Per row: the MMDDYYYYHHMMSS time stamp is valid or zero-filled."""
-    dates = parse(np.ascontiguousarray(matrix[:, :8]))
-    clock = matrix[:, 8:14]
-    spelled = digits.all_digits(clock)
-    hms = (clock.astype(np.int64) - ZERO) @ np.array(
-        [[10, 0, 0], [1, 0, 0], [0, 10, 0], [0, 1, 0], [0, 0, 10], [0, 0, 1]], dtype=np.int64
-    )
-    clock_ok = spelled & (hms[:, 0] <= 23) & (hms[:, 1] <= 59) & (hms[:, 2] <= 59)
-    zero_clock = spelled & (hms == 0).all(axis=1)
+    packed = words.words(matrix, ZERO)
+    dates = parse_words(packed[:, 0])
+    clock = packed[:, 1]
+    pairs = _pairs(clock)
+    hours = pairs & _BYTE
+    minutes = (pairs >> np.uint64(16)) & _BYTE
+    seconds = (pairs >> np.uint64(32)) & _BYTE
+    clock_ok = words.digit_words(clock) & (hours <= 23) & (minutes <= 59) & (seconds <= 59)
+    zero_clock = clock == words.repeated(ZERO)
     valid: Flags = (dates.zero & zero_clock) | (dates.valid & ~dates.zero & clock_ok)
     return valid
 
@@ -125,14 +146,49 @@ def decode_dates(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:
     return values
 
 
+#: Days covered by the spelling table: 1900-01-01 to 2099-12-31 (other days are computed).
+_TABLE_FIRST: Final = -25_567
+_TABLE_DAYS: Final = 73_049
+
+
+@cache
+def _spellings() -> np.ndarray:
+    """MMDDYYYY of every day in the table's range, as 8-byte items (one gather per date)."""
+    days = np.arange(_TABLE_FIRST, _TABLE_FIRST + _TABLE_DAYS, dtype=np.int64)
+    table = np.empty((_TABLE_DAYS, 8), dtype=np.uint8)
+    _spell_days(days, table)
+    items: np.ndarray = table.view("V8")[:, 0]
+    items.setflags(write=False)
+    return items
+
+
+def _spell_days(days: I64Array, target: U8Matrix) -> None:
+    ordinal = days_to_ordinal(days)
+    digits.encode_into((ordinal % 10_000) * 10_000 + ordinal // 10_000, target)
+
+
 def encode_dates(values: npt.NDArray[np.datetime64]) -> U8Matrix:
     """``datetime64`` values (``NaT`` = not available) to MMDDYYYY digits."""
+    out = np.empty((values.shape[0], 8), dtype=np.uint8)
+    encode_dates_into(values, out)
+    return out
+
+
+def encode_dates_into(values: npt.NDArray[np.datetime64], target: U8Matrix) -> None:
+    """Spell dates into ``target`` (``(n, 8)``, rows may be strided); ``NaT`` is zeros."""
     days = values.astype("datetime64[D]")
     missing = np.isnat(days)
-    ordinal = days_to_ordinal(np.where(missing, 0, days.astype(np.int64)))
-    mmddyyyy = (ordinal % 10_000) * 10_000 + ordinal // 10_000
-    mmddyyyy[missing] = 0
-    return digits.encode(mmddyyyy, 8)
+    index = np.where(missing, 0, days.astype(np.int64)) - _TABLE_FIRST
+    outside = (index < 0) | (index >= _TABLE_DAYS)
+    items = target.view("V8")[:, 0]
+    items[...] = _spellings()[np.clip(index, 0, _TABLE_DAYS - 1)]
+    if outside.any():
+        rows = np.flatnonzero(outside)
+        spelled = np.empty((rows.size, 8), dtype=np.uint8)
+        _spell_days(index[rows] + _TABLE_FIRST, spelled)
+        target[rows] = spelled
+    if missing.any():
+        target[missing] = digits.ZERO
 
 
 def decode_timestamps(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:
@@ -150,13 +206,20 @@ def decode_timestamps(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:
 
 def encode_timestamps(values: npt.NDArray[np.datetime64]) -> U8Matrix:
     """``datetime64`` values (``NaT`` = not available) to MMDDYYYYHHMMSS digits."""
+    out = np.empty((values.shape[0], 14), dtype=np.uint8)
+    encode_timestamps_into(values, out)
+    return out
+
+
+def encode_timestamps_into(values: npt.NDArray[np.datetime64], target: U8Matrix) -> None:
+    """Spell time stamps into ``target`` (``(n, 14)``); ``NaT`` is zeros."""
     stamps = values.astype("datetime64[s]")
     missing = np.isnat(stamps)
     seconds = np.where(missing, 0, stamps.astype(np.int64))
     days = np.floor_divide(seconds, _SECONDS_PER_DAY)
     clock = seconds - days * _SECONDS_PER_DAY
-    out = np.empty((values.shape[0], 14), dtype=np.uint8)
-    out[:, :8] = encode_dates(np.where(missing, np.datetime64("NaT"), days.astype("datetime64[D]")))
+    encode_dates_into(
+        np.where(missing, np.datetime64("NaT"), days.astype("datetime64[D]")), target[:, :8]
+    )
     hhmmss = (clock // 3600) * 10_000 + (clock // 60 % 60) * 100 + clock % 60
-    out[:, 8:] = digits.encode(np.where(missing, 0, hhmmss), 6)
-    return out
+    digits.encode_into(np.where(missing, 0, hhmmss), target[:, 8:])

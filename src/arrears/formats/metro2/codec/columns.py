@@ -68,6 +68,8 @@ def template(layout: SegmentLayout) -> U8Matrix:
             row[spec.offset : spec.end] = digits.ZERO
         elif spec.constant is not None:
             row[spec.offset : spec.end] = np.frombuffer(spec.constant.encode(), np.uint8)
+        if spec.default is not None:
+            row[spec.offset : spec.end] = np.frombuffer(spec.default.encode(), np.uint8)
     row.setflags(write=False)
     return row
 
@@ -96,26 +98,39 @@ def encode_layout(
 ) -> tuple[U8Matrix, list[FieldIssue]]:
     """Spell ``count`` rows; absent columns stay "not available". Refused values are reported."""
     matrix = blank_matrix(layout, count)
+    return matrix, encode_layout_into(layout, columns, matrix)
+
+
+def encode_layout_into(
+    layout: SegmentLayout, columns: Mapping[str, ColumnValues], matrix: U8Matrix
+) -> list[FieldIssue]:
+    """Spell columns into a template-filled ``(n, length)`` matrix (rows may be strided)."""
     issues: list[FieldIssue] = []
     for spec in layout.value_fields:
         values = columns.get(spec.name)
-        if values is None:
-            continue
-        spelled, found = encode_field(values, spec, layout)
-        put_field(matrix, spec, spelled)
-        issues.extend(found)
-    return matrix, issues
+        if values is not None:
+            issues += encode_field_into(values, spec, layout, matrix[:, spec.offset : spec.end])
+    return issues
 
 
 def encode_field(
     values: ColumnValues, spec: FieldSpec, layout: SegmentLayout
 ) -> tuple[U8Matrix, list[FieldIssue]]:
-    """One typed column to ``(n, width)`` bytes plus the rows that could not be spelled."""
+    """One typed column to new ``(n, width)`` bytes plus the rows that could not be spelled."""
+    fill = text.BLANK if spec.kind is Kind.TEXT else digits.ZERO
+    target = np.full((len(values), spec.length), fill, dtype=np.uint8)
+    return target, encode_field_into(values, spec, layout, target)
+
+
+def encode_field_into(
+    values: ColumnValues, spec: FieldSpec, layout: SegmentLayout, target: U8Matrix
+) -> list[FieldIssue]:
+    """Spell one typed column into ``target`` (template-filled); refused rows keep the fill."""
     if spec.kind is Kind.TEXT:
-        return _encode_text(values, spec, layout)
+        return _encode_text(values, spec, layout, target)
     if spec.kind is Kind.NUMBER:
-        return _encode_numbers(np.asarray(values), spec, layout)
-    return _encode_dates(np.asarray(values), spec, layout)
+        return _encode_numbers(np.asarray(values), spec, layout, target)
+    return _encode_dates(np.asarray(values), spec, layout, target)
 
 
 def _issue(
@@ -126,8 +141,8 @@ def _issue(
 
 
 def _encode_text(
-    values: ColumnValues, spec: FieldSpec, layout: SegmentLayout
-) -> tuple[U8Matrix, list[FieldIssue]]:
+    values: ColumnValues, spec: FieldSpec, layout: SegmentLayout, target: U8Matrix
+) -> list[FieldIssue]:
     if not isinstance(values, pa.Array) or not (
         pa.types.is_string(values.type)
         or pa.types.is_large_string(values.type)
@@ -136,61 +151,63 @@ def _encode_text(
     ):
         msg = f"{layout.name}.{spec.name} needs text values"
         raise TypeError(msg)
-    encoded = text.encode(values, spec.length)
+    too_long, not_ascii = text.encode_into(values, target)
     issues = _issue(
-        encoded.too_long,
-        layout,
-        spec,
-        "field.too-long",
-        f"longer than the field's {spec.length} bytes",
+        too_long, layout, spec, "field.too-long", f"longer than the field's {spec.length} bytes"
     )
     issues += _issue(
-        encoded.not_ascii,
+        not_ascii,
         layout,
         spec,
         "field.ascii",
         "not printable ASCII (transliterate before reporting)",
     )
-    return encoded.matrix, issues
+    return issues
 
 
 def _encode_numbers(
-    values: npt.NDArray[Any], spec: FieldSpec, layout: SegmentLayout
-) -> tuple[U8Matrix, list[FieldIssue]]:
+    values: npt.NDArray[Any], spec: FieldSpec, layout: SegmentLayout, target: U8Matrix
+) -> list[FieldIssue]:
     if values.dtype.kind not in "iu":
         msg = f"{layout.name}.{spec.name} needs integer values, not {values.dtype}"
         raise TypeError(msg)
     numbers: I64Array = values.astype(np.int64, copy=False)
     negative = numbers < 0
     too_large = numbers > digits.max_value(spec.length)
-    issues = _issue(negative, layout, spec, "field.negative", "negative amounts are refused")
-    issues += _issue(
-        too_large,
-        layout,
-        spec,
-        "field.too-large",
-        f"more than {spec.length} digits (never truncated)",
-    )
-    if issues:
-        numbers = np.where(negative | too_large, 0, numbers)
-    return digits.encode(numbers, spec.length), issues
+    refused = negative | too_large
+    if refused.any():
+        issues = _issue(negative, layout, spec, "field.negative", "negative amounts are refused")
+        issues += _issue(
+            too_large,
+            layout,
+            spec,
+            "field.too-large",
+            f"more than {spec.length} digits (never truncated)",
+        )
+        digits.encode_into(np.where(refused, 0, numbers), target)
+        return issues
+    digits.encode_into(numbers, target)
+    return []
 
 
 def _encode_dates(
-    values: npt.NDArray[Any], spec: FieldSpec, layout: SegmentLayout
-) -> tuple[U8Matrix, list[FieldIssue]]:
+    values: npt.NDArray[Any], spec: FieldSpec, layout: SegmentLayout, target: U8Matrix
+) -> list[FieldIssue]:
     if values.dtype.kind != "M":
         msg = f"{layout.name}.{spec.name} needs dates, not {values.dtype}"
         raise TypeError(msg)
     days = values.astype("datetime64[D]")
     present = ~np.isnat(days)
     outside = present & ((days < _FIRST_DAY) | (days > _LAST_DAY))
-    rule = "field.timestamp" if spec.kind is Kind.TIMESTAMP else "field.date"
-    issues = _issue(
-        outside, layout, spec, rule, f"year outside {calendar.MIN_YEAR}-9999 cannot be spelled"
-    )
-    if issues:
+    issues: list[FieldIssue] = []
+    if outside.any():
+        rule = "field.timestamp" if spec.kind is Kind.TIMESTAMP else "field.date"
+        issues = _issue(
+            outside, layout, spec, rule, f"year outside {calendar.MIN_YEAR}-9999 cannot be spelled"
+        )
         values = np.where(outside, np.datetime64("NaT"), values)
     if spec.kind is Kind.TIMESTAMP:
-        return calendar.encode_timestamps(values), issues
-    return calendar.encode_dates(values), issues
+        calendar.encode_timestamps_into(values, target)
+    else:
+        calendar.encode_dates_into(values, target)
+    return issues

@@ -10,20 +10,37 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
-U8Matrix = npt.NDArray[np.uint8]
-I64Array = npt.NDArray[np.int64]
+from arrears.formats.metro2.codec import words
+from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix
+
+__all__ = [
+    "ZERO",
+    "I64Array",
+    "U8Matrix",
+    "all_digits",
+    "decode",
+    "encode",
+    "encode_into",
+    "is_filled",
+]
 
 ZERO: Final = ord("0")
 _GROUP: Final = 5
 _GROUP_SIZE: Final = 10**_GROUP
 
-#: "00000" … "99999" as 5-byte items: encoding gathers one item per 5 digits.
-_GROUPS: Final = (
-    (np.arange(_GROUP_SIZE, dtype=np.int64)[:, None] // 10 ** np.arange(_GROUP - 1, -1, -1)) % 10
-    + ZERO
-).astype(np.uint8)
+
+def _groups(size: int) -> np.ndarray:
+    """``"0…0"`` to ``"9…9"`` (``size`` digits) as ``V{size}`` items, for one gather each."""
+    numbers = np.arange(10**size, dtype=np.int64)[:, None] // 10 ** np.arange(size - 1, -1, -1)
+    spelled = np.ascontiguousarray((numbers % 10 + ZERO).astype(np.uint8))
+    items: np.ndarray = spelled.view(f"V{size}")[:, 0]
+    items.setflags(write=False)
+    return items
+
+
+#: Spellings of every group of 1 to 5 digits (the largest table is 500 kB).
+_SPELLINGS: Final = {size: _groups(size) for size in range(1, _GROUP + 1)}
 _POWERS: Final = 10 ** np.arange(18, -1, -1, dtype=np.int64)
 
 
@@ -41,26 +58,36 @@ def decode(digits: U8Matrix) -> I64Array:
 
 def encode(values: I64Array, width: int) -> U8Matrix:
     """Non-negative integers below ``10**width`` to zero-filled ``(n, width)`` ASCII digits."""
-    count = values.shape[0]
-    out = np.empty((count, width), dtype=np.uint8)
-    rest = values.astype(np.int64, copy=True)
-    end = width
-    while end > 0:
-        size = min(_GROUP, end)
-        group = rest % _GROUP_SIZE
-        rest //= _GROUP_SIZE
-        out[:, end - size : end] = _GROUPS[group, _GROUP - size :]
-        end -= size
+    out = np.empty((values.shape[0], width), dtype=np.uint8)
+    encode_into(values, out)
     return out
 
 
-def all_digits(matrix: U8Matrix) -> npt.NDArray[np.bool_]:
+def encode_into(values: I64Array, target: U8Matrix) -> None:
+    """Spell integers into ``target`` (a ``(n, width)`` view, rows may be strided).
+
+    Five digits at a time from the right: one division and one table gather per group.
+    """
+    width = target.shape[1]
+    rest = values.astype(np.int64, copy=False)
+    end = width
+    while end > 0:
+        size = min(_GROUP, end)
+        if end > size:
+            high = rest // _GROUP_SIZE
+            group = rest - high * _GROUP_SIZE
+        else:
+            high, group = rest, rest
+        target[:, end - size : end].view(f"V{size}")[:, 0] = _SPELLINGS[size][group]
+        rest = high
+        end -= size
+
+
+def all_digits(matrix: U8Matrix) -> Flags:
     """Per row: every byte is an ASCII digit."""
-    flags = np.asarray(((matrix - np.uint8(ZERO)) <= 9).all(axis=1), dtype=np.bool_)
-    return flags
+    return words.all_digits(matrix)
 
 
-def is_filled(matrix: U8Matrix, byte: int) -> npt.NDArray[np.bool_]:
+def is_filled(matrix: U8Matrix, byte: int) -> Flags:
     """Per row: every byte equals ``byte`` (all zeros, all nines, all blanks)."""
-    flags = np.asarray((matrix == byte).all(axis=1), dtype=np.bool_)
-    return flags
+    return words.filled(matrix, byte)

@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
-
-Flags = npt.NDArray[np.bool_]
+from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix
 
 BLANK: Final = 0x20
 TILDE: Final = 0x7E
@@ -62,6 +59,18 @@ def _buffers(values: pa.LargeStringArray) -> tuple[I64Array, U8Matrix]:
 
 def encode(values: pa.Array, width: int) -> EncodedText:
     """Spell a string column (Arrow, any string type, nulls as blank) into ``(n, width)``."""
+    matrix = np.full((len(values), width), BLANK, dtype=np.uint8)
+    too_long, not_ascii = encode_into(values, matrix)
+    return EncodedText(matrix, too_long, not_ascii)
+
+
+def encode_into(values: pa.Array, target: U8Matrix) -> tuple[Flags, Flags]:
+    """Spell strings into a blank-filled ``(n, width)`` view; returns (too long, not ASCII).
+
+    Refused rows stay blank. Columns whose strings all have one length (codes, account
+    numbers, fixed-width identifiers) are copied without padding.
+    """
+    width = target.shape[1]
     strings = _large_strings(values)
     count = len(strings)
     offsets, data = _buffers(strings)
@@ -69,17 +78,31 @@ def encode(values: pa.Array, width: int) -> EncodedText:
     used = data[offsets[0] : offsets[-1]]
     not_ascii = np.zeros(count, dtype=bool)
     if used.size and (used.min() < BLANK or used.max() > TILDE):
-        not_ascii = pc.match_substring_regex(strings, _NOT_PRINTABLE).to_numpy(zero_copy_only=False)
+        found = pc.match_substring_regex(strings, _NOT_PRINTABLE)
+        not_ascii = found.to_numpy(zero_copy_only=False)
     too_long = lengths > width
     refused = too_long | not_ascii
-    if not refused.any() and (lengths == width).all():
-        return EncodedText(used.reshape(count, width), too_long, not_ascii)
+    if count == 0:
+        return too_long, not_ascii
+    if not refused.any():
+        length = int(lengths[0])
+        if (lengths == length).all():
+            if length:
+                _put(target[:, :length], used.reshape(count, length))
+            return too_long, not_ascii
     if refused.any():
         strings = pc.if_else(pa.array(refused), pa.scalar("", pa.large_string()), strings)
-    padded = _large_strings(pc.utf8_rpad(strings, width=width, padding=" "))
-    padded_offsets, padded_data = _buffers(padded)
-    matrix = padded_data[padded_offsets[0] : padded_offsets[-1]].reshape(count, width)
-    return EncodedText(matrix, too_long, not_ascii)
+    padded_offsets, padded_data = _buffers(
+        _large_strings(pc.utf8_rpad(strings, width=width, padding=" "))
+    )
+    _put(target, padded_data[padded_offsets[0] : padded_offsets[-1]].reshape(count, width))
+    return too_long, not_ascii
+
+
+def _put(target: U8Matrix, rows: U8Matrix) -> None:
+    """Copy ``rows`` into ``target`` one row-sized item at a time (targets may be strided)."""
+    width = rows.shape[1]
+    target.view(f"V{width}")[:, 0] = np.ascontiguousarray(rows).view(f"V{width}")[:, 0]
 
 
 def to_arrow(matrix: U8Matrix) -> pa.LargeStringArray:

@@ -39,6 +39,12 @@ class OffsetMap:
         self._keys = np.concatenate([self._keys, original_offsets - order])
         self._removed += int(original_offsets.size)
 
+    def snapshot(self) -> OffsetMap:
+        """A copy that later calls do not change (for chunks checked on another thread)."""
+        copy = OffsetMap()
+        copy._keys, copy._dropped, copy._removed = self._keys, self._dropped, self._removed
+        return copy
+
     def forget_before(self, position: int) -> None:
         """Drop what is only needed for positions before ``position``."""
         cut = int(np.searchsorted(self._keys, position, side="right"))

@@ -21,25 +21,29 @@ from arrears.formats.metro2.reading.chunk import BaseChunk, SegmentRows
 from arrears.formats.metro2.reading.locate import Located, locate
 from arrears.formats.metro2.spec import APPENDAGE_BY_ID, BASE
 from arrears.formats.metro2.validation.base_rules import check_base
-from arrears.formats.metro2.validation.fields import check_segment, without_refused
+from arrears.formats.metro2.validation.fields import (
+    check_segment,
+    is_structural,
+    without_refused,
+)
 from arrears.formats.metro2.validation.totals import Totals
 
 
 @dataclass(frozen=True, slots=True)
 class ChunkContext:
-    """What building a chunk needs from the reader."""
+    """What building a chunk needs from the reader (a snapshot: chunks build on threads)."""
 
     data_format: Format
     offsets: OffsetMap
     validate: bool
-    totals: Totals
     activity_date: int | None
 
 
 def build_chunk(
     gathered: Gathered, context: ChunkContext, problems: list[Metro2Problem]
-) -> BaseChunk:
-    """The chunk for ``gathered`` rows; ``problems`` found by the framing come first."""
+) -> tuple[BaseChunk, Totals]:
+    """The chunk for ``gathered`` rows and its trailer counts; framing problems come first."""
+    totals = Totals()
     packed = context.data_format is Format.PACKED
     rows = gathered.rows
     issues: list[FieldIssue] = []
@@ -48,11 +52,10 @@ def build_chunk(
     where = Located(rows, gathered.record_numbers, gathered.positions, packed=packed)
     if context.validate and rows.shape[0]:
         checked = check_segment(BASE, rows)
-        follow_on = checked.issues + check_base(
-            rows, checked.dates, activity_date=context.activity_date
-        )
-        issues += without_refused(follow_on, refused=issues)
-        context.totals.add_bases(rows)
+        issues += without_refused(checked.issues, refused=issues)
+        rules = check_base(checked.fields, activity_date=context.activity_date)
+        issues += without_refused(rules, refused=[i for i in issues if is_structural(i)])
+        totals.add_bases(checked.fields)
     found = list(problems)
     found += locate(issues, where, context.offsets)
     appendages: dict[str, SegmentRows] = {}
@@ -64,11 +67,12 @@ def build_chunk(
         stream = segments.positions[real]
         if context.validate and matrix.shape[0]:
             located = Located(matrix, gathered.record_numbers[owners], stream)
-            found += locate(check_segment(layout, matrix).issues, located, context.offsets)
-            context.totals.add_segments(name, matrix)
+            checked_segments = check_segment(layout, matrix)
+            found += locate(checked_segments.issues, located, context.offsets)
+            totals.add_segments(name, checked_segments.fields)
         appendages[name] = SegmentRows(layout, matrix, owners, context.offsets.original(stream))
     found += _order_problems(gathered, context.offsets)
-    return BaseChunk(
+    chunk = BaseChunk(
         rows=rows,
         record_numbers=gathered.record_numbers,
         positions=context.offsets.original(gathered.positions),
@@ -76,6 +80,7 @@ def build_chunk(
         problems=tuple(found),
         format=context.data_format,
     )
+    return chunk, totals
 
 
 def _order_problems(gathered: Gathered, offsets: OffsetMap) -> list[Metro2Problem]:

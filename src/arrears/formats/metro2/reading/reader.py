@@ -21,6 +21,7 @@ from arrears.formats.metro2.framing.source import WindowSource
 from arrears.formats.metro2.framing.walker import Note, Outcome, RecordType, Span, Step, Walker
 from arrears.formats.metro2.model import HeaderRecord, TrailerRecord
 from arrears.formats.metro2.options import Format, Framing, ReadOptions
+from arrears.formats.metro2.pipeline import OrderedPipeline
 from arrears.formats.metro2.problems import Metro2Problem, printable
 from arrears.formats.metro2.reading.assemble import Pending, Run
 from arrears.formats.metro2.reading.build import ChunkContext, build_chunk
@@ -69,6 +70,7 @@ class Metro2Reader:
         self._activity_date: int | None = None
         self._started = False
         self._source = WindowSource(stream, strip_line_breaks=None, window_bytes=1)
+        self._pipeline: OrderedPipeline[tuple[BaseChunk, Totals]] = OrderedPipeline(workers=0)
 
     def __iter__(self) -> Iterator[BaseChunk]:
         if self._started:
@@ -89,19 +91,27 @@ class Metro2Reader:
             yield BaseChunk.empty(data_format, (self._not_metro2(buf),))
             return
         self.framing = framing
+        self._pipeline = OrderedPipeline(workers=self.options.workers)
+        try:
+            yield from self._windows(framing, buf)
+        finally:
+            self._pipeline.close()
+
+    def _windows(self, framing: Framing, buf: np.ndarray) -> Iterator[BaseChunk]:
         walker = Walker(framing)
         cursor = _Cursor(buf=buf, pending=Pending(walker.record_length))
         fast = FastPath(framing)
         while True:
             yield from self._drain(cursor, walker, fast)
             if cursor.pending.count or cursor.problems:
-                yield self._emit(cursor)
+                yield from self._emit(cursor)
             if cursor.finished:
                 break
             cursor.base += cursor.at
             self._source.offsets.forget_before(cursor.base)
             cursor.buf = self._source.extend(cursor.buf[cursor.at :])
             cursor.at = 0
+        yield from self._collect(self._pipeline.drain())
         if cursor.clean and framing.blocked:
             closing = walker.close_block(cursor.base + len(cursor.buf))
             cursor.problems += self._notes(closing, None)
@@ -123,7 +133,7 @@ class Metro2Reader:
                     return
                 cursor.at = step.next
             if cursor.pending.count >= self.options.chunk_records:
-                yield self._emit(cursor)
+                yield from self._emit(cursor)
 
     def _take_fast(self, cursor: _Cursor, walker: Walker, fast: FastPath) -> bool:
         position = cursor.base + cursor.at
@@ -252,20 +262,30 @@ class Metro2Reader:
             self.records, segment, "", original, "", "framing.record-order", message
         )
 
-    def _emit(self, cursor: _Cursor) -> BaseChunk:
+    def _emit(self, cursor: _Cursor) -> Iterator[BaseChunk]:
+        """Hand the pending rows to a worker; yields the chunks that are due, in order."""
         assert self.framing is not None
         context = ChunkContext(
             data_format=self.framing.format,
-            offsets=self._source.offsets,
+            offsets=self._source.offsets.snapshot(),
             validate=self.options.validate,
-            totals=self.totals,
             activity_date=self._activity_date,
         )
         gathered = cursor.pending.gather(cursor.buf, cursor.base)
-        chunk = build_chunk(gathered, context, cursor.problems)
+        problems, header = cursor.problems, self.header
         cursor.pending = Pending(cursor.pending.record_length)
         cursor.problems = []
-        return replace(chunk, header=self.header)
+
+        def job() -> tuple[BaseChunk, Totals]:
+            chunk, totals = build_chunk(gathered, context, problems)
+            return replace(chunk, header=header), totals
+
+        yield from self._collect(self._pipeline.submit(job))
+
+    def _collect(self, results: Iterator[tuple[BaseChunk, Totals]]) -> Iterator[BaseChunk]:
+        for chunk, totals in results:
+            self.totals.merge(totals)
+            yield chunk
 
     def _file_problems(self) -> list[Metro2Problem]:
         problems: list[Metro2Problem] = []

@@ -49,7 +49,7 @@ def read_single(
     if validate:
         checked = check_segment(layout, row)
         issues += checked.issues
-        dates = {name: int(values[0]) for name, values in checked.dates.items()}
+        dates = {name: int(parsed.ordinal[0]) for name, parsed in checked.dates.items()}
     where = Located(
         row, np.array([record], dtype=np.int64), np.array([position], dtype=np.int64), packed
     )

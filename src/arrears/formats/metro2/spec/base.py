@@ -26,7 +26,14 @@ BASE: Final = SegmentLayout(
     fields=(
         FieldSpec("record_descriptor_word", "1 Record Descriptor Word", 1, 4, Kind.DESCRIPTOR),
         FieldSpec(
-            "processing_indicator", "2 Processing Indicator", 5, 1, N, R, codes.PROCESSING_INDICATOR
+            "processing_indicator",
+            "2 Processing Indicator",
+            5,
+            1,
+            N,
+            R,
+            codes.PROCESSING_INDICATOR,
+            default="1",
         ),
         FieldSpec("time_stamp", "3 Time Stamp", 6, 14, Kind.TIMESTAMP, packed_length=8),
         FieldSpec(

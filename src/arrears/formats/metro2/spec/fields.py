@@ -62,6 +62,8 @@ class FieldSpec:
     constant: str | None = None
     packed_length: int | None = None
     sensitive: bool = False
+    #: Spelling when no value is given, if not blanks or zeros (Processing Indicator ``1``).
+    default: str | None = None
 
     @property
     def offset(self) -> int:
@@ -94,9 +96,12 @@ class FieldSpec:
         return self.kind not in (Kind.DESCRIPTOR, Kind.IDENTIFIER)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SegmentLayout:
-    """A record or appendage segment: its fields in order, with both formats' offsets."""
+    """A record or appendage segment: its fields in order, with both formats' offsets.
+
+    Layouts are singletons compared by identity (cheap to hash as cache keys).
+    """
 
     name: str
     title: str

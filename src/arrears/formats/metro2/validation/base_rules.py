@@ -10,44 +10,48 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
-from arrears.formats.metro2.codec import digits
-from arrears.formats.metro2.codec.columns import FieldIssue, field_bytes
-from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
+from arrears.formats.metro2.codec import digits, words
+from arrears.formats.metro2.codec.arrays import Flags, U8Matrix
+from arrears.formats.metro2.codec.columns import FieldIssue
 from arrears.formats.metro2.spec import BASE, FieldSpec, codes
 from arrears.formats.metro2.spec.special_comments import CONSTRAINTS
-from arrears.formats.metro2.validation.fields import member
-
-Flags = npt.NDArray[np.bool_]
+from arrears.formats.metro2.validation.fields import SegmentFields, member
 
 _BLANK: Final = 0x20
 _B: Final = ord("B")
-_PHP_ALLOWED: Final = np.zeros(256, dtype=bool)
-_PHP_ALLOWED[[ord(code) for code in codes.PAYMENT_HISTORY.codes]] = True
+_NINE: Final = ord("9")
+_CURRENT: Final = frozenset({"11"})
 
 
-class BaseView:
-    """Lazily extracted fields of a base matrix, so each rule reads only what it needs."""
+def _php_pairs() -> Flags:
+    """Allowed Payment History Profile characters, two at a time (a ``uint16`` lookup)."""
+    single = np.zeros(256, dtype=bool)
+    single[[ord(code) for code in codes.PAYMENT_HISTORY.codes]] = True
+    pairs: Flags = single[np.arange(65_536) & 0xFF] & single[np.arange(65_536) >> 8]
+    pairs.setflags(write=False)
+    return pairs
 
-    def __init__(self, matrix: U8Matrix, dates: dict[str, I64Array]) -> None:
-        self.matrix = matrix
-        self.dates = dates
-        self._fields: dict[str, U8Matrix] = {}
 
-    def raw(self, name: str) -> U8Matrix:
-        if name not in self._fields:
-            self._fields[name] = field_bytes(self.matrix, BASE.field(name))
-        return self._fields[name]
+_PHP_PAIRS: Final = _php_pairs()
 
-    def status_in(self, statuses: frozenset[str]) -> Flags:
-        return member(self.raw("account_status"), statuses)
 
-    def zero(self, name: str) -> Flags:
-        return digits.is_filled(self.raw(name), digits.ZERO)
+def status_in(fields: SegmentFields, statuses: frozenset[str]) -> Flags:
+    """Per row: the Account Status is one of ``statuses``."""
+    return member(fields.raw("account_status"), statuses)
 
-    def blank(self, name: str) -> Flags:
-        return digits.is_filled(self.raw(name), _BLANK)
+
+def _first(fields: SegmentFields, name: str) -> U8Matrix:
+    column: U8Matrix = fields.raw(name)[:, 0]
+    return column
+
+
+def _embedded(flags: Flags) -> Flags | None:
+    """Rows where a set flag is followed by an unset one; ``None`` when no row has one."""
+    found = flags[:, :-1] & ~flags[:, 1:]
+    if not found.any():
+        return None
+    return np.asarray(found.any(axis=1), dtype=np.bool_)
 
 
 def _issue(flags: Flags, name: str | None, rule: str, message: str) -> Iterator[FieldIssue]:
@@ -57,54 +61,65 @@ def _issue(flags: Flags, name: str | None, rule: str, message: str) -> Iterator[
         yield FieldIssue(rows, BASE, spec, rule, message)
 
 
-def check_base(
-    matrix: U8Matrix, dates: dict[str, I64Array], *, activity_date: int | None
-) -> list[FieldIssue]:
+def check_base(fields: SegmentFields, *, activity_date: int | None) -> list[FieldIssue]:
     """Every cross-field problem of the chunk; ``activity_date`` is the header's YYYYMMDD."""
-    view = BaseView(matrix, dates)
     issues: list[FieldIssue] = []
+    if fields.count == 0:
+        return issues
     for rule in _RULES:
-        issues.extend(rule(view))
+        issues.extend(rule(fields))
     if activity_date:
-        issues.extend(_after_activity(view, activity_date))
+        issues.extend(_after_activity(fields, activity_date))
     return issues
 
 
-def _identification_number(view: BaseView) -> Iterator[FieldIssue]:
-    raw = view.raw("identification_number")
-    blank = raw == _BLANK
-    present = ~blank[:, 0]
-    short = present & blank[:, :5].any(axis=1)
-    zeros = ((raw == digits.ZERO) | blank).all(axis=1)
-    nines = ((raw == ord("9")) | blank).all(axis=1)
-    bad = present & (short | zeros | nines)
+def _identification_number(fields: SegmentFields) -> Iterator[FieldIssue]:
+    raw = fields.raw("identification_number")
+    present = raw[:, 0] != _BLANK
+    short = present & (raw[:, 1:5] == _BLANK).any(axis=1)
+    suspect = (raw[:, 0] == digits.ZERO) | (raw[:, 0] == _NINE)
+    if suspect.any():
+        rows = np.flatnonzero(suspect)
+        picked = raw[rows]
+        blank = picked == _BLANK
+        only = ((picked == digits.ZERO) | blank).all(axis=1) | ((picked == _NINE) | blank).all(
+            axis=1
+        )
+        short[rows[only]] = True
     yield from _issue(
-        bad,
+        short,
         "identification_number",
         "base.identification-number",
         "needs at least 5 characters and not only zeros or nines",
     )
 
 
-def _account_number(view: BaseView) -> Iterator[FieldIssue]:
-    blank = view.raw("consumer_account_number") == _BLANK
-    embedded = (blank[:, :-1] & ~blank[:, 1:]).any(axis=1) & ~blank[:, 0]
-    yield from _issue(embedded, "consumer_account_number", "base.account-number", "embedded blanks")
+def _account_number(fields: SegmentFields) -> Iterator[FieldIssue]:
+    blank = fields.raw("consumer_account_number") == _BLANK
+    embedded = _embedded(blank)
+    if embedded is not None:
+        yield from _issue(
+            embedded & ~blank[:, 0],
+            "consumer_account_number",
+            "base.account-number",
+            "embedded blanks",
+        )
 
 
-def _terms_duration(view: BaseView) -> Iterator[FieldIssue]:
-    raw = view.raw("terms_duration")
-    ok = digits.all_digits(raw) | (raw[:, 0] == _BLANK)
+def _terms_duration(fields: SegmentFields) -> Iterator[FieldIssue]:
+    raw = fields.raw("terms_duration")
+    ok = words.all_digits(raw) | (raw[:, 0] == _BLANK)
+    spelled = words.words(raw, _BLANK)[:, 0]
     for word in codes.TERMS_DURATION_WORDS:
-        ok |= (raw == np.frombuffer(word.encode(), np.uint8)).all(axis=1)
+        ok |= spelled == np.uint64(int.from_bytes(word.ljust(8).encode(), "little"))
     yield from _issue(
         ~ok, "terms_duration", "base.terms-duration", "must be LOC, REV or a 3-digit count"
     )
 
 
-def _payment_rating(view: BaseView) -> Iterator[FieldIssue]:
-    needs = view.status_in(codes.STATUSES_REQUIRING_RATING)
-    blank = view.raw("payment_rating")[:, 0] == _BLANK
+def _payment_rating(fields: SegmentFields) -> Iterator[FieldIssue]:
+    needs = status_in(fields, codes.STATUSES_REQUIRING_RATING)
+    blank = _first(fields, "payment_rating") == _BLANK
     yield from _issue(
         needs & blank,
         "payment_rating",
@@ -119,41 +134,43 @@ def _payment_rating(view: BaseView) -> Iterator[FieldIssue]:
     )
 
 
-def _payment_history(view: BaseView) -> Iterator[FieldIssue]:
-    raw = view.raw("payment_history_profile")
-    yield from _issue(
-        ~np.asarray(_PHP_ALLOWED[raw].all(axis=1), dtype=np.bool_),
-        "payment_history_profile",
-        "code.payment-history",
-        "characters must be 0-6, B, D, E, G, H, J, K, L or Z",
-    )
-    is_b = raw == _B
-    embedded = (is_b[:, :-1] & ~is_b[:, 1:]).any(axis=1)
-    yield from _issue(
-        embedded,
-        "payment_history_profile",
-        "base.payment-history",
-        "B (no history) may only fill the end of the profile",
-    )
+def _payment_history(fields: SegmentFields) -> Iterator[FieldIssue]:
+    raw = fields.raw("payment_history_profile")
+    allowed = _PHP_PAIRS[raw.view("<u2")]
+    if not allowed.all():
+        yield from _issue(
+            ~words.rows_all(allowed),
+            "payment_history_profile",
+            "code.payment-history",
+            "characters must be 0-6, B, D, E, G, H, J, K, L or Z",
+        )
+    embedded = _embedded(raw == _B)
+    if embedded is not None:
+        yield from _issue(
+            embedded,
+            "payment_history_profile",
+            "base.payment-history",
+            "B (no history) may only fill the end of the profile",
+        )
 
 
-def _dofd_required(view: BaseView) -> Iterator[FieldIssue]:
-    rated = view.status_in(codes.STATUSES_REQUIRING_RATING) & member(
-        view.raw("payment_rating"), codes.DELINQUENT_RATINGS
+def _dofd_required(fields: SegmentFields) -> Iterator[FieldIssue]:
+    rated = status_in(fields, codes.STATUSES_REQUIRING_RATING) & member(
+        fields.raw("payment_rating"), codes.DELINQUENT_RATINGS
     )
-    needs = view.status_in(codes.STATUSES_REQUIRING_DOFD) | rated
+    needs = status_in(fields, codes.STATUSES_REQUIRING_DOFD) | rated
     yield from _issue(
-        needs & view.zero("date_of_first_delinquency"),
+        needs & fields.zero("date_of_first_delinquency"),
         "date_of_first_delinquency",
         "base.dofd-required",
         "required for delinquent and paid-derogatory accounts",
     )
 
 
-def _dofd_order(view: BaseView) -> Iterator[FieldIssue]:
-    dofd = view.dates["date_of_first_delinquency"]
-    information = view.dates["date_of_account_information"]
-    late = (dofd > 0) & (information > 0) & (dofd > information)
+def _dofd_order(fields: SegmentFields) -> Iterator[FieldIssue]:
+    dofd = fields.dates["date_of_first_delinquency"].ordinal
+    information = fields.dates["date_of_account_information"].ordinal
+    late = (dofd > information) & (information > 0)
     yield from _issue(
         late,
         "date_of_first_delinquency",
@@ -162,39 +179,39 @@ def _dofd_order(view: BaseView) -> Iterator[FieldIssue]:
     )
 
 
-def _past_due(view: BaseView) -> Iterator[FieldIssue]:
-    current = view.status_in(frozenset({"11"}))
+def _past_due(fields: SegmentFields) -> Iterator[FieldIssue]:
+    current = status_in(fields, _CURRENT)
     yield from _issue(
-        current & ~view.zero("amount_past_due"),
+        current & ~fields.zero("amount_past_due"),
         "amount_past_due",
         "base.past-due-current",
         "must be zero for status 11 (current)",
     )
 
 
-def _charge_off(view: BaseView) -> Iterator[FieldIssue]:
-    charged = view.status_in(codes.CHARGE_OFF_STATUSES)
+def _charge_off(fields: SegmentFields) -> Iterator[FieldIssue]:
+    charged = status_in(fields, codes.CHARGE_OFF_STATUSES)
     yield from _issue(
-        charged & view.zero("original_charge_off_amount"),
+        charged & fields.zero("original_charge_off_amount"),
         "original_charge_off_amount",
         "base.charge-off-amount",
         "required for statuses 64 and 97",
     )
 
 
-def _paid_balance(view: BaseView) -> Iterator[FieldIssue]:
-    paid = view.status_in(codes.PAID_STATUSES)
+def _paid_balance(fields: SegmentFields) -> Iterator[FieldIssue]:
+    paid = status_in(fields, codes.PAID_STATUSES)
     yield from _issue(
-        paid & ~view.zero("current_balance"),
+        paid & ~fields.zero("current_balance"),
         "current_balance",
         "base.paid-balance",
         "must be zero for paid or closed statuses",
     )
 
 
-def _special_comments(view: BaseView) -> Iterator[FieldIssue]:
-    comment = view.raw("special_comment")
-    if comment[:, 0].min() == _BLANK and comment[:, 0].max() == _BLANK:
+def _special_comments(fields: SegmentFields) -> Iterator[FieldIssue]:
+    comment = fields.raw("special_comment")
+    if (comment[:, 0] == _BLANK).all():
         return
     for constraint in CONSTRAINTS:
         used = member(comment, constraint.codes)
@@ -202,19 +219,21 @@ def _special_comments(view: BaseView) -> Iterator[FieldIssue]:
             continue
         bad = np.zeros_like(used)
         if constraint.statuses is not None:
-            bad |= ~view.status_in(constraint.statuses)
+            bad |= ~status_in(fields, constraint.statuses)
         if constraint.forbidden_statuses:
-            bad |= view.status_in(constraint.forbidden_statuses)
+            bad |= status_in(fields, constraint.forbidden_statuses)
         if constraint.zero_balance:
-            bad |= ~view.zero("current_balance")
+            bad |= ~fields.zero("current_balance")
         if constraint.account_types is not None:
-            bad |= ~member(view.raw("account_type"), constraint.account_types)
+            bad |= ~member(fields.raw("account_type"), constraint.account_types)
         yield from _issue(used & bad, "special_comment", "base.special-comment", constraint.summary)
 
 
-def _portfolio_account_type(view: BaseView) -> Iterator[FieldIssue]:
-    line_of_credit = view.raw("portfolio_type")[:, 0] == ord("C")
-    allowed = member(view.raw("account_type"), codes.LINE_OF_CREDIT_ACCOUNT_TYPES)
+def _portfolio_account_type(fields: SegmentFields) -> Iterator[FieldIssue]:
+    line_of_credit = _first(fields, "portfolio_type") == ord("C")
+    if not line_of_credit.any():
+        return
+    allowed = member(fields.raw("account_type"), codes.LINE_OF_CREDIT_ACCOUNT_TYPES)
     yield from _issue(
         line_of_credit & ~allowed,
         "account_type",
@@ -223,11 +242,11 @@ def _portfolio_account_type(view: BaseView) -> Iterator[FieldIssue]:
     )
 
 
-def _after_activity(view: BaseView, activity_date: int) -> Iterator[FieldIssue]:
+def _after_activity(fields: SegmentFields, activity_date: int) -> Iterator[FieldIssue]:
     for name in ("date_opened", "date_of_account_information"):
-        late = view.dates[name] > activity_date
+        late = fields.dates[name].ordinal > activity_date
         yield from _issue(late, name, "base.date-in-future", "after the header's Activity Date")
-    late = view.dates["date_of_first_delinquency"] > activity_date
+    late = fields.dates["date_of_first_delinquency"].ordinal > activity_date
     yield from _issue(
         late,
         "date_of_first_delinquency",
@@ -236,7 +255,7 @@ def _after_activity(view: BaseView, activity_date: int) -> Iterator[FieldIssue]:
     )
 
 
-_RULES: Final[tuple[Callable[[BaseView], Iterator[FieldIssue]], ...]] = (
+_RULES: Final[tuple[Callable[[SegmentFields], Iterator[FieldIssue]], ...]] = (
     _identification_number,
     _account_number,
     _terms_duration,

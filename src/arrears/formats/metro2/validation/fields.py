@@ -1,36 +1,64 @@
 """Field-level checks driven by the layout tables: spelling, dates, required fields, code tables.
 
-Each check is one vectorised pass over a ``(n, length)`` character matrix and yields a
-:class:`FieldIssue` per (field, rule) with the failing rows. The cheap whole-matrix tests run
-first (printable ASCII, digits where digits belong) so a clean chunk costs a few passes; only a
-dirty chunk pays for finding which field broke.
+Each check first asks one question of the whole chunk (is every byte printable? is every digit
+position a digit? is every date valid?) and only a dirty chunk pays for finding which rows and
+fields broke. Every field is copied out of the chunk once (:class:`SegmentFields`) and shared by
+all checks, the base-segment rules and the trailer totals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
-from arrears.formats.metro2.codec import calendar, digits, text
+from arrears.formats.metro2.codec import calendar, digits, text, words
+from arrears.formats.metro2.codec.arrays import Flags, U8Matrix
+from arrears.formats.metro2.codec.calendar import ParsedDates
 from arrears.formats.metro2.codec.columns import FieldIssue, field_bytes
-from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
 from arrears.formats.metro2.spec import FieldSpec, Kind, Presence, SegmentLayout, rule
 
-Flags = npt.NDArray[np.bool_]
 _BLANK: Final = text.BLANK
+
+
+class SegmentFields:
+    """The fields of a chunk, each copied out once, on first use."""
+
+    def __init__(self, layout: SegmentLayout, matrix: U8Matrix) -> None:
+        self.layout = layout
+        self.matrix = matrix
+        self.count = int(matrix.shape[0])
+        self._raw: dict[str, U8Matrix] = {}
+        self.dates: dict[str, ParsedDates] = {}
+
+    def raw(self, name: str) -> U8Matrix:
+        found = self._raw.get(name)
+        if found is None:
+            found = field_bytes(self.matrix, self.layout.field(name))
+            self._raw[name] = found
+        return found
+
+    def zero(self, name: str) -> Flags:
+        """Per row: the numeric or date field is zero-filled."""
+        parsed = self.dates.get(name)
+        return parsed.zero if parsed is not None else words.filled(self.raw(name), digits.ZERO)
+
+    def blank(self, name: str) -> Flags:
+        return words.filled(self.raw(name), _BLANK)
 
 
 @dataclass(frozen=True)
 class CheckedSegment:
-    """Issues found, plus the dates parsed on the way (``YYYYMMDD``, 0 when zero or invalid)."""
+    """Issues found, and the chunk's fields with their parsed dates for later checks."""
 
     issues: list[FieldIssue]
-    dates: dict[str, I64Array]
+    fields: SegmentFields
+
+    @property
+    def dates(self) -> dict[str, ParsedDates]:
+        return self.fields.dates
 
 
 @cache
@@ -57,29 +85,37 @@ def code_lookup(codes: frozenset[str], width: int, *, blank: bool) -> Flags:
     return table
 
 
-def code_keys(raw: U8Matrix) -> npt.NDArray[np.intp]:
+def code_keys(raw: U8Matrix) -> np.ndarray:
     """1- or 2-byte fields as lookup indexes (little-endian, as :func:`code_lookup` builds)."""
     if raw.shape[1] == 1:
-        return raw[:, 0].astype(np.intp)
-    return raw[:, 0].astype(np.intp) | (raw[:, 1].astype(np.intp) << 8)
+        return raw[:, 0]
+    return raw.view("<u2")[:, 0]
+
+
+def member(raw: U8Matrix, codes: frozenset[str]) -> Flags:
+    """Per row: the 1- or 2-byte field holds one of ``codes`` (left-justified)."""
+    flags: Flags = code_lookup(codes, raw.shape[1], blank=False)[code_keys(raw)]
+    return flags
 
 
 def _issue(
-    flags: Flags, layout: SegmentLayout, spec: FieldSpec | None, rule: str, message: str
+    flags: Flags, layout: SegmentLayout, spec: FieldSpec | None, rule_id: str, message: str
 ) -> list[FieldIssue]:
     rows = np.flatnonzero(flags)
-    return [FieldIssue(rows, layout, spec, rule, message)] if rows.size else []
+    return [FieldIssue(rows, layout, spec, rule_id, message)] if rows.size else []
 
 
 def check_segment(layout: SegmentLayout, matrix: U8Matrix) -> CheckedSegment:
     """Every field-level problem of every row of one layout, one problem per field and row."""
-    issues = _ascii(layout, matrix)
-    issues += without_refused(_numbers(layout, matrix), refused=issues)
-    dates, date_issues = _dates(layout, matrix)
-    issues += without_refused(date_issues, refused=issues)
-    meaning = _required(layout, matrix) + _codes(layout, matrix)
+    fields = SegmentFields(layout, np.ascontiguousarray(matrix))
+    if fields.count == 0:
+        return CheckedSegment([], fields)
+    issues = _ascii(fields)
+    issues += without_refused(_numbers(fields), refused=issues)
+    issues += without_refused(_dates(fields), refused=issues)
+    meaning = _required(fields) + _codes(fields)
     issues += without_refused(meaning, refused=issues)
-    return CheckedSegment(issues, dates)
+    return CheckedSegment(issues, fields)
 
 
 def is_structural(issue: FieldIssue) -> bool:
@@ -88,7 +124,7 @@ def is_structural(issue: FieldIssue) -> bool:
 
 def without_refused(issues: list[FieldIssue], *, refused: list[FieldIssue]) -> list[FieldIssue]:
     """Drop issues about fields whose bytes were already refused (one problem per field)."""
-    if not refused:
+    if not refused or not issues:
         return issues
     taken: dict[str, set[int]] = {}
     for issue in refused:
@@ -106,91 +142,110 @@ def without_refused(issues: list[FieldIssue], *, refused: list[FieldIssue]) -> l
     return kept
 
 
-def _ascii(layout: SegmentLayout, matrix: U8Matrix) -> list[FieldIssue]:
-    if matrix.size == 0 or (matrix.min() >= _BLANK and matrix.max() <= text.TILDE):
+def _ascii(fields: SegmentFields) -> list[FieldIssue]:
+    matrix = fields.matrix
+    if matrix.min() >= _BLANK and matrix.max() <= text.TILDE:
         return []
     issues: list[FieldIssue] = []
-    for spec in layout.fields:
+    for spec in fields.layout.fields:
         if spec.kind is not Kind.DESCRIPTOR:
-            bad = ~text.printable_rows(field_bytes(matrix, spec))
-            issues += _issue(bad, layout, spec, "field.ascii", "not printable ASCII")
+            bad = ~text.printable_rows(fields.raw(spec.name))
+            issues += _issue(bad, fields.layout, spec, "field.ascii", "not printable ASCII")
     return issues
 
 
-def _numbers(layout: SegmentLayout, matrix: U8Matrix) -> list[FieldIssue]:
-    if matrix.size == 0:
-        return []
-    offsets = (matrix - np.uint8(digits.ZERO)) & _digit_mask(layout)
+def _numbers(fields: SegmentFields) -> list[FieldIssue]:
+    offsets = fields.matrix - np.uint8(digits.ZERO)
+    offsets &= _digit_mask(fields.layout)
     if offsets.max() <= 9:
         return []
     issues: list[FieldIssue] = []
-    for spec in layout.fields:
+    for spec in fields.layout.fields:
         if spec.kind is Kind.NUMBER:
-            bad = ~digits.all_digits(field_bytes(matrix, spec))
+            bad = ~digits.all_digits(fields.raw(spec.name))
             issues += _issue(
-                bad, layout, spec, "field.numeric", "not digits (numeric fields are zero-filled)"
-            )
-    return issues
-
-
-def _dates(layout: SegmentLayout, matrix: U8Matrix) -> tuple[dict[str, I64Array], list[FieldIssue]]:
-    dates: dict[str, I64Array] = {}
-    issues: list[FieldIssue] = []
-    for spec in layout.fields:
-        if spec.kind is Kind.DATE:
-            parsed = calendar.parse(field_bytes(matrix, spec))
-            dates[spec.name] = parsed.ordinal
-            issues += _issue(
-                ~parsed.valid, layout, spec, "field.date", "not an MMDDYYYY date (or zeros)"
-            )
-        elif spec.kind is Kind.TIMESTAMP:
-            valid = calendar.parse_timestamps(field_bytes(matrix, spec))
-            issues += _issue(
-                ~valid,
-                layout,
+                bad,
+                fields.layout,
                 spec,
-                "field.timestamp",
-                "not an MMDDYYYYHHMMSS time stamp (or zeros)",
+                "field.numeric",
+                "not digits (numeric fields are zero-filled)",
             )
-    return dates, issues
-
-
-def _required(layout: SegmentLayout, matrix: U8Matrix) -> list[FieldIssue]:
-    issues: list[FieldIssue] = []
-    for spec in _required_fields(layout):
-        if spec.kind is Kind.TEXT:
-            missing = matrix[:, spec.offset] == _BLANK
-            issues += _issue(
-                missing,
-                layout,
-                spec,
-                "field.required",
-                "required field is blank (or not left-justified)",
-            )
-        elif spec.kind is Kind.DATE:
-            missing = digits.is_filled(field_bytes(matrix, spec), digits.ZERO)
-            issues += _issue(missing, layout, spec, "field.required", "required date is zero")
     return issues
 
 
 @cache
-def _required_fields(layout: SegmentLayout) -> tuple[FieldSpec, ...]:
-    return tuple(spec for spec in layout.value_fields if spec.presence is Presence.REQUIRED)
+def _date_fields(layout: SegmentLayout) -> tuple[FieldSpec, ...]:
+    return tuple(spec for spec in layout.fields if spec.kind is Kind.DATE)
 
 
-def _codes(layout: SegmentLayout, matrix: U8Matrix) -> list[FieldIssue]:
+def _dates(fields: SegmentFields) -> list[FieldIssue]:
+    """Parse every date field in one pass (all dates of the chunk as one word array)."""
     issues: list[FieldIssue] = []
-    for spec in _coded_fields(layout):
-        assert spec.codes is not None
-        table = code_lookup(spec.codes.codes, spec.length, blank=True)
-        bad = ~table[code_keys(field_bytes(matrix, spec))]
-        issues += _issue(
-            bad,
-            layout,
-            spec,
-            spec.codes.rule,
-            f"not a {spec.codes.name} (metro2.md §{spec.codes.section})",
-        )
+    specs = _date_fields(fields.layout)
+    if specs:
+        stacked = np.empty((fields.count, len(specs)), dtype=np.uint64)
+        for column, spec in enumerate(specs):
+            stacked[:, column] = words.words(fields.raw(spec.name), digits.ZERO)[:, 0]
+        parsed = calendar.parse_words(stacked)
+        clean = bool(parsed.valid.all())
+        for column, spec in enumerate(specs):
+            fields.dates[spec.name] = ParsedDates(
+                parsed.zero[:, column], parsed.valid[:, column], parsed.ordinal[:, column]
+            )
+            if not clean:
+                issues += _issue(
+                    ~parsed.valid[:, column],
+                    fields.layout,
+                    spec,
+                    "field.date",
+                    "not an MMDDYYYY date (or zeros)",
+                )
+    for spec in fields.layout.fields:
+        if spec.kind is Kind.TIMESTAMP:
+            valid = calendar.parse_timestamps(fields.raw(spec.name))
+            issues += _issue(
+                ~valid,
+                fields.layout,
+                spec,
+                "field.timestamp",
+                "not an MMDDYYYYHHMMSS time stamp (or zeros)",
+            )
+    return issues
+
+
+@cache
+def _required_text(layout: SegmentLayout) -> tuple[tuple[FieldSpec, ...], np.ndarray]:
+    specs = tuple(
+        spec
+        for spec in layout.value_fields
+        if spec.presence is Presence.REQUIRED and spec.kind is Kind.TEXT
+    )
+    return specs, np.array([spec.offset for spec in specs], dtype=np.int64)
+
+
+def _required(fields: SegmentFields) -> list[FieldIssue]:
+    issues: list[FieldIssue] = []
+    specs, offsets = _required_text(fields.layout)
+    if specs:
+        blank = fields.matrix[:, offsets] == _BLANK
+        if blank.any():
+            for column, spec in enumerate(specs):
+                issues += _issue(
+                    blank[:, column],
+                    fields.layout,
+                    spec,
+                    "field.required",
+                    "required field is blank (or not left-justified)",
+                )
+    for spec in _date_fields(fields.layout):
+        if spec.presence is Presence.REQUIRED:
+            issues += _issue(
+                fields.dates[spec.name].zero,
+                fields.layout,
+                spec,
+                "field.required",
+                "required date is zero",
+            )
     return issues
 
 
@@ -199,8 +254,18 @@ def _coded_fields(layout: SegmentLayout) -> tuple[FieldSpec, ...]:
     return tuple(spec for spec in layout.value_fields if spec.codes is not None)
 
 
-def member(raw: U8Matrix, codes: Iterable[str]) -> Flags:
-    """Per row: the 1- or 2-byte field holds one of ``codes`` (left-justified)."""
-    table = code_lookup(frozenset(codes), raw.shape[1], blank=False)
-    flags: Flags = table[code_keys(raw)]
-    return flags
+def _codes(fields: SegmentFields) -> list[FieldIssue]:
+    issues: list[FieldIssue] = []
+    for spec in _coded_fields(fields.layout):
+        assert spec.codes is not None
+        table = code_lookup(spec.codes.codes, spec.length, blank=True)
+        allowed = table[code_keys(fields.raw(spec.name))]
+        if not allowed.all():
+            issues += _issue(
+                ~allowed,
+                fields.layout,
+                spec,
+                spec.codes.rule,
+                f"not a {spec.codes.name} (metro2.md §{spec.codes.section})",
+            )
+    return issues

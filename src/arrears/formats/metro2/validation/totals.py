@@ -13,11 +13,11 @@ from typing import Any, Final
 import numpy as np
 
 from arrears.formats.metro2.codec import digits
-from arrears.formats.metro2.codec.columns import FieldIssue, field_bytes
-from arrears.formats.metro2.codec.digits import U8Matrix
+from arrears.formats.metro2.codec.columns import FieldIssue
 from arrears.formats.metro2.model import TrailerRecord
-from arrears.formats.metro2.spec import BASE, J1, J2, TRAILER, TRAILER_COUNTERS, SegmentLayout
+from arrears.formats.metro2.spec import TRAILER, TRAILER_COUNTERS
 from arrears.formats.metro2.spec.codes import ACCOUNT_STATUS
+from arrears.formats.metro2.validation.fields import SegmentFields
 
 _STATUSES: Final = tuple(sorted(ACCOUNT_STATUS.codes))
 _STATUS_INDEX: Final = np.full(65_536, len(_STATUSES), dtype=np.int64)
@@ -42,38 +42,38 @@ class Totals:
     def __init__(self) -> None:
         self.counts: dict[str, int] = dict.fromkeys(TRAILER_COUNTERS, 0)
 
-    def add_bases(self, matrix: U8Matrix) -> None:
+    def add_bases(self, fields: SegmentFields) -> None:
         """Count base segments, statuses and the base's SSNs, dates of birth and phones."""
-        self.counts["total_base_records"] += matrix.shape[0]
-        keys = field_bytes(matrix, BASE.field("account_status")).view("<u2")[:, 0]
+        self.counts["total_base_records"] += fields.count
+        keys = fields.raw("account_status").view("<u2")[:, 0]
         per_status = np.bincount(_STATUS_INDEX[keys], minlength=len(_STATUSES) + 1)
         for index, code in enumerate(_STATUSES):
             self.counts[f"total_status_{code.lower()}"] += int(per_status[index])
-        self._add_people(matrix, BASE, "base")
+        self._add_people(fields, "base")
 
-    def add_segments(self, name: str, matrix: U8Matrix) -> None:
+    def add_segments(self, name: str, fields: SegmentFields) -> None:
         """Count appendages of one kind (J1 and J2 also add their people counters)."""
-        self.counts[_SEGMENT_COUNTERS[name]] += matrix.shape[0]
+        self.counts[_SEGMENT_COUNTERS[name]] += fields.count
         if name in ("J1", "J2"):
-            self._add_people(matrix, J1 if name == "J1" else J2, name.lower())
+            self._add_people(fields, name.lower())
 
     def add_blocks(self, count: int) -> None:
         self.counts["block_count"] += count
 
-    def _add_people(self, matrix: U8Matrix, layout: SegmentLayout, where: str) -> None:
-        ssn = field_bytes(matrix, layout.field("social_security_number"))
+    def merge(self, other: Totals) -> None:
+        """Add the counts of ``other`` (a chunk's totals, counted on another thread)."""
+        for name, count in other.counts.items():
+            self.counts[name] += count
+
+    def _add_people(self, fields: SegmentFields, where: str) -> None:
+        ssn = fields.raw("social_security_number")
         counted = digits.all_digits(ssn) & ~digits.is_filled(ssn, digits.ZERO)
         counted &= ~digits.is_filled(ssn, ord("9"))
-        ssns = int(counted.sum())
-        dobs = int(
-            (
-                ~digits.is_filled(field_bytes(matrix, layout.field("date_of_birth")), digits.ZERO)
-            ).sum()
-        )
-        phone = field_bytes(matrix, layout.field("telephone_number"))
-        phones = int((~digits.is_filled(phone, digits.ZERO)).sum())
-        ecoa = field_bytes(matrix, layout.field("ecoa_code"))
-        self.counts["total_ecoa_code_z"] += int((ecoa[:, 0] == ord("Z")).sum())
+        ssns = int(np.count_nonzero(counted))
+        dobs = fields.count - int(np.count_nonzero(fields.zero("date_of_birth")))
+        phones = fields.count - int(np.count_nonzero(fields.zero("telephone_number")))
+        ecoa = fields.raw("ecoa_code")
+        self.counts["total_ecoa_code_z"] += int(np.count_nonzero(ecoa[:, 0] == ord("Z")))
         self.counts[f"total_ssn_{where}_segments"] += ssns
         self.counts["total_ssn_all_segments"] += ssns
         self.counts[f"total_dob_{where}_segments"] += dobs

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from arrears.formats.metro2.codec.columns import FieldIssue, encode_layout
+from arrears.formats.metro2.codec.columns import FieldIssue, encode_layout, encode_layout_into
 from arrears.formats.metro2.codec.digits import U8Matrix
 from arrears.formats.metro2.codec.records import encode_rows
-from arrears.formats.metro2.frames import appendage_columns, segment_columns
+from arrears.formats.metro2.frames import APPENDAGE_COLUMNS, appendage_columns, segment_columns
 from arrears.formats.metro2.model import AccountRecord
 from arrears.formats.metro2.spec import APPENDAGE_BY_ID, BASE
 from arrears.formats.metro2.writing.layout import PlacedSegments
@@ -33,10 +33,17 @@ class Encoded:
     appendage_issues: dict[str, list[FieldIssue]] = field(default_factory=dict)
 
 
-def encode_frame(frame: pl.DataFrame) -> Encoded:
-    """A frame slice (checked columns, see :mod:`arrears.formats.metro2.frames`)."""
+def encode_frame(frame: pl.DataFrame, *, into: U8Matrix | None = None) -> Encoded:
+    """A frame slice (checked columns, see :mod:`arrears.formats.metro2.frames`).
+
+    ``into`` is a template-filled ``(n, 426)`` view to spell the base segments in (the
+    writer's output buffer); without it a new matrix is made.
+    """
     columns = segment_columns(frame, BASE, require=True)
-    rows, issues = encode_layout(BASE, columns, frame.height)
+    if into is None:
+        rows, issues = encode_layout(BASE, columns, frame.height)
+    else:
+        rows, issues = into, encode_layout_into(BASE, columns, into)
     encoded = Encoded(rows, issues=issues)
     for name, found in appendage_columns(frame).items():
         matrix, segment_issues = encode_layout(APPENDAGE_BY_ID[name], found.columns, len(found))
@@ -64,3 +71,12 @@ def encode_accounts(accounts: Sequence[AccountRecord]) -> Encoded:
         if segment_issues:
             encoded.appendage_issues[name] = segment_issues
     return encoded
+
+
+def has_appendages(frame: pl.DataFrame) -> bool:
+    """Whether any row of the frame carries an appendage segment."""
+    present = [name for name in APPENDAGE_COLUMNS if name in frame.columns]
+    if not present:
+        return False
+    counts = frame.select(pl.col(name).is_not_null().sum() for name in present).row(0)
+    return any(counts)

@@ -60,7 +60,7 @@ def lay_out(rows: U8Matrix, appendages: Mapping[str, PlacedSegments], framing: F
     prefix = DESCRIPTOR_LENGTH * (2 if framing.blocked else 1)
     separator = np.frombuffer(framing.line_separator, dtype=np.uint8)
     if not any(len(placed.owners) for placed in appendages.values()):
-        return _plain(rows, framing, prefix, separator)
+        return _plain(rows, framing)
     record_lengths = np.full(count, length, dtype=np.int64)
     for name in _APPENDAGE_ORDER:
         placed = appendages.get(name)
@@ -93,18 +93,49 @@ def lay_out(rows: U8Matrix, appendages: Mapping[str, PlacedSegments], framing: F
     return LaidOut(data, body, offsets, too_long)
 
 
-def _plain(rows: U8Matrix, framing: Framing, prefix: int, separator: U8Matrix) -> LaidOut:
+def _plain(rows: U8Matrix, framing: Framing) -> LaidOut:
     count, length = rows.shape
-    stride = length + prefix - DESCRIPTOR_LENGTH + separator.size
-    out = np.empty((count, stride), dtype=np.uint8)
+    out, body = plain_buffer(count, length, framing)
+    body[:, DESCRIPTOR_LENGTH:] = rows[:, DESCRIPTOR_LENGTH:]
+    return plain_laid_out(out, framing)
+
+
+def plain_row(length: int, framing: Framing, record: U8Matrix | None = None) -> U8Matrix:
+    """One output row: descriptor words, the record (blank unless given), the separator."""
+    prefix = DESCRIPTOR_LENGTH * (2 if framing.blocked else 1)
+    separator = np.frombuffer(framing.line_separator, dtype=np.uint8)
+    row = np.full(prefix - DESCRIPTOR_LENGTH + length + separator.size, 0x20, dtype=np.uint8)
     rdw_at = prefix - DESCRIPTOR_LENGTH
-    record = np.full(1, length, dtype=np.int64)
+    if record is not None:
+        row[rdw_at : rdw_at + length] = record
+    size = np.full(1, length, dtype=np.int64)
     if framing.blocked:
-        out[:, :DESCRIPTOR_LENGTH] = _descriptors(record + DESCRIPTOR_LENGTH, framing)
-    out[:, rdw_at:prefix] = _descriptors(record, framing)
-    out[:, prefix : rdw_at + length] = rows[:, DESCRIPTOR_LENGTH:]
-    if separator.size:
-        out[:, rdw_at + length :] = separator
+        row[:DESCRIPTOR_LENGTH] = _descriptors(size + DESCRIPTOR_LENGTH, framing)[0]
+    row[rdw_at:prefix] = _descriptors(size, framing)[0]
+    row[rdw_at + length :] = separator
+    return row
+
+
+def plain_buffer(
+    count: int, length: int, framing: Framing, template: U8Matrix | None = None
+) -> tuple[U8Matrix, U8Matrix]:
+    """``count`` output rows of plain records and the view of their record bytes.
+
+    Writing fields straight into the view lays the records out with no further copy; the
+    descriptor words are already in place (``template`` fills the record bytes).
+    """
+    row = plain_row(length, framing, template)
+    out = np.empty((count, row.size), dtype=np.uint8)
+    out[:] = row
+    rdw_at = DESCRIPTOR_LENGTH if framing.blocked else 0
+    body: U8Matrix = out[:, rdw_at : rdw_at + length]
+    return out, body
+
+
+def plain_laid_out(out: U8Matrix, framing: Framing) -> LaidOut:
+    """The layout of a :func:`plain_buffer` once its records are spelled."""
+    count, stride = out.shape
+    rdw_at = DESCRIPTOR_LENGTH if framing.blocked else 0
     offsets = np.arange(count, dtype=np.int64) * stride + rdw_at
     return LaidOut(out.reshape(-1), offsets, {}, np.zeros(0, dtype=np.int64))
 

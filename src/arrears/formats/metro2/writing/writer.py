@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from arrears.formats.metro2.codec import packed_rows
-from arrears.formats.metro2.codec.columns import FieldIssue
+from arrears.formats.metro2.codec.columns import FieldIssue, template
 from arrears.formats.metro2.codec.digits import U8Matrix
 from arrears.formats.metro2.codec.records import encode_rows
 from arrears.formats.metro2.frames import check_frame_columns
@@ -28,10 +28,20 @@ from arrears.formats.metro2.problems import Metro2FormatError, Metro2Problem
 from arrears.formats.metro2.reading.locate import Located, locate
 from arrears.formats.metro2.spec import APPENDAGE_BY_ID, BASE, HEADER, TRAILER, SegmentLayout
 from arrears.formats.metro2.validation.base_rules import check_base
-from arrears.formats.metro2.validation.fields import check_segment, is_structural, without_refused
+from arrears.formats.metro2.validation.fields import (
+    SegmentFields,
+    check_segment,
+    is_structural,
+    without_refused,
+)
 from arrears.formats.metro2.validation.totals import Totals
-from arrears.formats.metro2.writing.encode import Encoded, encode_accounts, encode_frame
-from arrears.formats.metro2.writing.layout import LaidOut, lay_out
+from arrears.formats.metro2.writing.encode import (
+    Encoded,
+    encode_accounts,
+    encode_frame,
+    has_appendages,
+)
+from arrears.formats.metro2.writing.layout import LaidOut, lay_out, plain_buffer, plain_laid_out
 
 _IDENTITY = OffsetMap()
 
@@ -50,7 +60,7 @@ class Metro2Writer:
         header: HeaderRecord,
         framing: Framing | None = None,
         validate: bool = True,
-        chunk_records: int = 16_384,
+        chunk_records: int = 8_192,
     ) -> None:
         self._stream = stream
         self.framing = framing or Framing()
@@ -64,8 +74,8 @@ class Metro2Writer:
         if validate:
             issues += without_refused(check_segment(HEADER, rows).issues, refused=issues)
         self._write_single(HEADER, rows, issues)
-        activity = check_segment(HEADER, rows).dates.get("activity_date")
-        self._activity_date = int(activity[0]) if activity is not None and activity[0] else None
+        activity = int(check_segment(HEADER, rows).dates["activity_date"].ordinal[0])
+        self._activity_date = activity or None
 
     def __enter__(self) -> Metro2Writer:
         return self
@@ -85,7 +95,11 @@ class Metro2Writer:
         """Accounts as a frame (one column per base field, see ``frames.py``)."""
         check_frame_columns(frame)
         for start in range(0, frame.height, self.chunk_records):
-            self._write_batch(encode_frame(frame.slice(start, self.chunk_records)))
+            batch = frame.slice(start, self.chunk_records)
+            if self.framing.format is Format.CHARACTER and not has_appendages(batch):
+                self._write_plain(batch)
+            else:
+                self._write_batch(encode_frame(batch))
 
     def write_accounts(self, accounts: Iterable[AccountRecord]) -> None:
         """Typed accounts, written in batches of ``chunk_records``."""
@@ -108,29 +122,41 @@ class Metro2Writer:
 
     # -- batches ----------------------------------------------------------------------------
 
+    def _write_plain(self, frame: pl.DataFrame) -> None:
+        """Character records without appendages: spelled straight into the output buffer."""
+        out, body = plain_buffer(frame.height, BASE.length, self.framing, template(BASE))
+        encoded = encode_frame(frame, into=body)
+        self._finish(encoded, plain_laid_out(out, self.framing))
+
     def _write_batch(self, encoded: Encoded) -> None:
+        packed = self.framing.format is Format.PACKED
+        rows = packed_rows.to_packed(BASE, encoded.rows) if packed else encoded.rows
+        self._finish(encoded, lay_out(rows, encoded.appendages, self.framing))
+
+    def _finish(self, encoded: Encoded, laid: LaidOut) -> None:
+        """Check the batch, count it and write it (or raise with every problem)."""
         if self.closed:
             msg = "the writer is already closed"
             raise RuntimeError(msg)
         count = encoded.rows.shape[0]
         if count == 0:
             return
-        packed = self.framing.format is Format.PACKED
-        rows = packed_rows.to_packed(BASE, encoded.rows) if packed else encoded.rows
-        laid = lay_out(rows, encoded.appendages, self.framing)
-        problems = self._problems(encoded, laid)
+        problems, base_fields, segment_fields = self._check(encoded, laid)
         if problems:
             raise Metro2FormatError(problems)
-        self.totals.add_bases(encoded.rows)
-        for name, placed in encoded.appendages.items():
-            self.totals.add_segments(name, placed.matrix)
+        self.totals.add_bases(base_fields)
+        for name, fields in segment_fields.items():
+            self.totals.add_segments(name, fields)
         if self.framing.blocked:
             self.totals.add_blocks(count)
         self._stream.write(laid.data.data)
         self.records += count
         self.offset += laid.data.size
 
-    def _problems(self, encoded: Encoded, laid: LaidOut) -> list[Metro2Problem]:
+    def _check(
+        self, encoded: Encoded, laid: LaidOut
+    ) -> tuple[list[Metro2Problem], SegmentFields, dict[str, SegmentFields]]:
+        """Every problem of the batch, and its fields (reused for the trailer totals)."""
         first = self.records + 2  # the header is record 1
         numbers = np.arange(first, first + encoded.rows.shape[0], dtype=np.int64)
         positions = laid.record_offsets + self.offset
@@ -138,33 +164,33 @@ class Metro2Writer:
         base_issues = list(encoded.issues)
         if self.validate:
             checked = check_segment(BASE, encoded.rows)
+            base_fields = checked.fields
             base_issues += without_refused(checked.issues, refused=base_issues)
-            rules = check_base(encoded.rows, checked.dates, activity_date=self._activity_date)
+            rules = check_base(base_fields, activity_date=self._activity_date)
             structural = [issue for issue in base_issues if is_structural(issue)]
             base_issues += without_refused(rules, refused=structural)
+        else:
+            base_fields = SegmentFields(BASE, encoded.rows)
         if laid.too_long.size:
-            base_issues.append(
-                FieldIssue(
-                    laid.too_long,
-                    BASE,
-                    BASE.field("record_descriptor_word"),
-                    "framing.rdw",
-                    "the record is too long for its descriptor word (too many appendages)",
-                )
-            )
+            base_issues.append(_too_long(laid))
         where = Located(encoded.rows, numbers, positions, packed)
         problems = locate(base_issues, where, _IDENTITY)
+        segment_fields: dict[str, SegmentFields] = {}
         for name, placed in encoded.appendages.items():
+            layout = APPENDAGE_BY_ID[name]
             issues = list(encoded.appendage_issues.get(name, []))
             if self.validate:
-                found = check_segment(APPENDAGE_BY_ID[name], placed.matrix).issues
-                issues += without_refused(found, refused=issues)
+                checked = check_segment(layout, placed.matrix)
+                issues += without_refused(checked.issues, refused=issues)
+                segment_fields[name] = checked.fields
+            else:
+                segment_fields[name] = SegmentFields(layout, placed.matrix)
             if issues:
                 located = Located(
                     placed.matrix, numbers[placed.owners], laid.segment_offsets[name] + self.offset
                 )
                 problems += locate(issues, located, _IDENTITY)
-        return problems
+        return problems, base_fields, segment_fields
 
     # -- header and trailer -----------------------------------------------------------------
 
@@ -183,6 +209,16 @@ class Metro2Writer:
         self.offset += laid.data.size
         if layout is HEADER and self.framing.blocked:
             self.totals.add_blocks(1)
+
+
+def _too_long(laid: LaidOut) -> FieldIssue:
+    return FieldIssue(
+        laid.too_long,
+        BASE,
+        BASE.field("record_descriptor_word"),
+        "framing.rdw",
+        "the record is too long for its descriptor word (too many appendages)",
+    )
 
 
 def _batches(items: Iterable[AccountRecord], size: int) -> Iterator[list[AccountRecord]]:
