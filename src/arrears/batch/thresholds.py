@@ -1,0 +1,152 @@
+"""Each installment's threshold (total paid at which it counts as paid) and its cleared day.
+
+``arrears.domain.delinquency`` calls an installment unpaid while its shortfall under the fill
+model exceeds the policy's tolerance. With ``S`` the loan's running total of items in fill order
+and the installment's items ``k``, the shortfall once ``P`` has been paid is
+``Σ a_k − clamp(P − S_{k−1}, 0, a_k)`` — non-increasing in ``P`` — so there is one smallest ``P``
+(the threshold) from which it counts as paid, and one first payment day (the cleared day) on
+which the loan's running total of payments reaches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from arrears.batch.arrays import NEVER, NO_DAY, Bools, Ints, keyed, total_before
+
+if TYPE_CHECKING:
+    from arrears.batch.coverage import Totals
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRows:
+    """Item rows grouped by loan in fill order, with what marks their installments."""
+
+    totals: Totals
+    same_loan: Bools  # per row after the first: same loan as the row before
+    is_installment: Bools
+    seq: Ints  # installment seq (0 for charges)
+    horizon: int  # installments due on or after this day are left out
+
+
+@dataclass(frozen=True, slots=True)
+class Installments:
+    """Installments due before the horizon, sorted by (loan position, due day)."""
+
+    loan: Ints
+    due: Ints
+    cleared: Ints  # first day counted as paid; NO_DAY if never unpaid, NEVER if not by horizon
+
+
+def installments_of(rows: ItemRows, *, payments: Totals, tolerance: int) -> Installments:
+    """The installments due before the horizon with their cleared days."""
+    items = rows.totals
+    runs = _runs(rows)
+    if runs is not None:
+        first_row, last_row, owner = runs
+        threshold = _contiguous_thresholds(first_row, last_row, owner, items, tolerance)
+    else:
+        candidates = np.flatnonzero(rows.is_installment & (items.row_days < rows.horizon))
+        last_row, owner, threshold = _interleaved_thresholds(candidates, rows.seq, items, tolerance)
+    due = items.row_days[last_row]
+    cleared = _cleared(owner, threshold, payments)
+    order_key = keyed(owner, due)
+    if np.any(order_key[1:] < order_key[:-1]):
+        by_due = np.argsort(order_key, kind="stable")
+        owner, due, cleared = owner[by_due], due[by_due], cleared[by_due]
+    return Installments(owner, due, cleared)
+
+
+def _owner(rows: Ints, items: Totals) -> Ints:
+    """The loan position owning each item row (rows grouped by loan position)."""
+    return np.searchsorted(items.stop, rows, side="right").astype(np.int64)
+
+
+def _runs(rows: ItemRows) -> tuple[Ints, Ints, Ints] | None:
+    """(first row, last row, loan) of each installment due before the horizon, if consecutive.
+
+    Consecutive items are the rule for schedules (an installment's parts share a due date and
+    nothing of another installment sorts between them); it is checked — each loan's runs must
+    carry rising seqs — and ``None`` returned when it does not hold.
+    """
+    installment, seq = rows.is_installment, rows.seq
+    if installment.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    continues = installment[1:] & installment[:-1]
+    continues &= seq[1:] == seq[:-1]
+    continues &= rows.same_loan
+    opens = installment.copy()
+    opens[1:] &= ~continues
+    closes = installment.copy()
+    closes[:-1] &= ~continues
+    del continues
+    first_row, last_row = np.flatnonzero(opens), np.flatnonzero(closes)
+    del opens, closes
+    owner = _owner(last_row, rows.totals)
+    same_loan = owner[1:] == owner[:-1]
+    if np.any(same_loan & (seq[first_row[1:]] <= seq[first_row[:-1]])):
+        return None
+    due = rows.totals.row_days[last_row] < rows.horizon
+    return first_row[due], last_row[due], owner[due]
+
+
+def _contiguous_thresholds(
+    first_row: Ints, last_row: Ints, owner: Ints, items: Totals, tolerance: int
+) -> Ints:
+    """With consecutive items the threshold is simply ``S`` at the last one less the tolerance."""
+    through_last = items.running[last_row] - items.base[owner]
+    threshold = through_last - tolerance
+    if tolerance:
+        whole = items.running[last_row] - items.running[first_row] + items.amounts[first_row]
+        threshold[whole <= tolerance] = 0
+    return threshold
+
+
+def _interleaved_thresholds(
+    rows: Ints, seq: Ints, items: Totals, tolerance: int
+) -> tuple[Ints, Ints, Ints]:
+    """The general case: an installment's items may be interleaved with other items.
+
+    Inside an installment (its items in fill order) let ``R`` be what is left of it after an
+    item. The first of its items with ``R <= tolerance`` is where it becomes paid: once
+    ``max(S_before, S_after + R - tolerance)`` has been paid. An installment no larger than the
+    tolerance is never unpaid (threshold 0). Returns (last row, loan, threshold) per installment.
+    """
+    owner_of_row = _owner(rows, items)
+    group = keyed(owner_of_row, seq[rows])
+    if np.any(group[1:] < group[:-1]):
+        regroup = np.argsort(group, kind="stable")
+        rows, group, owner_of_row = rows[regroup], group[regroup], owner_of_row[regroup]
+    starts = np.flatnonzero(np.append(True, group[1:] != group[:-1])) if rows.size else rows
+    stops = np.append(starts[1:], rows.size)
+    lengths = stops - starts
+    running = np.cumsum(items.amounts[rows], dtype=np.int64)
+    within = running - np.repeat(total_before(running, starts), lengths)
+    whole = within[stops - 1]
+    left = np.repeat(whole, lengths) - within
+    if rows.size:
+        still_short = np.add.reduceat((left > tolerance).astype(np.int64), starts)
+    else:
+        still_short = np.zeros(0, dtype=np.int64)
+    paying = starts + still_short
+    item = rows[paying]
+    owner = owner_of_row[paying]
+    paid_after = items.running[item] - items.base[owner]
+    paid_before = paid_after - items.amounts[item]
+    threshold = np.maximum(paid_before, paid_after + left[paying] - tolerance)
+    threshold[whole <= tolerance] = 0
+    return rows[stops - 1], owner, threshold
+
+
+def _cleared(owner: Ints, threshold: Ints, payments: Totals) -> Ints:
+    """First payment day on which the loan's total reaches ``threshold`` (NEVER if it doesn't)."""
+    target = payments.base[owner] + threshold
+    hit = np.searchsorted(payments.running, target, side="left")
+    reached = hit < payments.end[owner]
+    cleared = np.full(owner.size, NEVER, dtype=np.int64)
+    cleared[reached] = payments.row_days[hit[reached]]
+    cleared[threshold <= 0] = NO_DAY
+    return cleared
