@@ -5,7 +5,6 @@ exactly as docs/data-formats.md; ``write_portfolio`` writes it as CSV or Parquet
 The simulation never touches the database: the files go through the real import path.
 """
 
-from arrears.simulation.portfolio import PortfolioChunk, generate_portfolio
-from arrears.simulation.writer import write_portfolio
+from arrears.simulation.portfolio import PortfolioChunk, generate_portfolio, write_portfolio
 
 __all__ = ["PortfolioChunk", "generate_portfolio", "write_portfolio"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -53,6 +54,7 @@ from arrears.simulation.places import draw_addresses
 from arrears.simulation.products import PRODUCT_NAMES
 from arrears.simulation.reference import states
 from arrears.simulation.standing import Standing, standing_as_of
+from arrears.simulation.writer import Format, write_frames
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,21 @@ def generate_portfolio(
     for start in range(0, loans, chunk_loans):
         numbers = np.arange(start, min(start + chunk_loans, loans), dtype=np.int64)
         yield _chunk(draws, numbers, as_of=as_of, level_payments=level_payments)
+
+
+def write_portfolio(
+    directory: Path,
+    *,
+    loans: int,
+    seed: int,
+    as_of: date,
+    fmt: Format = "csv",
+    chunk_loans: int = 50_000,
+) -> dict[str, Path]:
+    """Write the portfolio as ``<kind>.csv`` (or ``.parquet``) import files into ``directory``,
+    chunk by chunk; returns the files by kind (``schedules`` only when there are any)."""
+    chunks = generate_portfolio(loans=loans, seed=seed, as_of=as_of, chunk_loans=chunk_loans)
+    return write_frames(directory, (chunk.frames() for chunk in chunks), fmt=fmt)
 
 
 def loan_ids(loans: Ints) -> pl.Series:

@@ -1,4 +1,4 @@
-"""Write a synthetic portfolio as import files, appending chunk by chunk so memory stays flat.
+"""Write portfolio frames as import files, appending chunk by chunk so memory stays flat.
 
 CSV files get their header once and each chunk's rows appended; Parquet files are written through
 one ``pyarrow.parquet.ParquetWriter`` per kind, a row group per chunk. ``schedules`` is written
@@ -7,8 +7,8 @@ only when some loan has an explicit schedule; the other kinds always get a file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
 from typing import IO, Literal
 
@@ -16,7 +16,6 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from arrears.simulation.formats import KINDS, empty
-from arrears.simulation.portfolio import generate_portfolio
 
 Format = Literal["csv", "parquet"]
 OPTIONAL_KINDS = frozenset({"schedules"})
@@ -52,26 +51,21 @@ class _KindWriter:
         self._parquet.write_table(table)
 
 
-def write_portfolio(
-    directory: Path,
-    *,
-    loans: int,
-    seed: int,
-    as_of: date,
-    fmt: Format = "csv",
-    chunk_loans: int = 50_000,
+def write_frames(
+    directory: Path, chunks: Iterable[Mapping[str, pl.DataFrame]], *, fmt: Format = "csv"
 ) -> dict[str, Path]:
-    """Write ``<kind>.<fmt>`` files into ``directory``; returns the files written by kind."""
+    """Write each kind's frames, chunk after chunk, to ``directory/<kind>.<fmt>``.
+
+    Returns the files written by kind, in load order.
+    """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}: use csv or parquet")
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, _KindWriter] = {}
     with ExitStack() as stack:
         writers = {kind: _KindWriter(directory / f"{kind}.{fmt}", fmt, stack) for kind in KINDS}
-        for chunk in generate_portfolio(
-            loans=loans, seed=seed, as_of=as_of, chunk_loans=chunk_loans
-        ):
-            for kind, frame in chunk.frames().items():
+        for frames in chunks:
+            for kind, frame in frames.items():
                 if frame.height or (kind not in OPTIONAL_KINDS and kind not in written):
                     writers[kind].append(frame)
                     written[kind] = writers[kind]
