@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from arrears.simulation import dates
 from arrears.simulation.dates import date_series
 from arrears.simulation.draws import Draws, Floats, Ints
-from arrears.simulation.formats import amount_text, conform, join_text
+from arrears.simulation.formats import amount_series, conform, join_text
 from arrears.simulation.places import Addresses
 from arrears.simulation.properties import Properties
 from arrears.simulation.vehicles import Vehicles
@@ -53,7 +53,7 @@ def vehicle_frame(secured: Secured, vehicles: Vehicles) -> pl.DataFrame:
             "loan_id": secured.loan_ids,
             "kind": pl.Series(["vehicle"] * count, dtype=pl.String),
             **vehicles.columns(),
-            "value": _amounts(vehicles.value),
+            "value": amount_series(vehicles.value),
             "valued_on": date_series("valued_on", secured.origination),
             "valuation_source": pl.Series(["origination"] * count, dtype=pl.String),
         }
@@ -71,16 +71,12 @@ def property_frame(secured: Secured, properties: Properties, addresses: Addresse
             "kind": pl.Series(["property"] * count, dtype=pl.String),
             **addresses.columns(),
             **properties.columns(),
-            "value": _amounts(properties.value),
+            "value": amount_series(properties.value),
             "valued_on": date_series("valued_on", secured.origination),
             "valuation_source": pl.Series(["appraisal"] * count, dtype=pl.String),
         }
     )
     return conform("collateral", frame, keep=["loan"])
-
-
-def _amounts(minor: Ints) -> pl.Series:
-    return pl.select(amount_text(pl.lit(pl.Series(minor)))).to_series()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +158,7 @@ def revaluations(
                     "loan": keys,
                     "collateral_id": collateral_ids("CV" if vehicles else "CP", keys),
                     "valued_on": date_series("valued_on", part.day),
-                    "amount": _amounts(amount),
+                    "amount": amount_series(amount),
                     "source": pl.Series([part.source] * len(keys), dtype=pl.String),
                 }
             )

@@ -95,6 +95,11 @@ def amount_text(minor: pl.Expr) -> pl.Expr:
     )
 
 
+def amount_series(minor: NDArray[np.int64]) -> pl.Series:
+    """``amount_text`` of an array of minor units."""
+    return pl.select(amount_text(pl.lit(pl.Series(minor)))).to_series()
+
+
 def rate_text(rate_ppm: pl.Expr) -> pl.Expr:
     """A rate in millionths as its shortest decimal fraction: 129900 → "0.1299", 0 → "0"."""
     digits = pl.concat_str(

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from arrears.domain.loans import DEFAULT_CONTRACT_TYPE, Product
 from arrears.simulation import dates
 from arrears.simulation.amortisation import (
     Installments,
@@ -24,35 +23,19 @@ from arrears.simulation.amortisation import (
     installments_due,
 )
 from arrears.simulation.behaviour import draw_behaviour
-from arrears.simulation.book import ORIGINAL_CREDITORS, Book, draw_book
+from arrears.simulation.book import Book, draw_book
 from arrears.simulation.chargeoff import charge_off_amounts
-from arrears.simulation.collateral import (
-    Secured,
-    property_frame,
-    revaluations,
-    vehicle_frame,
-)
-from arrears.simulation.dates import date_series
 from arrears.simulation.draws import Draws, Ints
-from arrears.simulation.formats import (
-    KINDS,
-    amount_text,
-    conform,
-    join_text,
-    keep_where,
-    rate_text,
-)
-from arrears.simulation.households import co_borrower_key, new_people, primary_key
+from arrears.simulation.formats import KINDS, conform
+from arrears.simulation.frames import collateral_frames, loan_ids, loans_frame, schedules_frame
+from arrears.simulation.households import new_people
 from arrears.simulation.payments import (
     PaymentRows,
     payments_frame,
     recovery_payments,
     slot_payments,
 )
-from arrears.simulation.people import borrower_ids, borrowers_frame, home_addresses
-from arrears.simulation.places import draw_addresses
-from arrears.simulation.products import PRODUCT_NAMES
-from arrears.simulation.reference import states
+from arrears.simulation.people import borrowers_frame
 from arrears.simulation.standing import Standing, standing_as_of
 from arrears.simulation.writer import Format, write_frames
 
@@ -101,15 +84,19 @@ def write_portfolio(
     return write_frames(directory, (chunk.frames() for chunk in chunks), fmt=fmt)
 
 
-def loan_ids(loans: Ints) -> pl.Series:
-    return join_text(pl.lit("LN"), pl.Series(loans + 1).cast(pl.String).str.zfill(9))
+@dataclass(frozen=True, slots=True)
+class _History:
+    """What happened to a chunk's loans up to as_of."""
+
+    installments: Installments
+    payments: PaymentRows
+    standing: Standing
+    charge_off_amount: Ints
 
 
-def _chunk(
-    draws: Draws, loans: Ints, *, as_of: date, level_payments: LevelPayments
-) -> PortfolioChunk:
-    book = draw_book(draws, loans, as_of=as_of, level_payments=level_payments)
-    terms = book.schedule
+def _history(draws: Draws, book: Book, *, as_of: date) -> _History:
+    """Schedules, behaviour and payments, then where each loan stands and what was charged off."""
+    loans, terms = book.loans, book.schedule
     due_count = installments_due(terms, as_of=as_of)
     row_count = np.where(
         book.explicit_schedule, terms.term_months, np.minimum(terms.term_months, due_count + 1)
@@ -146,6 +133,19 @@ def _chunk(
         charge_off_amount=charged_off,
         as_of=as_of,
     )
+    return _History(
+        installments=installments,
+        payments=PaymentRows.concat([slots, recoveries]),
+        standing=standing,
+        charge_off_amount=charged_off,
+    )
+
+
+def _chunk(
+    draws: Draws, loans: Ints, *, as_of: date, level_payments: LevelPayments
+) -> PortfolioChunk:
+    book = draw_book(draws, loans, as_of=as_of, level_payments=level_payments)
+    history = _history(draws, book, as_of=as_of)
     ids = loan_ids(loans)
     as_of_day = dates.day_number(as_of)
     people = new_people(
@@ -155,119 +155,12 @@ def _chunk(
         origination=book.origination.origination,
         as_of_day=as_of_day,
     )
-    collateral, valuations = _collateral(draws, book, standing, ids=ids, as_of=as_of)
+    collateral, valuations = collateral_frames(draws, book, history.standing, ids=ids, as_of=as_of)
     return PortfolioChunk(
         borrowers=conform("borrowers", borrowers_frame(draws, people, as_of_day=as_of_day)),
-        loans=_loans_frame(book, standing, charged_off, ids=ids),
-        schedules=_schedules_frame(book, installments, ids=ids),
-        payments=conform(
-            "payments", payments_frame(PaymentRows.concat([slots, recoveries]), loan_ids=ids)
-        ),
+        loans=loans_frame(book, history.standing, history.charge_off_amount, ids=ids),
+        schedules=schedules_frame(book, history.installments, ids=ids),
+        payments=conform("payments", payments_frame(history.payments, loan_ids=ids)),
         collateral=collateral,
         valuations=valuations,
-    )
-
-
-def _loans_frame(
-    book: Book, standing: Standing, charged_off: Ints, *, ids: pl.Series
-) -> pl.DataFrame:
-    product = book.origination.product
-    contract_types = [DEFAULT_CONTRACT_TYPE[Product(name)].value for name in PRODUCT_NAMES]
-    status = np.where(
-        standing.charged_off, "charged_off", np.where(standing.paid_off, "paid_off", "active")
-    )
-    terms = book.schedule
-    frame = pl.DataFrame(
-        {
-            "loan_id": ids,
-            "borrower_id": borrower_ids(primary_key(book.owner)),
-            "co_borrower_id": keep_where(
-                borrower_ids(co_borrower_key(book.loans)), book.co_borrower
-            ),
-            "product": pl.Series(PRODUCT_NAMES).gather(pl.Series(product)),
-            "currency": pl.Series(["USD"] * len(ids), dtype=pl.String),
-            "principal": _amounts(terms.principal),
-            "annual_rate": pl.select(rate_text(pl.lit(pl.Series(terms.rate_ppm)))).to_series(),
-            "term_months": pl.Series(terms.term_months),
-            "origination_date": date_series("origination_date", book.origination.origination),
-            "first_due_date": date_series("first_due_date", book.origination.first_due),
-            "contract_state": pl.Series(states().codes).gather(pl.Series(book.state_index)),
-            "contract_type": pl.Series(contract_types).gather(pl.Series(product)),
-            "credit_limit": keep_where(_amounts(book.credit_limit), book.credit_limit > 0),
-            "status": pl.Series(status),
-            "charge_off_date": date_series(
-                "charge_off_date", standing.charge_off_day, present=standing.charged_off
-            ),
-            "charge_off_amount": keep_where(_amounts(charged_off), standing.charged_off),
-            "original_creditor": keep_where(
-                pl.Series(ORIGINAL_CREDITORS).gather(
-                    pl.Series(np.maximum(book.original_creditor, 0))
-                ),
-                book.original_creditor >= 0,
-            ),
-        }
-    )
-    return conform("loans", frame)
-
-
-def _amounts(minor: Ints) -> pl.Series:
-    return pl.select(amount_text(pl.lit(pl.Series(minor)))).to_series()
-
-
-def _schedules_frame(book: Book, installments: Installments, *, ids: pl.Series) -> pl.DataFrame:
-    rows = np.flatnonzero(book.explicit_schedule[installments.loan])
-    loan = installments.loan[rows]
-    frame = pl.DataFrame(
-        {
-            "loan_id": ids.gather(pl.Series(loan)),
-            "installment_number": pl.Series(installments.number[rows]),
-            "due_date": date_series("due_date", installments.due[rows]),
-            "principal": _amounts(installments.principal[rows]),
-            "interest": _amounts(installments.interest[rows]),
-            "fees": _amounts(np.zeros(len(rows), dtype=np.int64)),
-        }
-    )
-    return conform("schedules", frame)
-
-
-def _collateral(
-    draws: Draws, book: Book, standing: Standing, *, ids: pl.Series, as_of: date
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Collateral and valuations rows of the chunk, in loan order."""
-
-    def secured(positions: Ints) -> Secured:
-        return Secured(
-            loans=book.loans[positions],
-            loan_ids=ids.gather(pl.Series(positions)),
-            origination=book.origination.origination[positions],
-            dpd=standing.dpd[positions],
-            charged_off=standing.charged_off[positions],
-        )
-
-    autos, mortgages = secured(book.autos), secured(book.mortgages)
-    home = home_addresses(draws, primary_key(book.owner[book.mortgages]))
-    elsewhere = draw_addresses(
-        draws,
-        keys=book.loans[book.mortgages],
-        state_index=book.state_index[book.mortgages],
-        stream="property.address",
-    )
-    addresses = home.where(book.properties.at_borrower_address, elsewhere)
-    collateral = pl.concat(
-        [
-            vehicle_frame(autos, book.vehicles),
-            property_frame(mortgages, book.properties, addresses),
-        ]
-    )
-    valuations = pl.concat(
-        [
-            revaluations(draws, autos, base_value=book.vehicles.value, vehicles=True, as_of=as_of),
-            revaluations(
-                draws, mortgages, base_value=book.properties.value, vehicles=False, as_of=as_of
-            ),
-        ]
-    )
-    return (
-        collateral.sort("loan", maintain_order=True).drop("loan"),
-        valuations.sort("loan", "valued_on", maintain_order=True).drop("loan"),
     )
