@@ -1,0 +1,1 @@
+"""Packaged data: the treatment catalogue and the default strategy."""
