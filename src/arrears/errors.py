@@ -76,7 +76,11 @@ class ValidationFailed(ArrearsError):
 
     exit_code = 6
 
-    def __init__(self, problems: Sequence[Problem], *, total: int | None = None) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], *, total: int | None = None, listing: str | None = None
+    ) -> None:
         self.problems = list(problems)
         self.total = total if total is not None else len(self.problems)
+        #: Where every problem is written out when there are too many to show.
+        self.listing = listing
         super().__init__(f"{self.total} problem(s) found; nothing was changed")

@@ -98,7 +98,9 @@ def import_portfolio(
         if problem_sink.total and not accept_rejects:
             uow.rollback()
             _record_refusal(uow_factory, paths, clock=clock, actor=actor, report=report)
-            raise ValidationFailed(report.problems, total=report.problems_total)
+            raise ValidationFailed(
+                report.problems, total=report.problems_total, listing=str(problem_sink.path)
+            )
         progress.start("schedules")
         report.schedules_generated = generate_schedules(
             uow, writer, touched, partition=settings.partition_loans

@@ -217,7 +217,7 @@ import_runs = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
-    Column("status", String(12), nullable=False),
+    Column("status", String(24), nullable=False),
     Column("files", Text, nullable=False),
     Column("counts", Text, nullable=False, default="{}"),
     Column("problems", Integer, nullable=False, default=0),

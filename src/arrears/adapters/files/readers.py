@@ -151,7 +151,10 @@ def _csv_batches(opened: OpenedFile, batch_rows: int) -> Iterator[RawBatch]:
     # ~200 bytes per row is typical; the block size bounds the rows in flight.
     reader = pa_csv.open_csv(
         path,
-        read_options=pa_csv.ReadOptions(block_size=max(1 << 16, batch_rows * 200)),
+        # Single-threaded parsing keeps line numbers for malformed rows.
+        read_options=pa_csv.ReadOptions(
+            block_size=max(1 << 16, batch_rows * 200), use_threads=False
+        ),
         parse_options=pa_csv.ParseOptions(invalid_row_handler=on_bad_row),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(opened.columns, pa.string()),

@@ -35,6 +35,7 @@ from arrears.adapters.files.rows import (
 )
 from arrears.domain import geo
 from arrears.domain.collateral import CollateralKind, ValuationSource
+from arrears.domain.money import CURRENCY_EXPONENTS
 from arrears.domain.payments import PaymentMethod, PaymentStatus
 from arrears.domain.vin import VIN_PATTERN
 
@@ -57,7 +58,10 @@ def _join_loans(frame: pl.DataFrame, references: pl.DataFrame, ref_column: str) 
         pl.col("origination_date").alias("loan_origination"),
     )
     frame = frame.join(known, on=ref_column, how="left")
-    return frame.with_columns(exponent_of(pl.col("loan_currency")).alias("exponent"))
+    # An unknown loan is its own problem; its amounts are still checked for their shape
+    # (with the widest exponent) so one mistake does not hide behind another.
+    exponent = exponent_of(pl.col("loan_currency")).fill_null(max(CURRENCY_EXPONENTS.values()))
+    return frame.with_columns(exponent.alias("exponent"))
 
 
 def _unknown_loan(column: str = "loan_id") -> Rule:
@@ -236,7 +240,10 @@ def check_valuations(raw: RawBatch, context: CheckContext) -> CheckedBatch:
     )
     frame = frame.with_columns(
         typed_date("valued_on").alias("valued"),
-        typed_amount("amount", exponent_of(pl.col("collateral_currency"))).alias("amount_minor"),
+        typed_amount(
+            "amount",
+            exponent_of(pl.col("collateral_currency")).fill_null(max(CURRENCY_EXPONENTS.values())),
+        ).alias("amount_minor"),
         pl.when(given("source"))
         .then(pl.col("source"))
         .otherwise(pl.lit(ValuationSource.APPRAISAL.value))

@@ -34,6 +34,8 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
                 errors.print(f"  {problem}", markup=False)
             if failure.total > len(failure.problems):
                 errors.print(f"  … and {failure.total - len(failure.problems):,} more")
+            if failure.listing:
+                errors.print(f"Every problem is listed in {failure.listing}", markup=False)
             raise typer.Exit(failure.exit_code) from None
         except ArrearsError as failure:
             errors.print(f"[bold red]Error:[/] {failure}", markup=True)

@@ -83,7 +83,7 @@ def upgrade() -> None:
         ),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("files", sa.Text(), nullable=False),
         sa.Column("counts", sa.Text(), nullable=False),
         sa.Column("problems", sa.Integer(), nullable=False),
