@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 from arrears.errors import ArrearsError, CurrencyMismatch
@@ -95,13 +95,17 @@ class Money:
     def __str__(self) -> str:
         return f"{self.to_decimal():.{self.exponent}f} {self.currency}"
 
-    def format(self) -> str:
-        """Human format with thousands separators, e.g. ``$1,234.50``."""
+    def format(self, *, whole: bool = False) -> str:
+        """Human format with thousands separators: ``$1,234.50`` (``$1,235`` when ``whole``)."""
         symbol = {"USD": "$", "CAD": "CA$", "EUR": "€", "GBP": "£", "MXN": "MX$"}.get(
             self.currency, self.currency + " "
         )
         sign = "-" if self.minor < 0 else ""
-        body = f"{abs(self.to_decimal()):,.{self.exponent}f}"
+        value = abs(self.to_decimal())
+        if whole:
+            body = f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+        else:
+            body = f"{value:,.{self.exponent}f}"
         return f"{sign}{symbol}{body}"
 
     # -- arithmetic ---------------------------------------------------------------------------

@@ -101,11 +101,11 @@ def import_portfolio(
             raise ValidationFailed(
                 report.problems, total=report.problems_total, listing=str(problem_sink.path)
             )
-        progress.start("schedules")
+        progress.start("schedules from loan terms", unit="loans")
         report.schedules_generated = generate_schedules(
-            uow, writer, touched, partition=settings.partition_loans
+            uow, writer, touched, partition=settings.partition_loans, progress=progress
         )
-        progress.start("ledger")
+        progress.start("posting to the ledger", unit="loans")
         report.posting = post_loans(
             uow,
             touched,
@@ -114,6 +114,7 @@ def import_portfolio(
             run_id=run_id,
             partition=settings.partition_loans,
             policy=settings.policy,
+            progress=progress,
         )
         progress.finish()
         report.status = "imported with rejects" if problem_sink.total else "imported"

@@ -137,13 +137,13 @@ class UnitOfWork(Protocol):
 
 
 class Progress(Protocol):
-    def start(self, label: str) -> None: ...
+    def start(self, label: str, unit: str = "rows") -> None: ...
     def advance(self, rows: int) -> None: ...
     def finish(self) -> None: ...
 
 
 class NoProgress:
-    def start(self, label: str) -> None:
+    def start(self, label: str, unit: str = "rows") -> None:
         return None
 
     def advance(self, rows: int) -> None:

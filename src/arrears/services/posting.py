@@ -17,7 +17,7 @@ from arrears.batch.items import due_items
 from arrears.batch.posting import check_balanced, plan_postings
 from arrears.batch.schedules import level_schedules
 from arrears.domain.allocation import WaterfallPolicy
-from arrears.services.ports import PortfolioWriter, UnitOfWork
+from arrears.services.ports import NoProgress, PortfolioWriter, Progress, UnitOfWork
 
 
 @dataclass
@@ -34,11 +34,18 @@ def partitions(loan_ids: np.ndarray, size: int) -> Iterator[list[int]]:
 
 
 def generate_schedules(
-    uow: UnitOfWork, writer: PortfolioWriter, loan_ids: np.ndarray, *, partition: int
+    uow: UnitOfWork,
+    writer: PortfolioWriter,
+    loan_ids: np.ndarray,
+    *,
+    partition: int,
+    progress: Progress | None = None,
 ) -> int:
     """Give every loan without an imported schedule the level schedule of its terms."""
+    progress = progress or NoProgress()
     written = 0
     for ids in partitions(loan_ids, partition):
+        progress.advance(len(ids))
         loans = uow.reads.loans_with_generated_schedule(ids)
         if loans.height:
             installments = level_schedules(loans)
@@ -56,9 +63,12 @@ def post_loans(
     run_id: int,
     partition: int,
     policy: WaterfallPolicy,
+    progress: Progress | None = None,
 ) -> PostingCounts:
+    progress = progress or NoProgress()
     counts = PostingCounts()
     for ids in partitions(loan_ids, partition):
+        progress.advance(len(ids))
         loans = uow.reads.loans(ids)
         items = due_items(uow.reads.installments(ids), uow.reads.charges(ids), policy=policy)
         entries, lines = plan_postings(

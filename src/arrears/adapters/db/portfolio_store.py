@@ -351,6 +351,7 @@ class SqlPortfolioStore:
         loan_ids = incoming.get_column("loan_id").unique().to_list()
         stored = self.installments_of(loan_ids)
         differing = _loans_whose_rows_differ(incoming, stored, key="loan_id")
+        had_schedule = set(stored.get_column("loan_id").to_list())
         result = WriteResult(unchanged=len(loan_ids) - len(differing))
         if differing:
             self.replace_installments(incoming.filter(pl.col("loan_id").is_in(differing)))
@@ -359,7 +360,8 @@ class SqlPortfolioStore:
                 .where(schema.loans.c.id.in_(differing))
                 .values(schedule_source="imported", updated_at=self.now)
             )
-            result.updated = len(differing)
+            result.updated = sum(1 for loan in differing if loan in had_schedule)
+            result.inserted = len(differing) - result.updated
             result.touched_loans = np.array(differing, dtype=np.int64)
         return result
 

@@ -57,6 +57,11 @@ def money(minor: int, currency: str = "USD") -> str:
     return Money(minor, currency).format()
 
 
+def whole_money(minor: int, currency: str = "USD") -> str:
+    """An amount to the nearest whole unit, for portfolio totals (``$129,543,412``)."""
+    return Money(minor, currency).format(whole=True)
+
+
 class RichProgress:
     """The import's progress: rows read per file, with a spinner and elapsed time."""
 
@@ -64,13 +69,13 @@ class RichProgress:
         self._progress: Progress | None = None
         self._task: int | None = None
 
-    def start(self, label: str) -> None:
+    def start(self, label: str, unit: str = "rows") -> None:
         self.finish()
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(bar_width=None),
-            TextColumn("{task.completed:,} rows"),
+            TextColumn("{task.completed:,} " + unit),
             TimeElapsedColumn(),
             console=console,
             transient=False,

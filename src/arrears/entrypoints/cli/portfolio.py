@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from arrears.bootstrap import Container, build, initialise
-from arrears.entrypoints.cli.output import RichProgress, console, money, parse_date
+from arrears.entrypoints.cli.output import RichProgress, console, parse_date, whole_money
 from arrears.services.importing import ImportReport, import_portfolio
 from arrears.services.status import PortfolioStatus, portfolio_status
 
@@ -120,8 +120,8 @@ def status_as_dict(status: PortfolioStatus) -> dict[str, object]:
 
 
 def print_status(status: PortfolioStatus) -> None:
-    table = Table(title=f"Portfolio as of {status.as_of:%d %b %Y}")
-    table.add_column("Bucket (days past due)")
+    table = Table(title=f"Portfolio as of {status.as_of:%d %b %Y} (days past due)")
+    table.add_column("Bucket")
     for column in ("Accounts", "% accounts", "Balance", "% balance", "Past due"):
         table.add_column(column, justify="right")
     accounts = status.accounts or 1
@@ -131,17 +131,17 @@ def print_status(status: PortfolioStatus) -> None:
             row.segment,
             f"{row.accounts:,}",
             f"{100 * row.accounts / accounts:.1f}%",
-            money(row.balance_minor),
+            whole_money(row.balance_minor),
             f"{100 * row.balance_minor / balance:.1f}%",
-            money(row.past_due_minor),
+            whole_money(row.past_due_minor),
         )
     table.add_section()
     table.add_row(
         "Total",
         f"{status.accounts:,}",
         "100.0%",
-        money(status.balance_minor),
+        whole_money(status.balance_minor),
         "100.0%",
-        money(status.past_due_minor),
+        whole_money(status.past_due_minor),
     )
     console.print(table)
