@@ -24,8 +24,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from arrears.formats.metro2 import Format, Framing, HeaderRecord, Metro2Writer, ReadOptions
-from arrears.formats.metro2 import iter_chunks
+from arrears.formats.metro2 import (
+    Format,
+    Framing,
+    HeaderRecord,
+    Metro2Writer,
+    ReadOptions,
+    iter_chunks,
+)
 
 ACTIVITY = dt.date(2025, 6, 30)
 _EPOCH = np.datetime64("1970-01-01", "D")

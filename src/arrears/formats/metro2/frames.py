@@ -156,7 +156,7 @@ def appendage_columns(frame: pl.DataFrame) -> dict[str, AppendageColumns]:
             continue
         rows = frame.select(pl.col(name)).with_row_index("__owner")
         if layout.name in REPEATABLE:
-            rows = rows.explode(name)
+            rows = rows.explode(name, empty_as_null=False)
         rows = rows.filter(pl.col(name).is_not_null())
         if rows.height == 0:
             continue
@@ -174,8 +174,9 @@ def _series(name: str, values: ColumnValues, spec: FieldSpec) -> pl.Series:
     if spec.kind is Kind.TEXT:
         series = pl.Series(name, values).str.strip_chars_end(" ")
         return series
-    series = pl.Series(name, values)
-    return series.cast(polars_type(spec))
+    if spec.kind is Kind.TIMESTAMP:
+        values = values.astype("datetime64[us]")
+    return pl.Series(name, values).cast(polars_type(spec))
 
 
 def _segment_frame(layout: SegmentLayout, matrix: Any) -> pl.DataFrame:
@@ -186,24 +187,40 @@ def _segment_frame(layout: SegmentLayout, matrix: Any) -> pl.DataFrame:
 
 
 def chunk_to_frame(chunk: BaseChunk) -> pl.DataFrame:
-    """A chunk as a frame (schema :func:`frame_schema`); refuses undecodable bytes."""
+    """A chunk as a frame (schema :func:`frame_schema`); refuses undecodable bytes.
+
+    J1 and J2 are lists (empty when the account has none); K1 … N1 are structs or null.
+    """
     structural = [problem for problem in chunk.problems if problem.structural]
     if structural:
         raise Metro2FormatError(structural)
     frame = _segment_frame(BASE, chunk.rows)
-    count = len(chunk)
+    schema = frame_schema()
     for layout in APPENDAGES:
         name = layout.name.lower()
-        dtype = frame_schema()[name]
         segments = chunk.appendages.get(layout.name)
-        if segments is None or len(segments) == 0:
-            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
-            continue
-        structs = _segment_frame(layout, segments.matrix).select(pl.struct(pl.all()).alias(name))
-        structs = structs.with_columns(pl.Series("__owner", segments.owners))
+        column = (
+            _appendage_column(layout, segments.matrix, segments.owners, len(chunk))
+            if segments is not None and len(segments)
+            else pl.lit(None, dtype=schema[name])
+        )
+        frame = frame.with_columns(column.cast(schema[name]).alias(name))
+    for layout in APPENDAGES:
         if layout.name in REPEATABLE:
-            structs = structs.group_by("__owner", maintain_order=True).agg(pl.col(name))
-        index = pl.DataFrame({"__owner": np.arange(count, dtype=np.int64)})
-        joined = index.join(structs, on="__owner", how="left", maintain_order="left")
-        frame = frame.with_columns(joined.get_column(name).cast(dtype))
+            name = layout.name.lower()
+            frame = frame.with_columns(pl.col(name).fill_null(pl.lit([], dtype=schema[name])))
     return frame
+
+
+def _appendage_column(
+    layout: SegmentLayout, matrix: Any, owners: I64Array, count: int
+) -> pl.Series:
+    """One struct (or list of structs) per base row, null where the account has none."""
+    name = layout.name.lower()
+    structs = _segment_frame(layout, matrix).select(pl.struct(pl.all()).alias(name))
+    structs = structs.with_columns(pl.Series("__owner", owners))
+    if layout.name in REPEATABLE:
+        structs = structs.group_by("__owner", maintain_order=True).agg(pl.col(name))
+    index = pl.DataFrame({"__owner": np.arange(count, dtype=np.int64)})
+    joined = index.join(structs, on="__owner", how="left", maintain_order="left")
+    return joined.get_column(name)

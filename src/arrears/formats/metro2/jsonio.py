@@ -182,14 +182,15 @@ def _accounts(value: Any, problems: _Problems) -> Iterator[AccountRecord]:
             continue
         for key in sorted(set(item) - _ACCOUNT_KEYS):
             problems.add(f"{path}.{key}", _MISSING, "unknown key")
-        base = _optional(item.get("base"), BaseSegment, f"{path}.base", problems)
-        if base is None:
+        if item.get("base") is None:
             problems.add(f"{path}.base", _MISSING, "every account has a base segment")
-            continue
+        base = _optional(item.get("base"), BaseSegment, f"{path}.base", problems)
         extras: dict[str, Any] = {}
         for layout in APPENDAGES:
             key = layout.name.lower()
             extras[key] = _appendage(item.get(key), layout, f"{path}.{key}", problems)
+        if base is None:
+            continue
         yield AccountRecord(base=base, **extras)
 
 

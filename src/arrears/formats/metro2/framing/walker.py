@@ -116,7 +116,9 @@ class Walker:
         record = at
         new_block = False
         saved = (self._block_start, self._block_declared)
-        if self.framing.blocked and self.needs_bdw(base + at):
+        if self.framing.blocked and (
+            self.needs_bdw(base + at) or self._opens_block(buf, at, eof=eof)
+        ):
             if at + DESCRIPTOR_LENGTH > size:
                 return self._short(at, size, base, eof, "a Block Descriptor Word")
             notes.extend(self.close_block(base + at))
@@ -138,6 +140,15 @@ class Walker:
     def needs_bdw(self, position: int) -> bool:
         end = self._block_end()
         return end is None or position >= end
+
+    def _opens_block(self, buf: memoryview, at: int, *, eof: bool) -> bool:
+        """Inside a block by its BDW, but the bytes say a new one-record block starts here
+        (a BDW equal to the RDW after it plus 4): the previous BDW was wrong."""
+        if at + 2 * DESCRIPTOR_LENGTH > len(buf):
+            return False
+        first = read_descriptor(bytes(buf[at : at + 4]), self.framing.format)
+        second = read_descriptor(bytes(buf[at + 4 : at + 8]), self.framing.format)
+        return first is not None and second is not None and first == second + DESCRIPTOR_LENGTH
 
     def _short(self, at: int, size: int, base: int, eof: bool, what: str) -> Step:
         if not eof:

@@ -25,13 +25,9 @@ _RULES: Final[tuple[Rule, ...]] = (
         "framing.rdw",
         "5.1",
         "The Record Descriptor Word equals the record's length, appended segments included",
-        True,
     ),
     Rule(
-        "framing.bdw",
-        "5.1",
-        "The Block Descriptor Word equals the block's length, itself included",
-        True,
+        "framing.bdw", "5.1", "The Block Descriptor Word equals the block's length, itself included"
     ),
     Rule("framing.truncated", "5.1", "The file ends inside a record", True),
     Rule(

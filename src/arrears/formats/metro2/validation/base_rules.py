@@ -68,6 +68,7 @@ def check_base(fields: SegmentFields, *, activity_date: int | None) -> list[Fiel
         return issues
     for rule in _RULES:
         issues.extend(rule(fields))
+    issues.extend(_dofd_order(fields, activity_date))
     if activity_date:
         issues.extend(_after_activity(fields, activity_date))
     return issues
@@ -167,15 +168,19 @@ def _dofd_required(fields: SegmentFields) -> Iterator[FieldIssue]:
     )
 
 
-def _dofd_order(fields: SegmentFields) -> Iterator[FieldIssue]:
+def _dofd_order(fields: SegmentFields, activity_date: int | None) -> Iterator[FieldIssue]:
+    """Not after the Date of Account Information, nor the header's Activity Date."""
     dofd = fields.dates["date_of_first_delinquency"].ordinal
     information = fields.dates["date_of_account_information"].ordinal
-    late = (dofd > information) & (information > 0)
+    limit = np.where(information > 0, information, activity_date or 0)
+    if activity_date:
+        limit = np.minimum(limit, activity_date)
+    late = (dofd > limit) & (limit > 0)
     yield from _issue(
         late,
         "date_of_first_delinquency",
         "base.dofd-after-activity",
-        "after the Date of Account Information",
+        "after the Date of Account Information or the Activity Date",
     )
 
 
@@ -246,13 +251,6 @@ def _after_activity(fields: SegmentFields, activity_date: int) -> Iterator[Field
     for name in ("date_opened", "date_of_account_information"):
         late = fields.dates[name].ordinal > activity_date
         yield from _issue(late, name, "base.date-in-future", "after the header's Activity Date")
-    late = fields.dates["date_of_first_delinquency"].ordinal > activity_date
-    yield from _issue(
-        late,
-        "date_of_first_delinquency",
-        "base.dofd-after-activity",
-        "after the header's Activity Date",
-    )
 
 
 _RULES: Final[tuple[Callable[[SegmentFields], Iterator[FieldIssue]], ...]] = (
@@ -262,7 +260,6 @@ _RULES: Final[tuple[Callable[[SegmentFields], Iterator[FieldIssue]], ...]] = (
     _payment_rating,
     _payment_history,
     _dofd_required,
-    _dofd_order,
     _past_due,
     _charge_off,
     _paid_balance,

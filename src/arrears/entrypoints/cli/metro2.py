@@ -1,0 +1,237 @@
+"""``arrears metro2``: validate Metro 2 files and convert them to and from JSON.
+
+``validate`` streams the file (memory does not grow with its size), lists every problem and exits
+with status 6 when there is any. ``convert`` writes to a temporary file next to the output and
+renames it at the end, so a refused conversion never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, BinaryIO
+
+import typer
+
+from arrears.errors import ValidationFailed
+from arrears.formats.metro2 import (
+    Format,
+    Framing,
+    Metro2FormatError,
+    Metro2Problem,
+    Metro2Reader,
+    Metro2Writer,
+    ReadOptions,
+    loads,
+    write_file,
+)
+from arrears.formats.metro2.jsonio import dumps, stream_to_json
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Metro 2 credit-reporting files: validate, and convert to and from JSON.",
+)
+
+#: Exit status when the file has problems (the project's ValidationFailed status).
+PROBLEMS_EXIT = ValidationFailed.exit_code
+
+ExistingFile = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to read.")
+]
+
+
+class InputFormat(StrEnum):
+    AUTO = "auto"
+    CHARACTER = "character"
+    PACKED = "packed"
+
+
+class Target(StrEnum):
+    JSON = "json"
+    METRO2 = "metro2"
+
+
+def _options(data_format: InputFormat) -> ReadOptions:
+    chosen = None if data_format is InputFormat.AUTO else Format(data_format.value)
+    return ReadOptions(format=chosen)
+
+
+# -- validate -------------------------------------------------------------------------------------
+
+
+@app.command("validate")
+def validate(
+    file: ExistingFile,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    data_format: Annotated[
+        InputFormat, typer.Option("--format", help="Character or packed (default: detect).")
+    ] = InputFormat.AUTO,
+) -> None:
+    """Check every record against the Metro 2 layouts and rules; list every problem."""
+    with file.open("rb") as stream:
+        reader = Metro2Reader(stream, options=_options(data_format))
+        problems = (problem for chunk in reader for problem in chunk.problems)
+        report = _report_json if as_json else _report_text
+        count = report(file, reader, problems)
+    if count:
+        raise typer.Exit(PROBLEMS_EXIT)
+
+
+def _report_text(file: Path, reader: Metro2Reader, problems: Iterator[Metro2Problem]) -> int:
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.rule] = counts.get(problem.rule, 0) + 1
+        typer.echo(str(problem))
+    total = sum(counts.values())
+    if total:
+        rules = ", ".join(f"{rule} x{count}" for rule, count in sorted(counts.items()))
+        typer.echo(
+            f"INVALID: {file.name}: {total} problem(s) in {reader.records} record(s) ({rules})"
+        )
+    else:
+        typer.echo(f"OK: {file.name}: {reader.records} record(s), no problems")
+    return total
+
+
+def _report_json(file: Path, reader: Metro2Reader, problems: Iterator[Metro2Problem]) -> int:
+    out = sys.stdout
+    counts: dict[str, int] = {}
+    out.write('{"file": ' + json.dumps(str(file)) + ', "problems": [')
+    for index, problem in enumerate(problems):
+        counts[problem.rule] = counts.get(problem.rule, 0) + 1
+        out.write(("\n  " if index == 0 else ",\n  ") + json.dumps(problem.as_dict()))
+    total = sum(counts.values())
+    framing = reader.framing
+    tail = {
+        "ok": total == 0,
+        "records": reader.records,
+        "problem_count": total,
+        "counts": dict(sorted(counts.items())),
+        "format": framing.format.value if framing is not None else None,
+        "blocked": framing.blocked if framing is not None else None,
+    }
+    out.write("\n], " + json.dumps(tail)[1:] + "\n")
+    out.flush()
+    return total
+
+
+# -- convert --------------------------------------------------------------------------------------
+
+
+@app.command("convert")
+def convert(
+    file: ExistingFile,
+    to: Annotated[Target, typer.Option("--to", help="Output format.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
+    ] = None,
+    packed: Annotated[bool, typer.Option(help="Write the packed format.")] = False,
+    blocked: Annotated[bool, typer.Option(help="Block Descriptor Words (character).")] = False,
+    newlines: Annotated[bool, typer.Option(help="A line break after each record.")] = False,
+    data_format: Annotated[
+        InputFormat, typer.Option("--format", help="Input Metro 2 format (default: detect).")
+    ] = InputFormat.AUTO,
+) -> None:
+    """Convert Metro 2 to JSON, JSON to Metro 2, or Metro 2 to Metro 2 (e.g. to packed).
+
+    Metro 2 output always carries computed descriptor words and trailer totals.
+    """
+    framing = (
+        Framing.packed()
+        if packed
+        else Framing(blocked=blocked, line_separator=b"\n" if newlines else b"")
+    )
+    try:
+        with _destination(output) as out:
+            if _is_json(file):
+                _from_json(file, to, out, framing)
+            else:
+                _from_metro2(file, to, out, framing, _options(data_format))
+    except Metro2FormatError as failure:
+        _print_failure(failure)
+        raise typer.Exit(PROBLEMS_EXIT) from None
+
+
+def _is_json(file: Path) -> bool:
+    with file.open("rb") as stream:
+        head = stream.read(64).lstrip()
+    return head[:1] in (b"{", b"[")
+
+
+def _from_json(file: Path, to: Target, out: BinaryIO, framing: Framing) -> None:
+    document = loads(file.read_bytes())
+    if to is Target.JSON:
+        out.write(dumps(document).encode() + b"\n")
+    else:
+        out.write(write_file(document, framing=framing))
+
+
+def _from_metro2(
+    file: Path, to: Target, out: BinaryIO, framing: Framing, options: ReadOptions
+) -> None:
+    with file.open("rb") as stream:
+        if to is Target.JSON:
+            text = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+            stream_to_json(stream, text, options=options)
+            text.flush()
+            text.detach()
+            return
+        _metro2_to_metro2(stream, out, framing, options)
+
+
+def _metro2_to_metro2(
+    stream: BinaryIO, out: BinaryIO, framing: Framing, options: ReadOptions
+) -> None:
+    """Re-spell a Metro 2 file chunk by chunk (e.g. character to packed)."""
+    reader = Metro2Reader(stream, options=options)
+    writer: Metro2Writer | None = None
+    for chunk in reader:
+        structural = [problem for problem in chunk.problems if problem.structural]
+        if structural:
+            raise Metro2FormatError(structural)
+        if writer is None and reader.header is not None:
+            writer = Metro2Writer(out, header=reader.header, framing=framing, validate=False)
+        if len(chunk) and writer is None:
+            missing = Metro2Problem(
+                0, "header", "", None, "", "header.missing", "a Metro 2 file needs a Header Record"
+            )
+            raise Metro2FormatError([missing])
+        if writer is not None and len(chunk):
+            writer.write_frame(chunk.to_polars())
+    if writer is None:
+        missing = Metro2Problem(
+            0, "header", "", None, "", "header.missing", "a Metro 2 file needs a Header Record"
+        )
+        raise Metro2FormatError([missing])
+    writer.close()
+
+
+@contextlib.contextmanager
+def _destination(output: Path | None) -> Iterator[BinaryIO]:
+    """Standard output, or a temporary file renamed to ``output`` only on success."""
+    if output is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    directory = output.resolve().parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+        Path(temporary).replace(output)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _print_failure(failure: Metro2FormatError, stream: IO[str] | None = None) -> None:
+    target = stream or sys.stderr
+    print(f"Refused: {failure.total} problem(s)", file=target)
+    for problem in failure.metro2_problems:
+        print(f"  {problem}", file=target)
