@@ -22,6 +22,7 @@ from arrears.domain.clock import Clock
 from arrears.domain.components import Component
 from arrears.domain.delinquency import BucketScheme
 from arrears.errors import ConfigurationError
+from arrears.services.cycle import CycleSettings
 from arrears.services.importing import ImportSettings
 
 
@@ -55,6 +56,14 @@ class Container:
             batch_rows=self.settings.import_batch_rows,
             partition_loans=self.settings.partition_loans,
             policy=self.policy,
+        )
+
+    @property
+    def cycle_settings(self) -> CycleSettings:
+        return CycleSettings(
+            buckets=self.buckets,
+            policy=self.policy,
+            partition_loans=self.settings.partition_loans,
         )
 
     def import_files(self, as_of: date) -> PortfolioFiles:

@@ -7,6 +7,7 @@ Frames (Polars) cross these ports as plain data in the batch layer's conventions
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -111,6 +112,78 @@ class AccountLookup(Protocol):
     def borrower_id(self, external_id: str) -> int | None: ...
 
 
+@dataclass(frozen=True)
+class StrategyRecord:
+    """An activated strategy as stored: its text and every file it names."""
+
+    name: str
+    version: int
+    digest: str
+    source: str
+    text: str
+    included: dict[str, str]
+    activated_at: datetime
+    activated_by: str
+
+
+class StrategyStore(Protocol):
+    def activate(self, stored: StrategyRecord) -> None: ...
+    def active(self) -> StrategyRecord | None: ...
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    as_of: date
+    status: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PartitionRecord:
+    number: int
+    first_loan_id: int
+    last_loan_id: int
+
+
+class CycleStore(Protocol):
+    def run_for(self, as_of: date) -> RunRecord | None: ...
+    def latest_completed(self) -> date | None: ...
+    def start(
+        self,
+        *,
+        as_of: date,
+        strategy: str,
+        version: int,
+        digest: str,
+        bounds: list[tuple[int, int]],
+        at: datetime,
+    ) -> int: ...
+    def pending_partitions(self, run_id: int) -> list[PartitionRecord]: ...
+    def partition_summaries(self, run_id: int) -> list[dict[str, Any]]: ...
+    def finish_partition(
+        self, run_id: int, number: int, *, summary: dict[str, Any], at: datetime
+    ) -> None: ...
+    def finish(self, run_id: int, *, summary: dict[str, Any], at: datetime) -> None: ...
+    def loan_ids(self) -> list[int]: ...
+    def earliest_origination(self) -> date | None: ...
+    def accounts(self, first: int, last: int) -> pl.DataFrame: ...
+    def contact_points(self, first: int, last: int) -> pl.DataFrame: ...
+    def collateral_values(self, first: int, last: int, *, as_of: date) -> pl.DataFrame: ...
+    def past_actions(self, first: int, last: int, *, before: date) -> pl.DataFrame: ...
+    def write(
+        self,
+        *,
+        run_id: int,
+        decision_rows: pl.DataFrame,
+        item_rows: pl.DataFrame,
+        action_rows: pl.DataFrame,
+        first: int,
+        last: int,
+    ) -> None: ...
+    def decisions_for(self, loan_id: int, *, limit: int = 30) -> list[dict[str, Any]]: ...
+
+
 class UnitOfWork(Protocol):
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -134,6 +207,10 @@ class UnitOfWork(Protocol):
     def holds(self) -> HoldStore: ...
     @property
     def accounts(self) -> AccountLookup: ...
+    @property
+    def strategies(self) -> StrategyStore: ...
+    @property
+    def cycle(self) -> CycleStore: ...
 
 
 class Progress(Protocol):

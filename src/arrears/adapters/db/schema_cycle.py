@@ -36,6 +36,18 @@ holds = Table(
     Column("ended_at", UTCDateTime),
 )
 
+strategies = Table(
+    "strategies",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("bundle", Text, nullable=False),  # JSON: the file and any files it refers to
+    Column("activated_at", UTCDateTime, nullable=False),
+    Column("activated_by", String(64), nullable=False),
+)
+
 cycle_runs = Table(
     "cycle_runs",
     metadata,

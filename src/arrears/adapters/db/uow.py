@@ -9,11 +9,13 @@ from sqlalchemy import Connection, Engine
 
 from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.audit_store import SqlAuditLog
+from arrears.adapters.db.cycle_store import SqlCycleStore
 from arrears.adapters.db.holds_store import SqlHolds
 from arrears.adapters.db.import_runs import SqlImportRuns
 from arrears.adapters.db.ledger_store import SqlLedgerStore
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.portfolio_store import SqlPortfolioStore
+from arrears.adapters.db.strategy_store import SqlStrategies
 from arrears.adapters.field_crypto import FieldCipher
 
 
@@ -78,3 +80,11 @@ class SqlUnitOfWork:
     @property
     def accounts(self) -> SqlAccounts:
         return SqlAccounts(self.connection)
+
+    @property
+    def strategies(self) -> SqlStrategies:
+        return SqlStrategies(self.connection)
+
+    @property
+    def cycle(self) -> SqlCycleStore:
+        return SqlCycleStore(self.connection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from arrears.entrypoints.cli.cycle import cycle_command, decisions_command
 from arrears.entrypoints.cli.demo import demo_command
 from arrears.entrypoints.cli.holds import app as holds_app
 from arrears.entrypoints.cli.metro2 import app as metro2_app
@@ -21,6 +22,8 @@ app = typer.Typer(
 app.command("init")(handle_errors(init_command))
 app.command("import")(handle_errors(import_command))
 app.command("status")(handle_errors(status_command))
+app.command("cycle")(handle_errors(cycle_command))
+app.command("decisions")(handle_errors(decisions_command))
 app.command("demo")(handle_errors(demo_command))
 
 

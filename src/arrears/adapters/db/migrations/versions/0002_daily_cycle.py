@@ -1,4 +1,4 @@
-"""the daily cycle: holds, runs, decisions, actions
+"""the daily cycle: holds, strategies, runs, decisions, actions
 
 Revision ID: 0002_daily_cycle
 Revises: 0001_foundation
@@ -37,6 +37,22 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cycle_runs")),
         sa.UniqueConstraint("as_of", name=op.f("uq_cycle_runs_as_of")),
+    )
+    op.create_table(
+        "strategies",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("bundle", sa.Text(), nullable=False),
+        sa.Column("activated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("activated_by", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_strategies")),
     )
     op.create_table(
         "cycle_partitions",
@@ -179,4 +195,5 @@ def downgrade() -> None:
     op.drop_table("decisions")
     op.drop_table("decision_items")
     op.drop_table("cycle_partitions")
+    op.drop_table("strategies")
     op.drop_table("cycle_runs")

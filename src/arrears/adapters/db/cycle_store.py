@@ -1,0 +1,258 @@
+"""The daily cycle in the database: runs and partitions, the inputs of a partition, and its
+decisions, decision items and actions (written together, in the partition's transaction)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, insert, select, text, update
+
+from arrears.adapters.db.bulk import frame_from_rows, insert_frame
+from arrears.adapters.db.schema_cycle import (
+    actions,
+    cycle_partitions,
+    cycle_runs,
+    decision_items,
+    decisions,
+)
+from arrears.services.ports import PartitionRecord, RunRecord
+
+
+class SqlCycleStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def run_for(self, as_of: date) -> RunRecord | None:
+        row = self.connection.execute(
+            select(cycle_runs).where(cycle_runs.c.as_of == as_of)
+        ).one_or_none()
+        if row is None:
+            return None
+        return RunRecord(row.id, row.as_of, row.status, json.loads(row.summary))
+
+    def latest_completed(self) -> date | None:
+        found = self.connection.execute(
+            select(cycle_runs.c.as_of)
+            .where(cycle_runs.c.status == "completed")
+            .order_by(cycle_runs.c.as_of.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return found
+
+    def start(
+        self,
+        *,
+        as_of: date,
+        strategy: str,
+        version: int,
+        digest: str,
+        bounds: list[tuple[int, int]],
+        at: datetime,
+    ) -> int:
+        run_id = int(
+            self.connection.execute(
+                insert(cycle_runs)
+                .values(
+                    as_of=as_of,
+                    strategy=strategy,
+                    strategy_version=version,
+                    strategy_digest=digest,
+                    status="running",
+                    partitions=len(bounds),
+                    started_at=at,
+                )
+                .returning(cycle_runs.c.id)
+            ).scalar_one()
+        )
+        if bounds:
+            self.connection.execute(
+                insert(cycle_partitions),
+                [
+                    {
+                        "run_id": run_id,
+                        "partition_no": number,
+                        "first_loan_id": first,
+                        "last_loan_id": last,
+                        "status": "pending",
+                    }
+                    for number, (first, last) in enumerate(bounds)
+                ],
+            )
+        return run_id
+
+    def pending_partitions(self, run_id: int) -> list[PartitionRecord]:
+        rows = self.connection.execute(
+            select(cycle_partitions)
+            .where(cycle_partitions.c.run_id == run_id, cycle_partitions.c.status == "pending")
+            .order_by(cycle_partitions.c.partition_no)
+        ).all()
+        return [PartitionRecord(r.partition_no, r.first_loan_id, r.last_loan_id) for r in rows]
+
+    def partition_summaries(self, run_id: int) -> list[dict[str, Any]]:
+        rows = self.connection.execute(
+            select(cycle_partitions.c.summary).where(cycle_partitions.c.run_id == run_id)
+        ).scalars()
+        return [json.loads(r) for r in rows]
+
+    def finish_partition(
+        self, run_id: int, number: int, *, summary: dict[str, Any], at: datetime
+    ) -> None:
+        self.connection.execute(
+            update(cycle_partitions)
+            .where(cycle_partitions.c.run_id == run_id, cycle_partitions.c.partition_no == number)
+            .values(status="done", finished_at=at, summary=json.dumps(summary))
+        )
+
+    def finish(self, run_id: int, *, summary: dict[str, Any], at: datetime) -> None:
+        self.connection.execute(
+            update(cycle_runs)
+            .where(cycle_runs.c.id == run_id)
+            .values(status="completed", finished_at=at, summary=json.dumps(summary))
+        )
+
+    def loan_ids(self) -> list[int]:
+        return [int(i) for i in self.connection.execute(text("SELECT id FROM loans ORDER BY id"))
+                .scalars()]  # fmt: skip
+
+    def earliest_origination(self) -> date | None:
+        value = self.connection.execute(text("SELECT MIN(origination_date) FROM loans")).scalar()
+        if value is None:
+            return None
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+    # -- partition inputs ---------------------------------------------------------------------
+
+    def accounts(self, first: int, last: int) -> pl.DataFrame:
+        """One row per loan in the range with what the cycle needs about loan and borrower."""
+        rows = self.connection.execute(
+            text(
+                "SELECT l.id, l.borrower_id, l.product, l.contract_state, l.status, "
+                "l.charge_off_date, l.origination_date, b.state, b.language "
+                "FROM loans l JOIN borrowers b ON b.id = l.borrower_id "
+                "WHERE l.id BETWEEN :first AND :last ORDER BY l.id"
+            ),
+            {"first": first, "last": last},
+        ).fetchall()
+        return frame_from_rows(
+            rows,
+            {
+                "loan_id": pl.Int64,
+                "borrower_id": pl.Int64,
+                "product": pl.Utf8,
+                "contract_state": pl.Utf8,
+                "status": pl.Utf8,
+                "charge_off_date": pl.Date,
+                "origination_date": pl.Date,
+                "borrower_state": pl.Utf8,
+                "language": pl.Utf8,
+            },
+        )
+
+    def contact_points(self, first: int, last: int) -> pl.DataFrame:
+        """Usable contact points of the borrowers of loans in the range, with consent state."""
+        rows = self.connection.execute(
+            text(
+                "SELECT DISTINCT cp.borrower_id, cp.kind, "
+                "CASE WHEN cp.sms_consent_at IS NOT NULL AND cp.sms_opted_out_at IS NULL "
+                "THEN 1 ELSE 0 END, "
+                "CASE WHEN cp.call_opted_out_at IS NULL THEN 1 ELSE 0 END, "
+                "CASE WHEN cp.email_opted_out_at IS NULL THEN 1 ELSE 0 END "
+                "FROM contact_points cp JOIN loans l ON l.borrower_id = cp.borrower_id "
+                "WHERE l.id BETWEEN :first AND :last AND cp.status = 'active'"
+            ),
+            {"first": first, "last": last},
+        ).fetchall()
+        return frame_from_rows(
+            rows,
+            {
+                "borrower_id": pl.Int64,
+                "kind": pl.Utf8,
+                "sms_ok": pl.Int8,
+                "call_ok": pl.Int8,
+                "email_ok": pl.Int8,
+            },
+        )
+
+    def collateral_values(self, first: int, last: int, *, as_of: date) -> pl.DataFrame:
+        rows = self.connection.execute(
+            text(
+                "SELECT c.loan_id, c.kind, v.valued_on, v.amount_minor FROM collateral c "
+                "LEFT JOIN valuations v ON v.collateral_id = c.id AND v.valued_on <= :as_of "
+                "WHERE c.loan_id BETWEEN :first AND :last"
+            ),
+            {"first": first, "last": last, "as_of": as_of},
+        ).fetchall()
+        return frame_from_rows(
+            rows,
+            {
+                "loan_id": pl.Int64,
+                "collateral_kind": pl.Utf8,
+                "valued_on": pl.Date,
+                "value_minor": pl.Int64,
+            },
+        )
+
+    def past_actions(self, first: int, last: int, *, before: date) -> pl.DataFrame:
+        """Actions planned for loans in the range before ``before`` (the cadence history)."""
+        rows = self.connection.execute(
+            text(
+                "SELECT loan_id, treatment, due_on FROM actions "
+                "WHERE loan_id BETWEEN :first AND :last AND due_on < :before"
+            ),
+            {"first": first, "last": last, "before": before},
+        ).fetchall()
+        return frame_from_rows(rows, {"loan_id": pl.Int64, "treatment": pl.Utf8, "due_on": pl.Date})
+
+    # -- partition outputs --------------------------------------------------------------------
+
+    def write(
+        self,
+        *,
+        run_id: int,
+        decision_rows: pl.DataFrame,
+        item_rows: pl.DataFrame,
+        action_rows: pl.DataFrame,
+        first: int,
+        last: int,
+    ) -> None:
+        """Decisions, actions, then decision items pointing at their actions."""
+        insert_frame(self.connection, decisions, decision_rows)
+        insert_frame(self.connection, actions, action_rows)
+        if action_rows.height:
+            created = frame_from_rows(
+                self.connection.execute(
+                    text(
+                        "SELECT loan_id, treatment, id FROM actions "
+                        "WHERE run_id = :run AND loan_id BETWEEN :first AND :last"
+                    ),
+                    {"run": run_id, "first": first, "last": last},
+                ).fetchall(),
+                {"loan_id": pl.Int64, "treatment": pl.Utf8, "action_id": pl.Int64},
+            )
+            item_rows = item_rows.drop("action_id").join(
+                created, on=["loan_id", "treatment"], how="left"
+            )
+        insert_frame(self.connection, decision_items, item_rows)
+
+    # -- reading decisions back -----------------------------------------------------------------
+
+    def decisions_for(self, loan_id: int, *, limit: int = 30) -> list[dict[str, Any]]:
+        """The latest decisions on a loan with their items, newest first."""
+        rows = self.connection.execute(
+            select(decisions).where(decisions.c.loan_id == loan_id)
+            .order_by(decisions.c.as_of.desc()).limit(limit)
+        ).all()  # fmt: skip
+        result = []
+        for row in rows:
+            items = self.connection.execute(
+                select(decision_items)
+                .where(decision_items.c.run_id == row.run_id, decision_items.c.loan_id == loan_id)
+                .order_by(decision_items.c.rank)
+            ).all()
+            result.append({**row._asdict(), "items": [i._asdict() for i in items]})
+        return result

@@ -1,0 +1,98 @@
+"""``arrears cycle`` (run the day) and ``arrears decisions`` (what was decided for an account)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from arrears.bootstrap import Container, build
+from arrears.entrypoints.cli.output import RichProgress, console, parse_date, whole_money
+from arrears.errors import NotFoundError
+from arrears.services.cycle import CycleReport, run_cycle
+
+
+def cycle_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Business date (YYYY-MM-DD); default today.")
+    ] = None,
+) -> None:
+    """Run the daily cycle: decide, per account, what happens next and why."""
+    container = build()
+    container.require_schema()
+    report = run_day(container, parse_date(as_of, option="--as-of"), quiet=False)
+    print_cycle(report)
+
+
+def run_day(container: Container, as_of: object, *, quiet: bool) -> CycleReport:
+    from datetime import date
+
+    day = as_of if isinstance(as_of, date) else container.clock.today()
+    return run_cycle(
+        as_of=day,
+        uow_factory=container.uow,
+        clock=container.clock,
+        settings=container.cycle_settings,
+        progress=None if quiet else RichProgress(),
+    )
+
+
+def print_cycle(report: CycleReport) -> None:
+    if report.status == "already completed":
+        console.print(
+            f"The cycle for {report.as_of} already completed (run {report.run_id}); "
+            "nothing was changed. Its results:"
+        )
+    else:
+        console.print(f"Cycle run {report.run_id} for {report.as_of}: {report.strategy}.")
+    table = Table(title="Accounts by bucket")
+    table.add_column("bucket")
+    table.add_column("accounts", justify="right")
+    for bucket, count in report.accounts_by_bucket.items():
+        table.add_row(bucket, f"{count:,}")
+    actions = Table(title="Actions planned")
+    actions.add_column("treatment")
+    actions.add_column("accounts", justify="right")
+    for treatment, count in sorted(report.actions_by_treatment.items(), key=lambda kv: -kv[1]):
+        actions.add_row(treatment, f"{count:,}")
+    blocked = Table(title="Blocked")
+    blocked.add_column("why")
+    blocked.add_column("count", justify="right")
+    for reason, count in sorted(report.blocked_by_reason.items(), key=lambda kv: -kv[1]):
+        blocked.add_row(reason, f"{count:,}")
+    console.print(table, actions, blocked)
+
+
+def decisions_command(
+    loan: Annotated[str, typer.Argument(help="Loan id (lender's).")],
+    limit: Annotated[int, typer.Option(help="How many days back.")] = 10,
+) -> None:
+    """What the cycle decided for an account, day by day, and what stopped anything."""
+    container = build()
+    container.require_schema()
+    with container.uow() as uow:
+        loan_id = uow.accounts.loan_id(loan)
+        if loan_id is None:
+            raise NotFoundError(f"no loan {loan!r}")
+        history = uow.cycle.decisions_for(loan_id, limit=limit)
+    if not history:
+        console.print(f"No cycle has decided on {loan} yet.")
+        return
+    for decision in history:
+        arm = f", {decision['experiment']}: {decision['arm']}" if decision["experiment"] else ""
+        console.print(
+            f"[bold]{decision['as_of']}[/] {decision['dpd']} DPD ({decision['bucket']}), "
+            f"owes {whole_money(decision['balance_minor'])}; segment "
+            f"{decision['segment'] or '—'}{arm}"
+        )
+        if not decision["items"]:
+            console.print("    nothing due today")
+        for item in decision["items"]:
+            if item["status"] == "planned":
+                console.print(f"    [green]planned[/] {item['treatment']}: {item['rule']}")
+            else:
+                source = f" ({item['source']})" if item["source"] else ""
+                console.print(
+                    f"    [red]blocked[/] {item['treatment']}: {item['reason']}{source}",
+                )
