@@ -151,7 +151,9 @@ def decide_partition(
     ids = accounts.get_column("loan_id").to_list()
     reads = uow.reads
     loans = reads.loans(ids)
-    items = due_items(reads.installments(ids), reads.charges(ids), policy=settings.policy)
+    items = due_items(
+        reads.installments(ids, due_by=as_of), reads.charges(ids), policy=settings.policy
+    )
     state = delinquency(
         items, reads.payments(ids), loans, as_of=as_of, policy=settings.policy,
         buckets=settings.buckets,

@@ -52,7 +52,9 @@ def portfolio_status(
         reads = uow.reads
         for ids in partitions(np.array(reads.loan_ids(), dtype=np.int64), partition):
             loans = reads.loans(ids)
-            items = due_items(reads.installments(ids), reads.charges(ids), policy=policy)
+            items = due_items(
+                reads.installments(ids, due_by=as_of), reads.charges(ids), policy=policy
+            )
             state = delinquency(
                 items, reads.payments(ids), loans, as_of=as_of, policy=policy, buckets=buckets
             )

@@ -48,7 +48,9 @@ class SqlPortfolioReads:
         )
         return frame.filter(pl.col("schedule_source") == "generated").drop("schedule_source")
 
-    def installments(self, loan_ids: list[int]) -> pl.DataFrame:
+    def installments(self, loan_ids: list[int], *, due_by: date | None = None) -> pl.DataFrame:
+        """Installments of the loans (only those due on or before ``due_by`` when given:
+        enough for delinquency, which never looks past its date)."""
         return lookup(
             self.connection,
             table="installments",
@@ -62,6 +64,7 @@ class SqlPortfolioReads:
                 "installments.interest_minor": pl.Int64,
                 "installments.fees_minor": pl.Int64,
             },
+            condition=f"installments.due_date <= '{due_by.isoformat()}'" if due_by else "",
         )
 
     def charges(self, loan_ids: list[int]) -> pl.DataFrame:
