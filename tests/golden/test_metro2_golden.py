@@ -52,9 +52,7 @@ def test_the_base_fixture_decodes_to_the_published_values() -> None:
     assert (account.base.highest_credit, account.base.current_balance) == (2438, 2233)
     assert (len(account.j1), len(account.j2)) == (1, 2)
     assert account.k1 is not None
-    assert account.k1.original_creditor_name == (
-        "WETCOSAT INDUSTRIES LTD."
-    )
+    assert account.k1.original_creditor_name == ("WETCOSAT INDUSTRIES LTD.")
     assert account.k4 is not None
     assert account.k4.balloon_payment_amount == 1234
     assert file.framing.blocked
