@@ -118,7 +118,8 @@ def _accepts(dtype: pl.DataType, kind: Kind) -> bool:
 
 def _convert(series: pl.Series, kind: Kind) -> ColumnValues:
     if kind is Kind.TEXT:
-        return (series if series.dtype == pl.String else series.cast(pl.String)).to_arrow()
+        strings = series if series.dtype == pl.String else series.cast(pl.String)
+        return strings.to_arrow(compat_level=pl.CompatLevel.newest())
     if kind is Kind.NUMBER:
         if series.null_count():
             series = series.fill_null(0)

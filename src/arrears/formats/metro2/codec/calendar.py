@@ -146,20 +146,30 @@ def decode_dates(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:
     return values
 
 
-#: Days covered by the spelling table: 1900-01-01 to 2099-12-31 (other days are computed).
-_TABLE_FIRST: Final = -25_567
-_TABLE_DAYS: Final = 73_049
+#: Days spelled from tables: 1901-01-01 to 2099-12-31, where every fourth year is a leap year,
+#: so the calendar repeats every 1461 days (other days are computed).
+_TABLE_FIRST: Final = -25_202
+_TABLE_DAYS: Final = 72_683
+_CYCLE: Final = 1_461
 
 
 @cache
-def _spellings() -> np.ndarray:
-    """MMDDYYYY of every day in the table's range, as 8-byte items (one gather per date)."""
-    days = np.arange(_TABLE_FIRST, _TABLE_FIRST + _TABLE_DAYS, dtype=np.int64)
-    table = np.empty((_TABLE_DAYS, 8), dtype=np.uint8)
-    _spell_days(days, table)
-    items: np.ndarray = table.view("V8")[:, 0]
-    items.setflags(write=False)
-    return items
+def _cycle_tables() -> tuple[np.ndarray, I64Array, np.ndarray]:
+    """Within a 4-year cycle: "MMDD" and the year (0-3) of each day; "YYYY" of 1901-2100.
+
+    The tables are small (6 kB, 12 kB, 800 B), so spelling a date is three cached gathers.
+    """
+    days = np.arange(_TABLE_FIRST, _TABLE_FIRST + _CYCLE, dtype=np.int64)
+    ordinal = days_to_ordinal(days)
+    month_day = np.empty((_CYCLE, 4), dtype=np.uint8)
+    digits.encode_into(ordinal % 10_000, month_day)
+    year_in_cycle = ordinal // 10_000 - 1901
+    years = np.empty((200, 4), dtype=np.uint8)
+    digits.encode_into(np.arange(1901, 2101, dtype=np.int64), years)
+    tables = (month_day.view("V4")[:, 0], year_in_cycle, years.view("V4")[:, 0])
+    for table in tables:
+        table.setflags(write=False)
+    return tables
 
 
 def _spell_days(days: I64Array, target: U8Matrix) -> None:
@@ -174,19 +184,44 @@ def encode_dates(values: npt.NDArray[np.datetime64]) -> U8Matrix:
     return out
 
 
+def in_table(values: npt.NDArray[np.datetime64]) -> tuple[I64Array, Flags]:
+    """Each date's day in the tables' range, and whether it is there (not NaT, 1901-2099)."""
+    days = values.astype("datetime64[D]", copy=False).view(np.int64)
+    index: I64Array = days - _TABLE_FIRST
+    return index, index.view(np.uint64) < np.uint64(_TABLE_DAYS)
+
+
 def encode_dates_into(values: npt.NDArray[np.datetime64], target: U8Matrix) -> None:
     """Spell dates into ``target`` (``(n, 8)``, rows may be strided); ``NaT`` is zeros."""
-    days = values.astype("datetime64[D]")
-    missing = np.isnat(days)
-    index = np.where(missing, 0, days.astype(np.int64)) - _TABLE_FIRST
-    outside = (index < 0) | (index >= _TABLE_DAYS)
-    items = target.view("V8")[:, 0]
-    items[...] = _spellings()[np.clip(index, 0, _TABLE_DAYS - 1)]
-    if outside.any():
-        rows = np.flatnonzero(outside)
-        spelled = np.empty((rows.size, 8), dtype=np.uint8)
-        _spell_days(index[rows] + _TABLE_FIRST, spelled)
-        target[rows] = spelled
+    index, inside = in_table(values)
+    if inside.all():
+        _spell_from_tables(index, target)
+        return
+    _spell_rest(values, index, inside, target)
+    rows = np.flatnonzero(inside)
+    spelled = np.empty((rows.size, 8), dtype=np.uint8)
+    _spell_from_tables(index[rows], spelled)
+    target[rows] = spelled
+
+
+def _spell_from_tables(index: I64Array, target: U8Matrix) -> None:
+    month_day, year_in_cycle, years = _cycle_tables()
+    cycle = index // _CYCLE
+    within = index - cycle * _CYCLE
+    target[:, :4].view("V4")[:, 0] = month_day[within]
+    target[:, 4:].view("V4")[:, 0] = years[cycle * 4 + year_in_cycle[within]]
+
+
+def _spell_rest(
+    values: npt.NDArray[np.datetime64], index: I64Array, inside: Flags, target: U8Matrix
+) -> None:
+    """Dates outside 1901-2099 (computed) and NaT (zeros)."""
+    missing = np.isnat(values)
+    outside = np.flatnonzero(~inside & ~missing)
+    if outside.size:
+        spelled = np.empty((outside.size, 8), dtype=np.uint8)
+        _spell_days(index[outside] + _TABLE_FIRST, spelled)
+        target[outside] = spelled
     if missing.any():
         target[missing] = digits.ZERO
 

@@ -172,6 +172,9 @@ def _encode_numbers(
         msg = f"{layout.name}.{spec.name} needs integer values, not {values.dtype}"
         raise TypeError(msg)
     numbers: I64Array = values.astype(np.int64, copy=False)
+    if numbers.size and numbers.view(np.uint64).max() <= digits.max_value(spec.length):
+        digits.encode_into(numbers, target)
+        return []
     negative = numbers < 0
     too_large = numbers > digits.max_value(spec.length)
     refused = negative | too_large
@@ -196,10 +199,12 @@ def _encode_dates(
     if values.dtype.kind != "M":
         msg = f"{layout.name}.{spec.name} needs dates, not {values.dtype}"
         raise TypeError(msg)
-    days = values.astype("datetime64[D]")
-    present = ~np.isnat(days)
-    outside = present & ((days < _FIRST_DAY) | (days > _LAST_DAY))
     issues: list[FieldIssue] = []
+    if calendar.in_table(values)[1].all():
+        outside = np.zeros(values.shape[0], dtype=bool)
+    else:
+        days = values.astype("datetime64[D]")
+        outside = ~np.isnat(days) & ((days < _FIRST_DAY) | (days > _LAST_DAY))
     if outside.any():
         rule = "field.timestamp" if spec.kind is Kind.TIMESTAMP else "field.date"
         issues = _issue(

@@ -68,9 +68,13 @@ def encode_into(values: pa.Array, target: U8Matrix) -> tuple[Flags, Flags]:
     """Spell strings into a blank-filled ``(n, width)`` view; returns (too long, not ASCII).
 
     Refused rows stay blank. Columns whose strings all have one length (codes, account
-    numbers, fixed-width identifiers) are copied without padding.
+    numbers, fixed-width identifiers) are copied without padding; short strings held inline in
+    an Arrow string view (Polars' own layout) are copied without any conversion.
     """
     width = target.shape[1]
+    if pa.types.is_string_view(values.type) and _inline_into(values, target):
+        nothing = np.zeros(len(values), dtype=bool)
+        return nothing, nothing
     strings = _large_strings(values)
     count = len(strings)
     offsets, data = _buffers(strings)
@@ -97,6 +101,43 @@ def encode_into(values: pa.Array, target: U8Matrix) -> tuple[Flags, Flags]:
     )
     _put(target, padded_data[padded_offsets[0] : padded_offsets[-1]].reshape(count, width))
     return too_long, not_ascii
+
+
+#: Strings up to this many bytes are stored inside an Arrow string view.
+_INLINE: Final = 12
+_VIEW: Final = 16
+
+
+def _inline_into(values: pa.Array, target: U8Matrix) -> bool:
+    """Copy a string-view column whose strings are all inline, fit and are printable ASCII.
+
+    Arrow pads inline strings with zero bytes; those become the blank fill. Returns ``False``
+    (having written nothing) when any string is longer than 12 bytes or than the field, or is
+    not printable ASCII: the general path then spells and reports it.
+    """
+    count, width = len(values), target.shape[1]
+    views_buffer = values.buffers()[1]
+    if count == 0 or views_buffer is None:
+        return count == 0
+    views = np.frombuffer(views_buffer, dtype=np.uint8)
+    views = views[values.offset * _VIEW : (values.offset + count) * _VIEW].reshape(count, _VIEW)
+    lengths = views[:, :4].view("<i4")[:, 0].astype(np.int64)
+    if values.null_count:
+        lengths = np.where(values.is_valid().to_numpy(zero_copy_only=False), lengths, 0)
+    longest = int(lengths.max())
+    if longest > min(_INLINE, width) or lengths.min() < 0:
+        return False
+    if longest == 0:
+        return True
+    chars = views[:, 4 : 4 + longest]
+    zero = chars == 0
+    if np.count_nonzero(zero) != count * longest - int(lengths.sum()):
+        return False  # a NUL inside a string, or padding that is not zero: take the slow path
+    spelled = chars | (zero.view(np.uint8) << 5)  # the zero padding becomes blanks
+    if spelled.min() < BLANK or spelled.max() > TILDE:
+        return False
+    _put(target[:, :longest], spelled)
+    return True
 
 
 def _put(target: U8Matrix, rows: U8Matrix) -> None:
