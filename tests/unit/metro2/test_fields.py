@@ -166,3 +166,39 @@ def test_dates_round_trip_over_the_calendar() -> None:
     assert bytes(spelled[59]) == b"03011900"  # 1900 is not a leap year
     assert (calendar.decode_dates(spelled) == days).all()
     assert calendar.parse(spelled).valid.all()
+
+
+@pytest.mark.parametrize(
+    "strings",
+    [
+        ["DOE", None, "", "ABCDEFGHIJKL", "X"],
+        ["ABCDEFGHIJKLM", "SHORT"],
+        ["MUÑOZ", "DOE"],
+        ["TAB\tX", "DOE"],
+        ["NUL\x00X", "DOE"],
+        ["AB", "AB", "AB"],
+        ["A" * 26, "B"],
+    ],
+    ids=["inline mixed", "longer than 12", "non-ASCII", "control", "NUL", "one length", "too long"],
+)
+def test_text_spells_the_same_from_every_arrow_layout(strings: list[str | None]) -> None:
+    """Polars hands over string views (short strings inline); plain and large strings go
+    through the general path: both spell and refuse exactly the same way."""
+    import pyarrow as pa
+
+    from arrears.formats.metro2.codec import text
+
+    results = []
+    for kind in (pa.string(), pa.large_string(), pa.string_view()):
+        encoded = text.encode(pa.array(strings, type=kind), 25)
+        results.append(
+            (encoded.matrix.tobytes(), encoded.too_long.tolist(), encoded.not_ascii.tolist())
+        )
+    assert results[0] == results[1] == results[2]
+    expected = b"".join(
+        (value or "").encode().ljust(25)
+        if value and value.isascii() and value.isprintable() and len(value) <= 25
+        else b" " * 25
+        for value in strings
+    )
+    assert results[0][0] == expected

@@ -50,7 +50,7 @@ class ReadOptions:
     chunk_records: int = 8_192
     validate: bool = True
     #: Threads that check chunks while the next ones are read (0: everything inline).
-    workers: int = 2
+    workers: int = 0
 
     def __post_init__(self) -> None:
         if self.chunk_records < 1 or self.workers < 0:

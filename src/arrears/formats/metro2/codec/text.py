@@ -115,35 +115,55 @@ def _inline_into(values: pa.Array, target: U8Matrix) -> bool:
     (having written nothing) when any string is longer than 12 bytes or than the field, or is
     not printable ASCII: the general path then spells and reports it.
     """
-    count, width = len(values), target.shape[1]
-    views_buffer = values.buffers()[1]
-    if count == 0 or views_buffer is None:
-        return count == 0
-    views = np.frombuffer(views_buffer, dtype=np.uint8)
-    views = views[values.offset * _VIEW : (values.offset + count) * _VIEW].reshape(count, _VIEW)
-    lengths = views[:, :4].view("<i4")[:, 0].astype(np.int64)
-    if values.null_count:
-        lengths = np.where(values.is_valid().to_numpy(zero_copy_only=False), lengths, 0)
+    views, lengths = _views(values)
+    if views is None:
+        return len(values) == 0
     longest = int(lengths.max())
-    if longest > min(_INLINE, width) or lengths.min() < 0:
+    if longest > min(_INLINE, target.shape[1]) or lengths.min() < 0:
         return False
     if longest == 0:
         return True
-    chars = views[:, 4 : 4 + longest]
-    zero = chars == 0
-    if np.count_nonzero(zero) != count * longest - int(lengths.sum()):
-        return False  # a NUL inside a string, or padding that is not zero: take the slow path
-    spelled = chars | (zero.view(np.uint8) << 5)  # the zero padding becomes blanks
-    if spelled.min() < BLANK or spelled.max() > TILDE:
+    spelled = _inline_spelling(views[:, 4 : 4 + longest], lengths)
+    if spelled is None:
         return False
     _put(target[:, :longest], spelled)
     return True
 
 
+def _views(values: pa.Array) -> tuple[U8Matrix | None, I64Array]:
+    """The 16-byte views of a string-view array and each string's length (0 for nulls)."""
+    count = len(values)
+    views_buffer = values.buffers()[1]
+    if count == 0 or views_buffer is None:
+        return None, np.zeros(0, dtype=np.int64)
+    views = np.frombuffer(views_buffer, dtype=np.uint8)
+    views = views[values.offset * _VIEW : (values.offset + count) * _VIEW].reshape(count, _VIEW)
+    lengths = views[:, :4].view("<i4")[:, 0].astype(np.int64)
+    if values.null_count:
+        lengths = np.where(values.is_valid().to_numpy(zero_copy_only=False), lengths, 0)
+    return views, lengths
+
+
+def _inline_spelling(chars: U8Matrix, lengths: I64Array) -> U8Matrix | None:
+    """The inline bytes blank-filled, or ``None`` when they are not all printable ASCII."""
+    count, longest = chars.shape
+    if int(lengths.min()) == longest:  # one length: codes, states, ZIP codes…
+        spelled = chars
+    else:
+        zero = chars == 0
+        if np.count_nonzero(zero) != count * longest - int(lengths.sum()):
+            return None  # a NUL inside a string, or padding that is not zero
+        spelled = chars | (zero.view(np.uint8) << 5)  # the zero padding becomes blanks
+    if spelled.min() < BLANK or spelled.max() > TILDE:
+        return None
+    return spelled
+
+
 def _put(target: U8Matrix, rows: U8Matrix) -> None:
-    """Copy ``rows`` into ``target`` one row-sized item at a time (targets may be strided)."""
+    """Copy ``rows`` into ``target`` one row-sized item at a time (both may be strided)."""
     width = rows.shape[1]
-    target.view(f"V{width}")[:, 0] = np.ascontiguousarray(rows).view(f"V{width}")[:, 0]
+    source = rows if rows.strides[-1] == 1 else np.ascontiguousarray(rows)
+    target.view(f"V{width}")[:, 0] = source.view(f"V{width}")[:, 0]
 
 
 def to_arrow(matrix: U8Matrix) -> pa.LargeStringArray:

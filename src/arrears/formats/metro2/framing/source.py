@@ -79,32 +79,37 @@ class WindowSource:
         self.eof = False
 
     def extend(self, rest: U8Matrix) -> U8Matrix:
-        """``rest`` followed by the next window of the stream (sets ``eof`` at the end)."""
-        fresh = self._read_window()
-        if fresh.size == 0:
+        """``rest`` followed by the next window of the stream (sets ``eof`` at the end).
+
+        The window is read straight after a copy of ``rest`` in one new buffer (no second
+        copy); only a window with line breaks in a character file is compacted.
+        """
+        buffer = np.empty(rest.size + self._window_bytes, dtype=np.uint8)
+        buffer[: rest.size] = rest
+        filled = self._read_window(buffer[rest.size :])
+        if filled == 0:
             self.eof = True
             return rest
+        fresh = buffer[rest.size : rest.size + filled]
         if self._strip is None:
             self._strip = _looks_like_characters(fresh)
         if self._strip and fresh.min() < _CONTROL:
-            fresh = self._without_line_breaks(fresh)
-        if rest.size == 0:
-            return fresh
-        return np.concatenate([rest, fresh])
+            kept = self._without_line_breaks(fresh)
+            if kept is not fresh:
+                return np.concatenate([rest, kept]) if rest.size else kept
+        return buffer[: rest.size + filled]
 
-    def _read_window(self) -> U8Matrix:
-        buffer = np.empty(self._window_bytes, dtype=np.uint8)
-        view = buffer.data
+    def _read_window(self, target: U8Matrix) -> int:
+        view = target.data
         filled = 0
-        while filled < self._window_bytes:
+        while filled < target.size:
             count = _read_into(self._stream, view[filled:])
             if not count:
                 break
             filled += count
-        start = self._read
+        self._window_start = self._read
         self._read += filled
-        self._window_start = start
-        return buffer[:filled]
+        return filled
 
     def _without_line_breaks(self, fresh: U8Matrix) -> U8Matrix:
         breaks = (fresh == _LF) | (fresh == _CR)

@@ -24,7 +24,7 @@ BASE: Final = SegmentLayout(
     title="Base Segment",
     section="5.3",
     fields=(
-        FieldSpec("record_descriptor_word", "1 Record Descriptor Word", 1, 4, Kind.DESCRIPTOR),
+        FieldSpec("record_descriptor_word", "1 Record Descriptor Word", 1, 4, Kind.DESCRIPTOR, R),
         FieldSpec(
             "processing_indicator",
             "2 Processing Indicator",

@@ -21,7 +21,7 @@ HEADER: Final = SegmentLayout(
     title="Header Record",
     section="5.2",
     fields=(
-        FieldSpec("record_descriptor_word", "Record Descriptor Word", 1, 4, Kind.DESCRIPTOR),
+        FieldSpec("record_descriptor_word", "Record Descriptor Word", 1, 4, Kind.DESCRIPTOR, R),
         FieldSpec(
             "record_identifier", "Record Identifier", 5, 6, Kind.IDENTIFIER, R, None, "HEADER"
         ),
@@ -96,7 +96,7 @@ TRAILER_SLOTS: Final[tuple[tuple[str, str], ...]] = (
 
 def _trailer_fields() -> tuple[FieldSpec, ...]:
     fields = [
-        FieldSpec("record_descriptor_word", "Record Descriptor Word", 1, 4, Kind.DESCRIPTOR),
+        FieldSpec("record_descriptor_word", "Record Descriptor Word", 1, 4, Kind.DESCRIPTOR, R),
         FieldSpec(
             "record_identifier", "Record Identifier", 5, 7, Kind.IDENTIFIER, R, None, "TRAILER"
         ),

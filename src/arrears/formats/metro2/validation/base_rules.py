@@ -16,7 +16,7 @@ from arrears.formats.metro2.codec.arrays import Flags, U8Matrix
 from arrears.formats.metro2.codec.columns import FieldIssue
 from arrears.formats.metro2.spec import BASE, FieldSpec, codes
 from arrears.formats.metro2.spec.special_comments import CONSTRAINTS
-from arrears.formats.metro2.validation.fields import SegmentFields, member
+from arrears.formats.metro2.validation.fields import SegmentFields, code_lookup, member
 
 _BLANK: Final = 0x20
 _B: Final = ord("B")
@@ -38,7 +38,8 @@ _PHP_PAIRS: Final = _php_pairs()
 
 def status_in(fields: SegmentFields, statuses: frozenset[str]) -> Flags:
     """Per row: the Account Status is one of ``statuses``."""
-    return member(fields.raw("account_status"), statuses)
+    flags: Flags = code_lookup(statuses, 2, blank=False)[fields.keys("account_status")]
+    return flags
 
 
 def _first(fields: SegmentFields, name: str) -> U8Matrix:

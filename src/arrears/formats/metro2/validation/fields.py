@@ -40,6 +40,21 @@ class SegmentFields:
             self._raw[name] = found
         return found
 
+    def keys(self, name: str) -> np.ndarray:
+        """A 1- or 2-byte field as lookup indexes, read in place (see :func:`code_keys`)."""
+        spec = self.layout.field(name)
+        found = self._raw.get(name)
+        if found is not None:
+            return code_keys(found)
+        if spec.length == 1:
+            return self.matrix[:, spec.offset]
+        return self.matrix[:, spec.offset : spec.end].view("<u2")[:, 0]
+
+    def word(self, name: str) -> np.ndarray:
+        """An 8-byte field as one little-endian ``uint64`` per row, read in place."""
+        spec = self.layout.field(name)
+        return self.matrix[:, spec.offset : spec.end].view("<u8")[:, 0]
+
     def zero(self, name: str) -> Flags:
         """Per row: the numeric or date field is zero-filled."""
         parsed = self.dates.get(name)
@@ -105,14 +120,21 @@ def _issue(
     return [FieldIssue(rows, layout, spec, rule_id, message)] if rows.size else []
 
 
-def check_segment(layout: SegmentLayout, matrix: U8Matrix) -> CheckedSegment:
-    """Every field-level problem of every row of one layout, one problem per field and row."""
+def check_segment(
+    layout: SegmentLayout, matrix: U8Matrix, *, spelled: bool = False
+) -> CheckedSegment:
+    """Every field-level problem of every row of one layout, one problem per field and row.
+
+    ``spelled``: the bytes come from this codec's encoder, which only spells printable ASCII,
+    digits and calendar dates (refusing anything else), so those checks are skipped.
+    """
     fields = SegmentFields(layout, np.ascontiguousarray(matrix))
     if fields.count == 0:
         return CheckedSegment([], fields)
-    issues = _ascii(fields)
-    issues += without_refused(_numbers(fields), refused=issues)
-    issues += without_refused(_dates(fields), refused=issues)
+    issues = [] if spelled else _ascii(fields)
+    if not spelled:
+        issues += without_refused(_numbers(fields), refused=issues)
+    issues += without_refused(_dates(fields, timestamps=not spelled), refused=issues)
     meaning = _required(fields) + _codes(fields)
     issues += without_refused(meaning, refused=issues)
     return CheckedSegment(issues, fields)
@@ -178,14 +200,14 @@ def _date_fields(layout: SegmentLayout) -> tuple[FieldSpec, ...]:
     return tuple(spec for spec in layout.fields if spec.kind is Kind.DATE)
 
 
-def _dates(fields: SegmentFields) -> list[FieldIssue]:
+def _dates(fields: SegmentFields, *, timestamps: bool = True) -> list[FieldIssue]:
     """Parse every date field in one pass (all dates of the chunk as one word array)."""
     issues: list[FieldIssue] = []
     specs = _date_fields(fields.layout)
     if specs:
         stacked = np.empty((fields.count, len(specs)), dtype=np.uint64)
         for column, spec in enumerate(specs):
-            stacked[:, column] = words.words(fields.raw(spec.name), digits.ZERO)[:, 0]
+            stacked[:, column] = fields.word(spec.name)
         parsed = calendar.parse_words(stacked)
         clean = bool(parsed.valid.all())
         for column, spec in enumerate(specs):
@@ -200,7 +222,7 @@ def _dates(fields: SegmentFields) -> list[FieldIssue]:
                     "field.date",
                     "not an MMDDYYYY date (or zeros)",
                 )
-    for spec in fields.layout.fields:
+    for spec in fields.layout.fields if timestamps else ():
         if spec.kind is Kind.TIMESTAMP:
             valid = calendar.parse_timestamps(fields.raw(spec.name))
             issues += _issue(
@@ -259,7 +281,7 @@ def _codes(fields: SegmentFields) -> list[FieldIssue]:
     for spec in _coded_fields(fields.layout):
         assert spec.codes is not None
         table = code_lookup(spec.codes.codes, spec.length, blank=True)
-        allowed = table[code_keys(fields.raw(spec.name))]
+        allowed = table[fields.keys(spec.name)]
         if not allowed.all():
             issues += _issue(
                 ~allowed,

@@ -90,7 +90,7 @@ def _laid_out(encoded: Encoded, checks: Checks) -> Prepared:
 def _check(encoded: Encoded, laid: LaidOut, checks: Checks) -> Prepared:
     base_issues = list(encoded.issues)
     if checks.validate:
-        checked = check_segment(BASE, encoded.rows)
+        checked = check_segment(BASE, encoded.rows, spelled=True)
         base_fields = checked.fields
         base_issues += without_refused(checked.issues, refused=base_issues)
         rules = check_base(base_fields, activity_date=checks.activity_date)
@@ -106,7 +106,7 @@ def _check(encoded: Encoded, laid: LaidOut, checks: Checks) -> Prepared:
         layout = APPENDAGE_BY_ID[name]
         issues = list(encoded.appendage_issues.get(name, []))
         if checks.validate:
-            checked = check_segment(layout, placed.matrix)
+            checked = check_segment(layout, placed.matrix, spelled=True)
             issues += without_refused(checked.issues, refused=issues)
             segment_fields[name] = checked.fields
         else:
