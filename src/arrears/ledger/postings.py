@@ -107,14 +107,16 @@ def reconcile(
         posted = by_source.get(source, [])
         want = desired.get(source)
         net = _net(posted)
-        if want is not None and dict(_as_map(want.lines)) == net:
+        live = _live(posted)
+        if want is not None and dict(_as_map(want.lines)) == net and _same_date(want, live):
             continue
         if want is None and not net:
             continue
         version = len(posted)
-        live = _live(posted)
         if live is not None and net:
-            effective = want.effective_date if want else live.effective_date
+            # Undo the live entry from the day it took effect, so balances on every date match
+            # a journal posted from scratch (the new entry carries the event's date).
+            effective = live.effective_date
             reason = notes.get(source) or (
                 "re-derived: the history before it changed" if want else "event withdrawn"
             )
@@ -141,6 +143,12 @@ def reconcile(
                 )
             )
     return appended
+
+
+def _same_date(want: Desired, live: Entry | None) -> bool:
+    """Whether the posted entry is already dated as the event now is (a corrected date counts
+    as a change even when the lines are the same)."""
+    return live is None or live.effective_date == want.effective_date
 
 
 def _derived(source: str) -> bool:
