@@ -14,7 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from arrears.batch.arrays import Bools, Ints, date_series, gather_strings, ints, starts_of_runs
+from arrears.batch.arrays import (
+    Bools,
+    Ints,
+    date_series,
+    days,
+    gather_strings,
+    ints,
+    starts_of_runs,
+)
 from arrears.batch.desired import ENTRY_KINDS, MEMOS
 from arrears.batch.frames import ENTRIES, LINES
 from arrears.batch.journal import Journal
@@ -60,7 +68,7 @@ def appended(
     reversing = (changed["live"] >= 0) & (changed["net_count"] > 0)
     undo = np.flatnonzero(reversing)
     reversals, reversal_lines, reversal_counts = _reversals(
-        {name: values[undo] for name, values in changed.items()}, desired, posted, notes
+        {name: values[undo] for name, values in changed.items()}, posted, notes
     )
     wanted = np.flatnonzero(changed["want"] >= 0)
     fresh = desired.take(changed["want"][wanted])
@@ -98,24 +106,19 @@ def _desired_entries(desired: Postings, *, version: Ints, partition: Partition) 
 
 
 def _reversals(
-    undo: dict[str, Ints], desired: Postings, posted: Journal, notes: pl.DataFrame
+    undo: dict[str, Ints], posted: Journal, notes: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, Ints]:
     """Reversals of the live entries of ``undo``: the same lines negated, linked by version.
 
-    Dated like the desired entry if the event still counts, else like the entry undone; the
-    memo says why (the event's note if it has one). Returns entries, lines, lines per entry.
+    Dated like the entry undone (it undoes it from the day it took effect); the memo says why
+    (the event's note if it has one). Returns entries, lines, lines per entry.
     """
     live = posted.entries[undo["live"]]
     wanted = undo["want"] >= 0
-    day = np.where(wanted, desired.day[np.maximum(undo["want"], 0)], 0)
     entries = (
         live.with_columns(
             pl.Series("version", undo["posted"] + 1, dtype=pl.Int32),
             pl.lit(EntryKind.REVERSAL.value).alias("kind"),
-            pl.when(pl.Series(wanted))
-            .then(date_series("effective_date", day))
-            .otherwise(pl.col("effective_date"))
-            .alias("effective_date"),
             pl.col("version").alias("reverses_version"),
             pl.when(pl.Series(wanted))
             .then(pl.lit(_REDERIVED))
@@ -171,12 +174,17 @@ def _matched(desired: Postings, posted: Journal) -> dict[str, Ints]:
 
 
 def _differs(matched: dict[str, Ints], desired: Postings, posted: Journal) -> Bools:
-    """Per matched source: do its desired lines differ from its net lines?"""
+    """Per matched source: do its desired lines differ from its net lines, or its date from
+    its live entry's?"""
     want = matched["want"]
     has_want = want >= 0
     wanted = np.maximum(want, 0)
     want_count = np.where(has_want, desired.count[wanted] if desired.count.size else 0, 0)
-    differs = want_count != matched["net_count"]
+    differs: Bools = want_count != matched["net_count"]
+    live = matched["live"]
+    dated = np.flatnonzero(has_want & (live >= 0))
+    live_day = days(posted.entries["effective_date"])
+    differs[dated] |= desired.day[want[dated]] != live_day[live[dated]]
     same_size = np.flatnonzero(~differs & (want_count > 0))
     counts = want_count[same_size]
     left = ranges(desired.first[wanted[same_size]], counts)

@@ -115,22 +115,21 @@ def _interleaved_thresholds(
     ``max(S_before, S_after + R - tolerance)`` has been paid. An installment no larger than the
     tolerance is never unpaid (threshold 0). Returns (last row, loan, threshold) per installment.
     """
+    if rows.size == 0:
+        return rows, rows, rows
     owner_of_row = _owner(rows, items)
     group = keyed(owner_of_row, seq[rows])
     if np.any(group[1:] < group[:-1]):
         regroup = np.argsort(group, kind="stable")
         rows, group, owner_of_row = rows[regroup], group[regroup], owner_of_row[regroup]
-    starts = np.flatnonzero(np.append(True, group[1:] != group[:-1])) if rows.size else rows
+    starts = np.flatnonzero(np.append(True, group[1:] != group[:-1]))
     stops = np.append(starts[1:], rows.size)
     lengths = stops - starts
     running = np.cumsum(items.amounts[rows], dtype=np.int64)
     within = running - np.repeat(total_before(running, starts), lengths)
     whole = within[stops - 1]
     left = np.repeat(whole, lengths) - within
-    if rows.size:
-        still_short = np.add.reduceat((left > tolerance).astype(np.int64), starts)
-    else:
-        still_short = np.zeros(0, dtype=np.int64)
+    still_short = np.add.reduceat((left > tolerance).astype(np.int64), starts)
     paying = starts + still_short
     item = rows[paying]
     owner = owner_of_row[paying]
