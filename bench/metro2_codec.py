@@ -242,7 +242,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--packed", action="store_true")
-    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
         "--unchecked-write",
         action="store_true",

@@ -50,7 +50,8 @@ class ReadOptions:
     chunk_records: int = 8_192
     validate: bool = True
     #: Threads that check chunks while the next ones are read (0: everything inline).
-    workers: int = 0
+    #: One worker overlaps reading and checking; more only help on an otherwise idle machine.
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if self.chunk_records < 1 or self.workers < 0:

@@ -154,10 +154,11 @@ _CYCLE: Final = 1_461
 
 
 @cache
-def _cycle_tables() -> tuple[np.ndarray, I64Array, np.ndarray]:
+def _cycle_tables() -> tuple[npt.NDArray[np.uint32], I64Array, npt.NDArray[np.uint32]]:
     """Within a 4-year cycle: "MMDD" and the year (0-3) of each day; "YYYY" of 1901-2100.
 
-    The tables are small (6 kB, 12 kB, 800 B), so spelling a date is three cached gathers.
+    Spellings are 4-byte words; the tables are small (6 kB, 12 kB, 800 B), so spelling a date
+    is three cached gathers.
     """
     days = np.arange(_TABLE_FIRST, _TABLE_FIRST + _CYCLE, dtype=np.int64)
     ordinal = days_to_ordinal(days)
@@ -166,10 +167,13 @@ def _cycle_tables() -> tuple[np.ndarray, I64Array, np.ndarray]:
     year_in_cycle = ordinal // 10_000 - 1901
     years = np.empty((200, 4), dtype=np.uint8)
     digits.encode_into(np.arange(1901, 2101, dtype=np.int64), years)
-    tables = (month_day.view("V4")[:, 0], year_in_cycle, years.view("V4")[:, 0])
+    tables = (month_day.view("<u4")[:, 0], year_in_cycle, years.view("<u4")[:, 0])
     for table in tables:
         table.setflags(write=False)
     return tables
+
+
+_ZEROS_WORD: Final = np.uint32(int.from_bytes(b"0000", "little"))
 
 
 def _spell_days(days: I64Array, target: U8Matrix) -> None:
@@ -195,35 +199,29 @@ def encode_dates_into(values: npt.NDArray[np.datetime64], target: U8Matrix) -> N
     """Spell dates into ``target`` (``(n, 8)``, rows may be strided); ``NaT`` is zeros."""
     index, inside = in_table(values)
     if inside.all():
-        _spell_from_tables(index, target)
+        _spell_from_tables(index, target, None)
         return
-    _spell_rest(values, index, inside, target)
-    rows = np.flatnonzero(inside)
-    spelled = np.empty((rows.size, 8), dtype=np.uint8)
-    _spell_from_tables(index[rows], spelled)
-    target[rows] = spelled
-
-
-def _spell_from_tables(index: I64Array, target: U8Matrix) -> None:
-    month_day, year_in_cycle, years = _cycle_tables()
-    cycle = index // _CYCLE
-    within = index - cycle * _CYCLE
-    target[:, :4].view("V4")[:, 0] = month_day[within]
-    target[:, 4:].view("V4")[:, 0] = years[cycle * 4 + year_in_cycle[within]]
-
-
-def _spell_rest(
-    values: npt.NDArray[np.datetime64], index: I64Array, inside: Flags, target: U8Matrix
-) -> None:
-    """Dates outside 1901-2099 (computed) and NaT (zeros)."""
     missing = np.isnat(values)
+    _spell_from_tables(np.where(inside, index, 0), target, missing)
     outside = np.flatnonzero(~inside & ~missing)
     if outside.size:
         spelled = np.empty((outside.size, 8), dtype=np.uint8)
         _spell_days(index[outside] + _TABLE_FIRST, spelled)
         target[outside] = spelled
-    if missing.any():
-        target[missing] = digits.ZERO
+
+
+def _spell_from_tables(index: I64Array, target: U8Matrix, zeros: Flags | None) -> None:
+    """Spell table days; rows flagged in ``zeros`` get ``00000000`` (not available)."""
+    month_day, year_in_cycle, years = _cycle_tables()
+    cycle = index // _CYCLE
+    within = index - cycle * _CYCLE
+    spelled_month_day = month_day[within]
+    spelled_year = years[cycle * 4 + year_in_cycle[within]]
+    if zeros is not None:
+        spelled_month_day = np.where(zeros, _ZEROS_WORD, spelled_month_day)
+        spelled_year = np.where(zeros, _ZEROS_WORD, spelled_year)
+    target[:, :4].view("<u4")[:, 0] = spelled_month_day
+    target[:, 4:].view("<u4")[:, 0] = spelled_year
 
 
 def decode_timestamps(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:

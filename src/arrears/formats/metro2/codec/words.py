@@ -7,7 +7,7 @@ a neutral byte (``0`` for digit checks, a blank for blank checks).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -62,3 +62,45 @@ def all_digits(raw: U8Matrix) -> Flags:
 def filled(raw: U8Matrix, byte: int) -> Flags:
     """Per row: every byte is ``byte``."""
     return rows_all(words(raw, byte) == repeated(byte))
+
+
+_SIZES: Final = ((8, "<u8"), (4, "<u4"), (2, "<u2"), (1, "u1"))
+
+
+def pieces(matrix: U8Matrix, offset: int, width: int) -> list[tuple[np.ndarray, int]]:
+    """A field of every row as in-place unsigned views of 8, 4, 2 and 1 bytes (no copy)."""
+    found: list[tuple[np.ndarray, int]] = []
+    at, end = offset, offset + width
+    for size, dtype in _SIZES:
+        while end - at >= size:
+            found.append((matrix[:, at : at + size].view(dtype)[:, 0], size))
+            at += size
+    return found
+
+
+def _pattern(byte: int, size: int) -> np.unsignedinteger[Any]:
+    dtype = np.dtype(dict(_SIZES)[size])
+    value: np.unsignedinteger[Any] = dtype.type(int.from_bytes(bytes([byte]) * size, "little"))
+    return value
+
+
+def filled_at(matrix: U8Matrix, offset: int, width: int, byte: int) -> Flags:
+    """Per row: the field at ``offset`` is ``width`` times ``byte`` (read in place)."""
+    result: Flags | None = None
+    for values, size in pieces(matrix, offset, width):
+        same = values == _pattern(byte, size)
+        result = same if result is None else result & same
+    assert result is not None
+    return result
+
+
+def digits_at(matrix: U8Matrix, offset: int, width: int) -> Flags:
+    """Per row: the field at ``offset`` is all ASCII digits (read in place)."""
+    result: Flags | None = None
+    for values, size in pieces(matrix, offset, width):
+        high, low = _pattern(0xF0, size), _pattern(0x0F, size)
+        six = _pattern(0x06, size)
+        ok = ((values & high) == _pattern(0x30, size)) & ((((values & low) + six) & high) == 0)
+        result = ok if result is None else result & ok
+    assert result is not None
+    return result

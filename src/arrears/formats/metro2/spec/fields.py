@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class Kind(StrEnum):
@@ -135,7 +136,7 @@ class SegmentLayout:
     def packed_length(self) -> int:
         return sum(spec.packed_width for spec in self.fields)
 
-    @property
+    @cached_property
     def value_fields(self) -> tuple[FieldSpec, ...]:
         return tuple(spec for spec in self.fields if spec.is_value)
 

@@ -58,10 +58,17 @@ class SegmentFields:
     def zero(self, name: str) -> Flags:
         """Per row: the numeric or date field is zero-filled."""
         parsed = self.dates.get(name)
-        return parsed.zero if parsed is not None else words.filled(self.raw(name), digits.ZERO)
+        return parsed.zero if parsed is not None else self.filled(name, digits.ZERO)
 
-    def blank(self, name: str) -> Flags:
-        return words.filled(self.raw(name), _BLANK)
+    def filled(self, name: str, byte: int) -> Flags:
+        """Per row: the field is ``byte`` throughout (read in place, no copy)."""
+        spec = self.layout.field(name)
+        return words.filled_at(self.matrix, spec.offset, spec.length, byte)
+
+    def digits(self, name: str) -> Flags:
+        """Per row: the field is all digits (read in place, no copy)."""
+        spec = self.layout.field(name)
+        return words.digits_at(self.matrix, spec.offset, spec.length)
 
 
 @dataclass(frozen=True)

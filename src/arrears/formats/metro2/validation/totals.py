@@ -66,14 +66,14 @@ class Totals:
             self.counts[name] += count
 
     def _add_people(self, fields: SegmentFields, where: str) -> None:
-        ssn = fields.raw("social_security_number")
-        counted = digits.all_digits(ssn) & ~digits.is_filled(ssn, digits.ZERO)
-        counted &= ~digits.is_filled(ssn, ord("9"))
+        name = "social_security_number"
+        counted = fields.digits(name) & ~fields.filled(name, digits.ZERO)
+        counted &= ~fields.filled(name, ord("9"))
         ssns = int(np.count_nonzero(counted))
         dobs = fields.count - int(np.count_nonzero(fields.zero("date_of_birth")))
         phones = fields.count - int(np.count_nonzero(fields.zero("telephone_number")))
-        ecoa = fields.raw("ecoa_code")
-        self.counts["total_ecoa_code_z"] += int(np.count_nonzero(ecoa[:, 0] == ord("Z")))
+        ecoa = fields.keys("ecoa_code")
+        self.counts["total_ecoa_code_z"] += int(np.count_nonzero(ecoa == ord("Z")))
         self.counts[f"total_ssn_{where}_segments"] += ssns
         self.counts["total_ssn_all_segments"] += ssns
         self.counts[f"total_dob_{where}_segments"] += dobs

@@ -57,7 +57,7 @@ class Metro2Writer:
         framing: Framing | None = None,
         validate: bool = True,
         chunk_records: int = 8_192,
-        workers: int = 0,
+        workers: int = 1,
     ) -> None:
         self._stream = stream
         self.framing = framing or Framing()
