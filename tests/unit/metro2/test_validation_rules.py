@@ -178,7 +178,7 @@ CASES = {
         "base.portfolio-account-type", "5.9", "account_type", {"portfolio_type": "C"}
     ),
     "Pitfalls: negative amount spelled 0000000-5": Case(
-        "field.numeric", "Facts", "current_balance", raw=b"0000000-5"
+        "field.negative", "Implications", "current_balance", raw=b"0000000-5"
     ),
     "Facts: invalid date": Case("field.date", "Facts", "date_opened", raw=b"13012020"),
     "Facts: 29 February in a common year": Case(

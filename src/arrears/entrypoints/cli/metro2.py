@@ -186,6 +186,11 @@ def _from_metro2(
         _metro2_to_metro2(stream, out, framing, options)
 
 
+_NO_HEADER = Metro2Problem.in_file(
+    "header.missing", "a Metro 2 file needs a Header Record", segment="header"
+)
+
+
 def _metro2_to_metro2(
     stream: BinaryIO, out: BinaryIO, framing: Framing, options: ReadOptions
 ) -> None:
@@ -199,17 +204,11 @@ def _metro2_to_metro2(
         if writer is None and reader.header is not None:
             writer = Metro2Writer(out, header=reader.header, framing=framing, validate=False)
         if len(chunk) and writer is None:
-            missing = Metro2Problem(
-                0, "header", "", None, "", "header.missing", "a Metro 2 file needs a Header Record"
-            )
-            raise Metro2FormatError([missing])
+            raise Metro2FormatError([_NO_HEADER])
         if writer is not None and len(chunk):
             writer.write_frame(chunk.to_polars())
     if writer is None:
-        missing = Metro2Problem(
-            0, "header", "", None, "", "header.missing", "a Metro 2 file needs a Header Record"
-        )
-        raise Metro2FormatError([missing])
+        raise Metro2FormatError([_NO_HEADER])
     writer.close()
 
 

@@ -110,8 +110,8 @@ def write_file(file: Metro2File, *, framing: Framing | None = None, validate: bo
     """A complete file: the header, the accounts and a computed trailer (``file.trailer`` is
     ignored: totals are never trusted from input)."""
     if file.header is None:
-        problem = Metro2Problem(
-            0, "header", "", None, "", "header.missing", "a Metro 2 file needs a Header Record"
+        problem = Metro2Problem.in_file(
+            "header.missing", "a Metro 2 file needs a Header Record", segment="header"
         )
         raise Metro2FormatError([problem])
     out = io.BytesIO()

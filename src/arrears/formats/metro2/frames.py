@@ -64,7 +64,7 @@ def frame_schema() -> pl.Schema:
 
 
 def _problem(field: str, message: str) -> Metro2Problem:
-    return Metro2Problem(0, "frame", field, None, "", "field.type", message)
+    return Metro2Problem.in_file("field.type", message, segment="frame", field=field)
 
 
 def segment_columns(

@@ -120,7 +120,9 @@ class _Problems:
 
     def add(self, path: str, value: Any, message: str) -> None:
         shown = json.dumps(value)[:_MAX_SHOWN] if value is not _MISSING else ""
-        self.found.append(Metro2Problem(0, "json", path, None, shown, "json.schema", message))
+        self.found.append(
+            Metro2Problem.in_file("json.schema", message, segment="json", field=path, value=shown)
+        )
 
 
 _MISSING: Final = object()
@@ -132,10 +134,12 @@ def loads(text: str | bytes) -> Metro2File:
         document = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         position = getattr(error, "pos", getattr(error, "start", 0))
-        problem = Metro2Problem(0, "json", "", position, "", "json.schema", f"not JSON: {error}")
+        problem = Metro2Problem.in_file(
+            "json.schema", f"not JSON: {error}", segment="json", position=position
+        )
         raise Metro2FormatError([problem]) from None
     except RecursionError:
-        problem = Metro2Problem(0, "json", "", None, "", "json.schema", "nested too deeply")
+        problem = Metro2Problem.in_file("json.schema", "nested too deeply", segment="json")
         raise Metro2FormatError([problem]) from None
     return file_from_json(document)
 

@@ -17,7 +17,7 @@ from arrears.formats.metro2.spec.rules import rule
 REDACTED = "<redacted>"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Metro2Problem:
     """One problem: where it is, what the bytes were and which rule they break.
 
@@ -33,6 +33,29 @@ class Metro2Problem:
     value: str
     rule: str
     message: str
+
+    @classmethod
+    def in_file(
+        cls,
+        rule_id: str,
+        message: str,
+        *,
+        segment: str = "file",
+        field: str = "",
+        position: int | None = None,
+        value: str = "",
+        record: int = 0,
+    ) -> Metro2Problem:
+        """A problem not tied to a row of a segment matrix (framing, missing records, JSON)."""
+        return cls(
+            record=record,
+            segment=segment,
+            field=field,
+            position=position,
+            value=value,
+            rule=rule_id,
+            message=message,
+        )
 
     @property
     def section(self) -> str:

@@ -23,25 +23,23 @@ def read_appendage(data: bytes) -> Appendage:
     identifier = raw[:2].decode("latin-1")
     layout = APPENDAGE_BY_ID.get(identifier)
     if layout is None:
-        problem = Metro2Problem(
-            1,
-            "file",
-            "segment_identifier",
-            0,
-            printable(raw[:2]),
+        problem = Metro2Problem.in_file(
             "framing.unknown-segment",
             "not an appendage identifier",
+            field="segment_identifier",
+            position=0,
+            value=printable(raw[:2]),
+            record=1,
         )
         raise Metro2FormatError([problem])
     if len(raw) != layout.length:
-        problem = Metro2Problem(
-            1,
-            layout.name,
-            "",
-            0,
-            str(len(raw)),
+        problem = Metro2Problem.in_file(
             "framing.truncated",
             f"a {layout.name} segment has {layout.length} bytes",
+            segment=layout.name,
+            position=0,
+            value=str(len(raw)),
+            record=1,
         )
         raise Metro2FormatError([problem])
     matrix = np.frombuffer(raw, dtype=np.uint8).reshape(1, -1)

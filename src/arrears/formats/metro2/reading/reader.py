@@ -180,7 +180,7 @@ class Metro2Reader:
     def _not_metro2(self, buf: np.ndarray) -> Metro2Problem:
         shown = printable(bytes(buf[:8]))
         message = "empty input" if buf.size == 0 else "does not start with a descriptor word"
-        return Metro2Problem(0, "file", "", 0, shown, "framing.not-metro2", message)
+        return Metro2Problem.in_file("framing.not-metro2", message, position=0, value=shown)
 
     def _notes(self, notes: list[Note], span: Span | None) -> list[Metro2Problem]:
         segment = span.kind.value if span is not None else "file"
@@ -258,8 +258,12 @@ class Metro2Reader:
 
     def _order(self, position: int, segment: str, message: str) -> Metro2Problem:
         original = int(self._source.offsets.original(np.array([position]))[0])
-        return Metro2Problem(
-            self.records, segment, "", original, "", "framing.record-order", message
+        return Metro2Problem.in_file(
+            "framing.record-order",
+            message,
+            segment=segment,
+            position=original,
+            record=self.records,
         )
 
     def _emit(self, cursor: _Cursor) -> Iterator[BaseChunk]:
@@ -291,15 +295,15 @@ class Metro2Reader:
         problems: list[Metro2Problem] = []
         if not self._header_seen:
             problems.append(
-                Metro2Problem(
-                    0, "header", "", None, "", "header.missing", "the file has no Header Record"
+                Metro2Problem.in_file(
+                    "header.missing", "the file has no Header Record", segment="header"
                 )
             )
         single = self._trailer_single
         if single is None:
             problems.append(
-                Metro2Problem(
-                    0, "trailer", "", None, "", "trailer.missing", "the file has no Trailer Record"
+                Metro2Problem.in_file(
+                    "trailer.missing", "the file has no Trailer Record", segment="trailer"
                 )
             )
             return problems

@@ -21,6 +21,7 @@ from arrears.formats.metro2.codec.columns import FieldIssue, field_bytes
 from arrears.formats.metro2.spec import FieldSpec, Kind, Presence, SegmentLayout, rule
 
 _BLANK: Final = text.BLANK
+_MINUS: Final = ord("-")
 
 
 class SegmentFields:
@@ -191,9 +192,18 @@ def _numbers(fields: SegmentFields) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
     for spec in fields.layout.fields:
         if spec.kind is Kind.NUMBER:
-            bad = ~digits.all_digits(fields.raw(spec.name))
+            raw = fields.raw(spec.name)
+            bad = ~digits.all_digits(raw)
+            minus = bad & (raw == _MINUS).any(axis=1)
             issues += _issue(
-                bad,
+                minus,
+                fields.layout,
+                spec,
+                "field.negative",
+                "a negative amount (credit balances are reported as zero)",
+            )
+            issues += _issue(
+                bad & ~minus,
                 fields.layout,
                 spec,
                 "field.numeric",
