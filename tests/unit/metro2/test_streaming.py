@@ -154,3 +154,24 @@ def test_reading_without_validation_keeps_framing_problems(
     ]
     assert rules == ["framing.rdw"]
     assert len(read_file(data).accounts) == 1
+
+
+def test_stopping_early_releases_the_workers(
+    base: Callable[..., Any], build_file: Callable[..., bytes]
+) -> None:
+    """Breaking out of the loop closes the reader's threads; a reader reads its stream once."""
+    import threading
+
+    from arrears.formats.metro2 import Metro2Reader
+
+    data = build_file(
+        [AccountRecord(base=base(consumer_account_number=f"LN{i}")) for i in range(50)]
+    )
+    before = threading.active_count()
+    reader = Metro2Reader(io.BytesIO(data), options=ReadOptions(chunk_records=5, workers=2))
+    chunks = iter(reader)
+    next(chunks)
+    chunks.close()  # what a ``break`` does to the generator
+    assert threading.active_count() == before
+    with pytest.raises(RuntimeError):
+        iter(reader)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from arrears.formats.metro2.model import AccountRecord, Metro2File, TrailerRecord
@@ -55,16 +55,7 @@ class ValidationReport:
 
 def validate_stream(stream: BinaryIO, *, options: ReadOptions | None = None) -> ValidationReport:
     """Read the whole stream and report every problem (records are not kept)."""
-    options = options or ReadOptions()
-    reader = Metro2Reader(
-        stream,
-        options=ReadOptions(
-            format=options.format,
-            blocked=options.blocked,
-            chunk_records=options.chunk_records,
-            validate=True,
-        ),
-    )
+    reader = Metro2Reader(stream, options=replace(options or ReadOptions(), validate=True))
     problems: list[Metro2Problem] = []
     for chunk in reader:
         problems.extend(chunk.problems)

@@ -74,7 +74,8 @@ class Metro2Reader:
 
     def __iter__(self) -> Iterator[BaseChunk]:
         if self._started:
-            return iter(())
+            msg = "a Metro2Reader reads its stream once"
+            raise RuntimeError(msg)
         self._started = True
         return self._read()
 

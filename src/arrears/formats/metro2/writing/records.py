@@ -18,44 +18,31 @@ from arrears.formats.metro2.model import Metro2File
 from arrears.formats.metro2.options import Format, Framing
 from arrears.formats.metro2.problems import Metro2FormatError, Metro2Problem
 from arrears.formats.metro2.reading.locate import Located, locate
-from arrears.formats.metro2.spec import BASE, SegmentLayout
-from arrears.formats.metro2.writing.encode import encode_accounts
+from arrears.formats.metro2.spec import SegmentLayout
+from arrears.formats.metro2.writing.batch import Checks, locate_problems, prepare_accounts
 from arrears.formats.metro2.writing.layout import lay_out
 
 
 def encode_file_records(file: Metro2File, *, framing: Framing | None = None) -> bytes:
     """The records of ``file`` as bytes; values that cannot be spelled raise with every one."""
     framing = framing or file.framing
+    packed = framing.format is Format.PACKED
     parts: list[bytes] = []
     problems: list[Metro2Problem] = []
-    record = 1
-    offset = 0
-    singles: list[tuple[SegmentLayout, Typed]] = []
+    record, offset = 1, 0
     if file.header is not None:
-        singles.append((file.header.LAYOUT, file.header))
-    for layout, value in singles:
-        data, found = _single(layout, value, framing, record=record, offset=offset)
+        data, found = _single(
+            file.header.LAYOUT, file.header, framing, record=record, offset=offset
+        )
         parts.append(data)
         problems += found
-        record += 1
-        offset += len(data)
+        record, offset = record + 1, offset + len(data)
     if file.accounts:
-        encoded = encode_accounts(list(file.accounts))
-        packed = framing.format is Format.PACKED
-        rows = packed_rows.to_packed(BASE, encoded.rows) if packed else encoded.rows
-        laid = lay_out(rows, encoded.appendages, framing)
-        numbers = np.arange(record, record + len(file.accounts), dtype=np.int64)
-        where = Located(encoded.rows, numbers, laid.record_offsets + offset, packed)
-        problems += locate(encoded.issues, where, OffsetMap())
-        for name, issues in encoded.appendage_issues.items():
-            placed = encoded.appendages[name]
-            located = Located(
-                placed.matrix, numbers[placed.owners], laid.segment_offsets[name] + offset
-            )
-            problems += locate(issues, located, OffsetMap())
-        parts.append(laid.data.tobytes())
-        record += len(file.accounts)
-        offset += laid.data.size
+        checks = Checks(framing, validate=False, activity_date=None)
+        prepared = prepare_accounts(file.accounts, checks)
+        problems += locate_problems(prepared, first_record=record, offset=offset, packed=packed)
+        parts.append(prepared.laid.data.tobytes())
+        record, offset = record + prepared.count, offset + prepared.laid.data.size
     if file.trailer is not None:
         data, found = _single(
             file.trailer.LAYOUT, file.trailer, framing, record=record, offset=offset
