@@ -70,11 +70,11 @@ def check_strategy(
     )
     problems = list(loaded.problems)
     if loaded.strategy is not None:
-        problems += compare_segments(loaded.strategy, buckets=buckets, complete=loaded.complete)
+        problems += compare_segments(loaded.strategy, complete=loaded.complete)
         for experiment in loaded.strategy.experiments:
             for arm in experiment.arms:
                 if arm.strategy is not None:
-                    problems += compare_segments(arm.strategy, buckets=buckets)
+                    problems += compare_segments(arm.strategy)
     return StrategyCheck(source, loaded.strategy, sort_problems(problems))
 
 
@@ -108,16 +108,14 @@ def default_strategy() -> Strategy:
 
 
 def compare_segments(
-    strategy: Strategy,
-    *,
-    buckets: BucketScheme = DEFAULT_BUCKETS,
-    complete: frozenset[str] | None = None,
+    strategy: Strategy, *, complete: frozenset[str] | None = None
 ) -> list[StrategyProblem]:
     """Unreachable and overlapping segments, and rules never due, among ``complete`` segments."""
     segments = [s for s in strategy.segments if complete is None or s.name in complete]
     rule_sets = _rule_sets(strategy, segments)
     space = Space(
-        [s.when for s in segments] + [_rule_conditions(s, r) for s, r, _ in rule_sets], buckets
+        [s.when for s in segments] + [_rule_conditions(s, r) for s, r, _ in rule_sets],
+        strategy.buckets,
     )
     findings: list[tuple[int, str, str, Severity]] = []
     earlier: dict[str, Box] = {}

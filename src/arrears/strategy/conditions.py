@@ -107,8 +107,9 @@ def _scaled(reader: Reader, node: Node, path: str, spec: ConditionField) -> Deci
         return None
     value = written * spec.scale
     if spec.integer and value != value.to_integral_value():
-        unit = "cent" if spec.money else "whole number" if spec.scale == 1 else "basis point"
-        reader.error(node, path, f"{written} is not a whole {unit}")
+        unit = "a whole number of cents" if spec.money else "a whole number"
+        unit = f"{unit} of basis points" if spec.scale == 10_000 else unit
+        reader.error(node, path, f"{written} is not {unit}")
         return None
     return value
 

@@ -66,10 +66,10 @@ def read_experiments(
         )
         if all_read and holdout is not None:
             _check_shares(reader, entries["arms"], f"{path}.arms", arms, holdout)
+        for segment in covered:
+            claimed[segment] = experiment_id or "?"
         if len(reader.problems) > before or experiment_id is None or holdout is None:
             continue
-        for segment in covered:
-            claimed[segment] = experiment_id
         description = (
             reader.text(entries["description"], f"{path}.description")
             if "description" in entries

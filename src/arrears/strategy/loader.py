@@ -86,6 +86,7 @@ def read_strategy(
         segments=segments,
         experiments=experiments,
         description=description,
+        buckets=buckets,
         source=source,
     )
     return Loaded(strategy, reader.problems, complete)

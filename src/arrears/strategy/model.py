@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from arrears.domain.delinquency import DEFAULT_BUCKETS, BucketScheme
 from arrears.strategy.conditions import Condition, describe
 
 HOLDOUT = "holdout"
@@ -115,6 +116,7 @@ class Strategy:
     segments: tuple[Segment, ...]
     experiments: tuple[Experiment, ...] = ()
     description: str = ""
+    buckets: BucketScheme = DEFAULT_BUCKETS  # the scheme its bucket conditions name
     source: str = field(default="", compare=False)
 
     def segment(self, name: str) -> Segment:

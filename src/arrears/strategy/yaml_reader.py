@@ -68,7 +68,9 @@ class Reader:
     ) -> dict[str, Node] | None:
         """The mapping's values by key; unknown, duplicate and missing keys are problems."""
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, path, f"must be a mapping of {', '.join(sorted(allowed))}")
+            names = sorted(allowed)
+            shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
+            self.error(node, path, f"must be a mapping ({shown})")
             return None
         found: dict[str, Node] = {}
         for key_node, value in node.value:

@@ -49,7 +49,9 @@ def treatments_command() -> None:
     """The treatment catalogue: kind, channel, cost, capacity and requirements of each."""
     table = Table(title="Treatments")
     for column in ("id", "kind", "channel", "category", "cost", "capacity", "requires"):
-        table.add_column(column, justify="right" if column == "cost" else "left")
+        table.add_column(
+            column, justify="right" if column == "cost" else "left", no_wrap=column == "id"
+        )
     for t in default_catalogue().treatments:
         capacity = f"{t.capacity_units} {t.capacity_class}" if t.capacity_class else ""
         table.add_row(
@@ -85,7 +87,8 @@ def _print(checked: StrategyCheck) -> None:
     if strategy is not None:
         console.print(
             f"{checked.source}: strategy {strategy.name!r} version {strategy.version}, "
-            f"{len(strategy.segments)} segment(s), {len(strategy.experiments)} experiment(s)"
+            f"{len(strategy.segments)} segment(s), {len(strategy.experiments)} experiment(s)",
+            soft_wrap=True,
         )
     for problem in checked.problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
