@@ -24,6 +24,7 @@ from arrears.batch.cycle_features import build_features, call_priority, call_que
 from arrears.batch.decisions import assign_arms, assign_segments, candidate_treatments
 from arrears.batch.delinquency import delinquency
 from arrears.batch.hold_gate import apply_holds
+from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
 from arrears.domain.allocation import WaterfallPolicy
 from arrears.domain.clock import Clock
@@ -152,7 +153,9 @@ def decide_partition(
     reads = uow.reads
     loans = reads.loans(ids)
     items = due_items(
-        reads.installments(ids, due_by=as_of), reads.charges(ids), policy=settings.policy
+        installments_for(loans, reads.stored_installments(ids, due_by=as_of), due_by=as_of),
+        reads.charges(ids),
+        policy=settings.policy,
     )
     state = delinquency(
         items, reads.payments(ids), loans, as_of=as_of, policy=settings.policy,

@@ -29,7 +29,7 @@ from arrears.services.ports import (
     Progress,
     UnitOfWork,
 )
-from arrears.services.posting import PostingCounts, generate_schedules, post_loans
+from arrears.services.posting import PostingCounts, post_loans
 
 LOAD_ORDER = ("borrowers", "loans", "schedules", "collateral", "valuations", "payments")
 
@@ -61,7 +61,6 @@ class ImportReport:
     problems_total: int
     problems: list[Problem]
     problems_file: Path | None
-    schedules_generated: int = 0
     posting: PostingCounts = field(default_factory=PostingCounts)
 
 
@@ -101,10 +100,6 @@ def import_portfolio(
             raise ValidationFailed(
                 report.problems, total=report.problems_total, listing=str(problem_sink.path)
             )
-        progress.start("schedules from loan terms", unit="loans")
-        report.schedules_generated = generate_schedules(
-            uow, writer, touched, partition=settings.partition_loans, progress=progress
-        )
         progress.start("posting to the ledger", unit="loans")
         report.posting = post_loans(
             uow,

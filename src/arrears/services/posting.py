@@ -13,11 +13,11 @@ from datetime import date, datetime
 
 import numpy as np
 
+from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
 from arrears.batch.posting import check_balanced, plan_postings
-from arrears.batch.schedules import level_schedules
 from arrears.domain.allocation import WaterfallPolicy
-from arrears.services.ports import NoProgress, PortfolioWriter, Progress, UnitOfWork
+from arrears.services.ports import NoProgress, Progress, UnitOfWork
 
 
 @dataclass
@@ -31,27 +31,6 @@ def partitions(loan_ids: np.ndarray, size: int) -> Iterator[list[int]]:
     unique = np.unique(loan_ids)
     for start in range(0, len(unique), size):
         yield [int(i) for i in unique[start : start + size]]
-
-
-def generate_schedules(
-    uow: UnitOfWork,
-    writer: PortfolioWriter,
-    loan_ids: np.ndarray,
-    *,
-    partition: int,
-    progress: Progress | None = None,
-) -> int:
-    """Give every loan without an imported schedule the level schedule of its terms."""
-    progress = progress or NoProgress()
-    written = 0
-    for ids in partitions(loan_ids, partition):
-        progress.advance(len(ids))
-        loans = uow.reads.loans_with_generated_schedule(ids)
-        if loans.height:
-            installments = level_schedules(loans)
-            writer.replace_installments(installments)
-            written += installments.height
-    return written
 
 
 def post_loans(
@@ -70,7 +49,8 @@ def post_loans(
     for ids in partitions(loan_ids, partition):
         progress.advance(len(ids))
         loans = uow.reads.loans(ids)
-        items = due_items(uow.reads.installments(ids), uow.reads.charges(ids), policy=policy)
+        installments = installments_for(loans, uow.reads.stored_installments(ids))
+        items = due_items(installments, uow.reads.charges(ids), policy=policy)
         entries, lines = plan_postings(
             loans,
             items,

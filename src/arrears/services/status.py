@@ -8,6 +8,7 @@ from datetime import date
 
 from arrears.analytics.portfolio_status import StatusRow, combine, status_rows
 from arrears.batch.delinquency import delinquency
+from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
 from arrears.domain.allocation import WaterfallPolicy
 from arrears.domain.delinquency import BucketScheme
@@ -53,7 +54,9 @@ def portfolio_status(
         for ids in partitions(np.array(reads.loan_ids(), dtype=np.int64), partition):
             loans = reads.loans(ids)
             items = due_items(
-                reads.installments(ids, due_by=as_of), reads.charges(ids), policy=policy
+                installments_for(loans, reads.stored_installments(ids, due_by=as_of), due_by=as_of),
+                reads.charges(ids),
+                policy=policy,
             )
             state = delinquency(
                 items, reads.payments(ids), loans, as_of=as_of, policy=policy, buckets=buckets

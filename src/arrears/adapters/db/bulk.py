@@ -151,7 +151,8 @@ def _copy_out(
     """
     from psycopg import sql as psql
 
-    raw = connection.connection.driver_connection  # type: ignore[union-attr]
+    raw = connection.connection.driver_connection
+    assert raw is not None
     literal = psql.Literal(keys).as_string(raw)
     statement = f"COPY ({query.format(keys=literal)}) TO STDOUT (FORMAT csv)"
     buffer = io.BytesIO()

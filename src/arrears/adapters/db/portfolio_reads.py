@@ -20,6 +20,7 @@ LOAN_FRAME_COLUMNS = {
     "loans.first_due_date": pl.Date,
     "loans.charge_off_date": pl.Date,
     "loans.status": pl.Utf8,
+    "loans.schedule_source": pl.Utf8,
 }
 
 BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
@@ -38,19 +39,12 @@ class SqlPortfolioReads:
             self.connection, table="loans", key="id", keys=loan_ids, columns=LOAN_FRAME_COLUMNS
         )
 
-    def loans_with_generated_schedule(self, loan_ids: list[int]) -> pl.DataFrame:
-        frame = lookup(
-            self.connection,
-            table="loans",
-            key="id",
-            keys=loan_ids,
-            columns={**LOAN_FRAME_COLUMNS, "loans.schedule_source": pl.Utf8},
-        )
-        return frame.filter(pl.col("schedule_source") == "generated").drop("schedule_source")
-
-    def installments(self, loan_ids: list[int], *, due_by: date | None = None) -> pl.DataFrame:
-        """Installments of the loans (only those due on or before ``due_by`` when given:
-        enough for delinquency, which never looks past its date)."""
+    def stored_installments(
+        self, loan_ids: list[int], *, due_by: date | None = None
+    ) -> pl.DataFrame:
+        """Imported installments of the loans (only those due on or before ``due_by`` when
+        given: enough for delinquency, which never looks past its date). Schedules derived from
+        loan terms are not stored (``batch.installments.installments_for``)."""
         return lookup(
             self.connection,
             table="installments",

@@ -66,7 +66,7 @@ cycle_runs = Table(
 cycle_partitions = Table(
     "cycle_partitions",
     metadata,
-    Column("run_id", Id, ForeignKey("cycle_runs.id"), primary_key=True),
+    Column("run_id", Id, primary_key=True),
     Column("partition_no", Integer, primary_key=True),
     Column("first_loan_id", BigInteger, nullable=False),
     Column("last_loan_id", BigInteger, nullable=False),
@@ -78,7 +78,7 @@ cycle_partitions = Table(
 decisions = Table(
     "decisions",
     metadata,
-    Column("run_id", Id, ForeignKey("cycle_runs.id"), primary_key=True),
+    Column("run_id", Id, primary_key=True),
     Column("loan_id", Id, primary_key=True),
     Column("as_of", Date, nullable=False),
     Column("segment", String(80)),
@@ -95,7 +95,7 @@ decisions = Table(
 decision_items = Table(
     "decision_items",
     metadata,
-    Column("run_id", Id, ForeignKey("cycle_runs.id"), primary_key=True),
+    Column("run_id", Id, primary_key=True),
     Column("loan_id", Id, primary_key=True),
     Column("treatment", String(40), primary_key=True),
     Column("rank", Integer, nullable=False),
@@ -112,7 +112,7 @@ actions = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("run_id", BigInteger),
-    Column("loan_id", Id, ForeignKey("loans.id"), nullable=False),
+    Column("loan_id", Id, nullable=False),
     Column("borrower_id", Id, nullable=False),
     Column("treatment", String(40), nullable=False),
     Column("kind", String(12), nullable=False),

@@ -66,8 +66,7 @@ def print_import(report: ImportReport) -> None:
         )
     console.print(table)
     console.print(
-        f"Ledger: {report.posting.entries:,} entries posted for {report.posting.loans:,} loans; "
-        f"{report.schedules_generated:,} installments generated from loan terms."
+        f"Ledger: {report.posting.entries:,} entries posted for {report.posting.loans:,} loans."
     )
     if report.problems_total:
         console.print(
