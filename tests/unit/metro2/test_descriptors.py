@@ -179,3 +179,42 @@ def test_records_out_of_order(
     twice = data[:426] + data + data[426:]
     rules = [rule for rule, _, _ in _rules(twice)]
     assert "framing.record-order" in rules
+
+
+def _collection_file(
+    base: Callable[..., Any], build_file: Callable[..., bytes], **framing: Any
+) -> bytes:
+    """Five accounts with a K1 each (collections report the original creditor everywhere)."""
+    accounts = [AccountRecord(base=base(consumer_account_number=f"LN{i}"), k1=K1) for i in range(5)]
+    return build_file(accounts, framing=Framing(**framing))
+
+
+@pytest.mark.parametrize("framing", [{}, {"blocked": True}], ids=["plain", "blocked"])
+def test_a_short_rdw_among_variable_records(
+    base: Callable[..., Any],
+    build_file: Callable[..., bytes],
+    patched: Callable[[bytes, int, bytes], bytes],
+    framing: dict[str, Any],
+) -> None:
+    """Records of 460 bytes; the third says 0426: reported at its RDW, its K1 still its own."""
+    data = _collection_file(base, build_file, **framing)
+    prefix = 4 if framing else 0
+    third = prefix + 426 + 2 * (prefix + 460) + prefix
+    assert data[third : third + 4] == b"0460"
+    data = patched(data, third, b"0426")
+    assert _rules(data) == [("framing.rdw", "record_descriptor_word", third)]
+    accounts = read_file(data).accounts
+    assert [account.k1 for account in accounts] == [K1] * 5
+
+
+def test_a_garbled_appendage_among_variable_records(
+    base: Callable[..., Any],
+    build_file: Callable[..., bytes],
+    patched: Callable[[bytes, int, bytes], bytes],
+) -> None:
+    """An unknown identifier where the third record's K1 should be: reported where it is."""
+    data = _collection_file(base, build_file)
+    k1 = 426 + 2 * 460 + 426
+    assert data[k1 : k1 + 2] == b"K1"
+    data = patched(data, k1, b"Q9")
+    assert ("framing.unknown-segment", "", k1) in _rules(data)

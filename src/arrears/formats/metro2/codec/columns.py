@@ -216,3 +216,31 @@ def _encode_dates(
     else:
         calendar.encode_dates_into(values, target)
     return issues
+
+
+def rows_at(data: U8Matrix, starts: npt.NDArray[np.int64], width: int) -> U8Matrix:
+    """``(n, width)`` copies of ``data[start:start + width]`` for each start, in one gather.
+
+    A view with one ``width``-byte item per byte offset (stride 1) turns the gather into one
+    fixed-size copy per row instead of ``width`` single-byte ones.
+    """
+    count = int(starts.size)
+    if count == 0:
+        return np.zeros((0, width), dtype=np.uint8)
+    items = np.ndarray(
+        (data.size - width + 1,),
+        dtype=f"V{width}",
+        buffer=np.ascontiguousarray(data),
+        strides=(1,),
+    )
+    gathered: U8Matrix = items[starts].view(np.uint8).reshape(count, width)
+    return gathered
+
+
+def put_rows_at(data: U8Matrix, starts: npt.NDArray[np.int64], rows: U8Matrix) -> None:
+    """Write row ``i`` of ``rows`` at ``data[starts[i]:]`` (``data`` contiguous, 1-D)."""
+    width = rows.shape[1]
+    if starts.size == 0:
+        return
+    items = np.ndarray((data.size - width + 1,), dtype=f"V{width}", buffer=data, strides=(1,))
+    items[starts] = np.ascontiguousarray(rows).view(f"V{width}")[:, 0]

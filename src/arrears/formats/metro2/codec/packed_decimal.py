@@ -58,7 +58,10 @@ def pack(digits: U8Matrix, nbytes: int) -> U8Matrix:
 
 
 def unpack(packed: U8Matrix, width: int) -> Unpacked:
-    """Packed decimal ``(n, nbytes)`` to ``width`` ASCII digits, flagging bad rows."""
+    """Packed decimal ``(n, nbytes)`` to ``width`` ASCII digits, flagging bad rows.
+
+    A clean chunk is checked with whole-array tests; rows are only examined when one fails.
+    """
     count, nbytes = packed.shape
     nibbles = np.empty((count, 2 * nbytes), dtype=np.uint8)
     nibbles[:, 0::2] = packed >> 4
@@ -66,18 +69,25 @@ def unpack(packed: U8Matrix, width: int) -> Unpacked:
     slots = 2 * nbytes - 1
     digit_nibbles = nibbles[:, :slots]
     sign = nibbles[:, slots]
-    bad_digit = (digit_nibbles > 9).any(axis=1)
-    bad_sign = (sign != POSITIVE) & (sign != NEGATIVE) & (sign != UNSIGNED)
     lead = max(slots - width, 0)
-    overflow = (digit_nibbles[:, :lead] != 0).any(axis=1) if lead else np.zeros(count, bool)
     kept = digit_nibbles[:, lead:]
     digits = np.zeros((count, width), dtype=np.uint8)
     digits[:, width - kept.shape[1] :] = np.minimum(kept, 9)
     digits += np.uint8(ZERO)
-    nonzero = (digit_nibbles != 0).any(axis=1)
-    return Unpacked(
-        digits=digits,
-        malformed=bad_digit | bad_sign,
-        negative=(sign == NEGATIVE) & nonzero,
-        overflow=overflow & ~bad_digit,
-    )
+    no: Flags = np.zeros(count, dtype=bool)
+    malformed, negative, overflow = no, no, no
+    if digit_nibbles.max(initial=0) > 9:
+        malformed = _rows_any(digit_nibbles > 9)
+    signs_ok = (sign == POSITIVE) | (sign == UNSIGNED)
+    if not signs_ok.all():
+        negative_sign = sign == NEGATIVE
+        malformed = malformed | (~signs_ok & ~negative_sign)
+        negative = negative_sign & _rows_any(digit_nibbles != 0)
+    if lead and digit_nibbles[:, :lead].max(initial=0):
+        overflow = _rows_any(digit_nibbles[:, :lead] != 0) & ~malformed
+    return Unpacked(digits=digits, malformed=malformed, negative=negative, overflow=overflow)
+
+
+def _rows_any(flags: np.ndarray) -> Flags:
+    rows: Flags = np.asarray(flags.any(axis=1), dtype=bool)
+    return rows

@@ -28,7 +28,7 @@ def read_descriptor(raw: bytes, data_format: Format) -> int | None:
     if len(raw) != DESCRIPTOR_LENGTH:
         return None
     if data_format is Format.CHARACTER:
-        return int(raw) if all(byte in _DIGITS for byte in raw) else None
+        return int(raw) if raw.isdigit() else None
     if raw[2:] != b"\x00\x00":
         return None
     return int.from_bytes(raw[:2], "big")

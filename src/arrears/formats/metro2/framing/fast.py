@@ -32,6 +32,7 @@ class FastPath:
         prefix = spell_descriptor(length, framing.format)
         if framing.blocked:
             prefix = spell_descriptor(length + DESCRIPTOR_LENGTH, framing.format) + prefix
+        self.prefix = prefix
         self.body = len(prefix) - DESCRIPTOR_LENGTH  #: offset of the record's RDW in a row
         self.length = length
         self.stride = length + len(prefix) - DESCRIPTOR_LENGTH
@@ -40,6 +41,11 @@ class FastPath:
         self._prefix = np.frombuffer(prefix, dtype=dtype)[0]
         self._header = np.frombuffer(b"HEAD", dtype="<u4")[0]
         self._trailer = np.frombuffer(b"TRAI", dtype="<u4")[0]
+
+    def starts_here(self, data: bytes | U8Matrix, at: int) -> bool:
+        """A cheap look before the NumPy probe: do the standard descriptor words start here?"""
+        head = data[at : at + len(self.prefix)]
+        return (head if isinstance(head, bytes) else head.tobytes()) == self.prefix
 
     def rows(self, buf: U8Matrix, at: int, count: int) -> U8Matrix:
         """``count`` rows of ``stride`` bytes from ``at``, as a view."""

@@ -23,6 +23,11 @@ from arrears.formats.metro2.options import Framing
 from arrears.formats.metro2.problems import printable
 from arrears.formats.metro2.spec import APPENDAGE_BY_ID
 
+#: Appendage identifiers as they appear in the file: (name, segment length).
+_APPENDAGES: Final = {
+    name.encode("ascii"): (name, layout.length) for name, layout in APPENDAGE_BY_ID.items()
+}
+
 #: Bytes needed after a record to tell whether another record starts there.
 LOOKAHEAD: Final = 2 * DESCRIPTOR_LENGTH + 7
 
@@ -109,7 +114,7 @@ class Walker:
         self._block_declared = None
         return notes
 
-    def step(self, buf: memoryview, at: int, base: int, *, eof: bool) -> Step:
+    def step(self, buf: bytes, at: int, base: int, *, eof: bool) -> Step:
         """Read one record starting at buffer offset ``at`` (``base`` is its stream offset)."""
         size = len(buf)
         notes: list[Note] = []
@@ -122,9 +127,9 @@ class Walker:
             if at + DESCRIPTOR_LENGTH > size:
                 return self._short(at, size, base, eof, "a Block Descriptor Word")
             notes.extend(self.close_block(base + at))
-            declared = read_descriptor(bytes(buf[at : at + 4]), self.framing.format)
+            declared = read_descriptor(buf[at : at + 4], self.framing.format)
             if declared is None:
-                shown = printable(bytes(buf[at : at + 4]))
+                shown = printable(buf[at : at + 4])
                 notes.append(Note(base + at, "framing.bdw", "not a Block Descriptor Word", shown))
             self._block_start, self._block_declared = base + at, declared
             record = at + DESCRIPTOR_LENGTH
@@ -141,13 +146,13 @@ class Walker:
         end = self._block_end()
         return end is None or position >= end
 
-    def _opens_block(self, buf: memoryview, at: int, *, eof: bool) -> bool:
+    def _opens_block(self, buf: bytes, at: int, *, eof: bool) -> bool:
         """Inside a block by its BDW, but the bytes say a new one-record block starts here
         (a BDW equal to the RDW after it plus 4): the previous BDW was wrong."""
         if at + 2 * DESCRIPTOR_LENGTH > len(buf):
             return False
-        first = read_descriptor(bytes(buf[at : at + 4]), self.framing.format)
-        second = read_descriptor(bytes(buf[at + 4 : at + 8]), self.framing.format)
+        first = read_descriptor(buf[at : at + 4], self.framing.format)
+        second = read_descriptor(buf[at + 4 : at + 8], self.framing.format)
         return first is not None and second is not None and first == second + DESCRIPTOR_LENGTH
 
     def _short(self, at: int, size: int, base: int, eof: bool, what: str) -> Step:
@@ -160,14 +165,14 @@ class Walker:
         )
         return Step(Outcome.END, notes=[note])
 
-    def _record(self, buf: memoryview, at: int, base: int, *, eof: bool) -> Step:
+    def _record(self, buf: bytes, at: int, base: int, *, eof: bool) -> Step:
         size = len(buf)
         if at + LOOKAHEAD > size and not eof:
             return Step(Outcome.NEED_MORE)
         if at + self.record_length > size:
             return self._short(at, size, base, eof, f"a {self.record_length}-byte record")
-        declared = read_descriptor(bytes(buf[at : at + 4]), self.framing.format)
-        kind = record_type(bytes(buf[at + 4 : at + 11]))
+        declared = read_descriptor(buf[at : at + 4], self.framing.format)
+        kind = record_type(buf[at + 4 : at + 11])
         found = self._content(buf, at, kind, declared, eof=eof)
         if found is None:
             return Step(Outcome.NEED_MORE)
@@ -183,7 +188,7 @@ class Walker:
         return self._resolve(buf, span, declared, base, eof=eof)
 
     def _content(
-        self, buf: memoryview, at: int, kind: RecordType, declared: int | None, *, eof: bool
+        self, buf: bytes, at: int, kind: RecordType, declared: int | None, *, eof: bool
     ) -> tuple[int, list[tuple[str, int]], int | None] | None:
         """Length from the content, appendages, and where a truncated segment starts."""
         if kind is RecordType.BASE:
@@ -191,37 +196,35 @@ class Walker:
         padded = self._padded_length(buf, at, declared, eof=eof)
         return None if padded is None else (padded, [], None)
 
-    def _padded_length(
-        self, buf: memoryview, at: int, declared: int | None, *, eof: bool
-    ) -> int | None:
+    def _padded_length(self, buf: bytes, at: int, declared: int | None, *, eof: bool) -> int | None:
         """Header and trailer: blank padding up to a longer RDW (fixed-length files) counts."""
         if declared is None or declared <= self.record_length:
             return self.record_length
         if at + declared > len(buf):
             return self.record_length if eof else None
-        padding = bytes(buf[at + self.record_length : at + declared])
+        padding = buf[at + self.record_length : at + declared]
         return declared if padding.strip(b" ") == b"" else self.record_length
 
     def _appendages(
-        self, buf: memoryview, at: int, *, eof: bool
+        self, buf: bytes, at: int, *, eof: bool
     ) -> tuple[int, list[tuple[str, int]], int | None] | None:
         """Base segment: every appendage whose identifier follows (§5.12 lengths)."""
         size = len(buf)
         end = at + self.record_length
         segments: list[tuple[str, int]] = []
         while end + 2 <= size:
-            identifier = bytes(buf[end : end + 2]).decode("latin-1")
-            layout = APPENDAGE_BY_ID.get(identifier)
-            if layout is None:
+            found = _APPENDAGES.get(buf[end : end + 2])
+            if found is None:
                 return end - at, segments, None
-            if end + layout.length > size:
+            identifier, length = found
+            if end + length > size:
                 return (end - at, segments, end) if eof else None
             segments.append((identifier, end))
-            end += layout.length
+            end += length
         return (end - at, segments, None) if eof else None
 
     def _resolve(
-        self, buf: memoryview, span: Span, declared: int | None, base: int, *, eof: bool
+        self, buf: bytes, span: Span, declared: int | None, base: int, *, eof: bool
     ) -> Step:
         """The RDW disagrees with the content: follow the reading that finds the next record."""
         end = span.start + span.length
@@ -234,7 +237,7 @@ class Walker:
         if by_content is None or by_rdw is None:
             return Step(Outcome.NEED_MORE)
         where = base + span.start
-        shown = printable(bytes(buf[span.start : span.start + 4]))
+        shown = printable(buf[span.start : span.start + 4])
         if by_content:
             message = (
                 "not a Record Descriptor Word"
@@ -248,7 +251,7 @@ class Walker:
                 notes=[Note(where, "framing.rdw", message, shown)],
             )
         if by_rdw and declared is not None:
-            unknown = printable(bytes(buf[end : end + 2]))
+            unknown = printable(buf[end : end + 2])
             span.length = declared
             note = Note(
                 base + end,
@@ -261,18 +264,18 @@ class Walker:
             base + end,
             "framing.lost",
             "no record starts here; the rest of the file cannot be read",
-            printable(bytes(buf[end : end + 8])),
+            printable(buf[end : end + 8]),
         )
         return Step(Outcome.END, span=span, notes=[lost], next=len(buf))
 
-    def _plausible(self, buf: memoryview, position: int, *, eof: bool) -> bool | None:
+    def _plausible(self, buf: bytes, position: int, *, eof: bool) -> bool | None:
         """Does a record (or a block) start at ``position``? ``None``: more bytes needed."""
         size = len(buf)
         if position + LOOKAHEAD > size and not eof:
             return None
         if position >= size:
             return position == size
-        head = bytes(buf[position : position + LOOKAHEAD])
+        head = buf[position : position + LOOKAHEAD]
         if read_descriptor(head[:4], self.framing.format) is None:
             return False
         if starts_record(head[4:]):

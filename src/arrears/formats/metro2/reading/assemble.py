@@ -1,7 +1,7 @@
-"""Collecting base segments found in one window into matrices (fast runs and walked records).
+"""Collecting base segments found in one window into matrices, in file order.
 
-Fast runs are kept as views of the window; records found by the walker are gathered with one
-fancy index per kind of segment. The result is in file order.
+Fast runs are kept as views of the window; records of the variable-length path and of the
+walker are gathered with one fixed-size copy per row, appendages one kind at a time.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from typing import Final
 
 import numpy as np
 
+from arrears.formats.metro2.codec.columns import rows_at
 from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
+from arrears.formats.metro2.framing.variable import VariableRun
 from arrears.formats.metro2.framing.walker import Span
-from arrears.formats.metro2.spec import APPENDAGE_BY_ID, REPEATABLE
+from arrears.formats.metro2.spec import APPENDAGE_BY_ID, APPENDAGES, REPEATABLE
 
 #: §5.1 order of appendages after a base segment.
 _ORDER: Final = {
@@ -51,7 +53,38 @@ class Run:
     stride: int
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Base records with appendages found by the variable-length path."""
+
+    run: VariableRun
+    first_record: int
+
+
 Walked = list[tuple[Span, int]]
+
+
+class _Segments:
+    """Appendages found so far, per identifier: owning rows and window offsets."""
+
+    def __init__(self) -> None:
+        self.owners: dict[str, list[I64Array]] = {}
+        self.starts: dict[str, list[I64Array]] = {}
+
+    def add(self, name: str, owners: I64Array, starts: I64Array) -> None:
+        self.owners.setdefault(name, []).append(owners)
+        self.starts.setdefault(name, []).append(starts)
+
+    def gathered(self, buf: U8Matrix, base: int) -> dict[str, GatheredSegments]:
+        found: dict[str, GatheredSegments] = {}
+        for name, owner_parts in self.owners.items():
+            owners = np.concatenate(owner_parts)
+            starts = np.concatenate(self.starts[name])
+            order = np.argsort(starts, kind="stable")  # file order
+            owners, starts = owners[order], starts[order]
+            length = APPENDAGE_BY_ID[name].length
+            found[name] = GatheredSegments(rows_at(buf, starts, length), owners, starts + base)
+        return found
 
 
 @dataclass(slots=True)
@@ -59,12 +92,16 @@ class Pending:
     """Base rows found so far in the current window, in file order."""
 
     record_length: int
-    pieces: list[Run | Walked] = field(default_factory=list)
+    pieces: list[Run | Checked | Walked] = field(default_factory=list)
     count: int = 0
 
     def add_run(self, run: Run) -> None:
         self.pieces.append(run)
         self.count += run.rows.shape[0]
+
+    def add_checked(self, checked: Checked) -> None:
+        self.pieces.append(checked)
+        self.count += len(checked.run)
 
     def add_span(self, span: Span, record: int) -> None:
         last = self.pieces[-1] if self.pieces else None
@@ -79,7 +116,7 @@ class Pending:
         rows: list[U8Matrix] = []
         records: list[I64Array] = []
         positions: list[I64Array] = []
-        segments: dict[str, list[tuple[int, int]]] = {}
+        segments = _Segments()
         out_of_order: list[tuple[int, str, int, str]] = []
         offset = 0
         for piece in self.pieces:
@@ -88,22 +125,35 @@ class Pending:
                 rows.append(piece.rows)
                 records.append(piece.first_record + np.arange(count, dtype=np.int64))
                 positions.append(piece.first_position + piece.stride * np.arange(count))
-                offset += count
-                continue
-            starts = np.array([span.start for span, _ in piece], dtype=np.int64)
-            rows.append(buf[starts[:, None] + np.arange(self.record_length)])
-            records.append(np.array([record for _, record in piece], dtype=np.int64))
-            positions.append(starts + base)
-            for index, (span, _) in enumerate(piece):
-                out_of_order += _misplaced(span, offset + index, base)
-                for identifier, start in span.segments:
-                    segments.setdefault(identifier, []).append((offset + index, start))
-            offset += len(piece)
+            elif isinstance(piece, Checked):
+                count = len(piece.run)
+                rows.append(rows_at(buf, piece.run.starts, self.record_length))
+                records.append(piece.first_record + np.arange(count, dtype=np.int64))
+                positions.append(piece.run.starts + base)
+                for index, layout in enumerate(APPENDAGES):
+                    chosen = piece.run.kinds == index
+                    if chosen.any():
+                        segments.add(
+                            layout.name,
+                            piece.run.owners[chosen] + offset,
+                            piece.run.positions[chosen],
+                        )
+            else:
+                count = len(piece)
+                starts = np.array([span.start for span, _ in piece], dtype=np.int64)
+                rows.append(rows_at(buf, starts, self.record_length))
+                records.append(np.array([record for _, record in piece], dtype=np.int64))
+                positions.append(starts + base)
+                for index, (span, _) in enumerate(piece):
+                    out_of_order += _misplaced(span, offset + index, base)
+                    for identifier, start in span.segments:
+                        segments.add(identifier, np.array([offset + index]), np.array([start]))
+            offset += count
         return Gathered(
             rows=_join(rows, self.record_length),
             record_numbers=_concat(records),
             positions=_concat(positions),
-            segments={name: _segments(buf, base, name, found) for name, found in segments.items()},
+            segments=segments.gathered(buf, base),
             out_of_order=out_of_order,
         )
 
@@ -119,16 +169,6 @@ def _join(rows: list[U8Matrix], length: int) -> U8Matrix:
 
 def _concat(parts: list[I64Array]) -> I64Array:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-
-def _segments(
-    buf: U8Matrix, base: int, name: str, found: list[tuple[int, int]]
-) -> GatheredSegments:
-    length = APPENDAGE_BY_ID[name].length
-    owners = np.array([row for row, _ in found], dtype=np.int64)
-    starts = np.array([start for _, start in found], dtype=np.int64)
-    matrix: U8Matrix = buf[starts[:, None] + np.arange(length)]
-    return GatheredSegments(matrix, owners, starts + base)
 
 
 def _misplaced(span: Span, row: int, base: int) -> list[tuple[int, str, int, str]]:

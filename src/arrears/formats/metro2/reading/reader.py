@@ -18,17 +18,18 @@ import numpy as np
 from arrears.formats.metro2.framing.descriptors import DESCRIPTOR_LENGTH, detect
 from arrears.formats.metro2.framing.fast import FastPath
 from arrears.formats.metro2.framing.source import WindowSource
+from arrears.formats.metro2.framing.variable import VariablePath
 from arrears.formats.metro2.framing.walker import Note, Outcome, RecordType, Span, Step, Walker
 from arrears.formats.metro2.model import HeaderRecord, TrailerRecord
 from arrears.formats.metro2.options import Format, Framing, ReadOptions
 from arrears.formats.metro2.pipeline import OrderedPipeline
 from arrears.formats.metro2.problems import Metro2Problem, printable
-from arrears.formats.metro2.reading.assemble import Pending, Run
+from arrears.formats.metro2.reading.assemble import Checked, Pending, Run
 from arrears.formats.metro2.reading.build import ChunkContext, build_chunk
 from arrears.formats.metro2.reading.chunk import BaseChunk
 from arrears.formats.metro2.reading.locate import locate
 from arrears.formats.metro2.reading.single import SingleRecord, decode_single, read_single
-from arrears.formats.metro2.spec import HEADER, TRAILER
+from arrears.formats.metro2.spec import HEADER, RECORD_LENGTH, TRAILER
 from arrears.formats.metro2.validation.totals import Totals, compare, mismatch_issues
 
 _WINDOW_SLACK = 8
@@ -46,6 +47,7 @@ class _Cursor:
     pending: Pending
     base: int = 0
     at: int = 0
+    data: bytes | None = None  #: ``buf`` as bytes, made when the walker first needs it
     problems: list[Metro2Problem] = field(default_factory=list)
     finished: bool = False
     clean: bool = True
@@ -82,7 +84,7 @@ class Metro2Reader:
     # -- the loop ---------------------------------------------------------------------------
 
     def _read(self) -> Iterator[BaseChunk]:
-        window = self.options.chunk_records * (426 + DESCRIPTOR_LENGTH + _WINDOW_SLACK)
+        window = self.options.chunk_records * (RECORD_LENGTH + DESCRIPTOR_LENGTH + _WINDOW_SLACK)
         strip = None if self.options.format is None else self.options.format is Format.CHARACTER
         self._source = WindowSource(self._stream, strip_line_breaks=strip, window_bytes=window)
         buf = self._source.extend(np.zeros(0, dtype=np.uint8))
@@ -102,8 +104,9 @@ class Metro2Reader:
         walker = Walker(framing)
         cursor = _Cursor(buf=buf, pending=Pending(walker.record_length))
         fast = FastPath(framing)
+        variable = VariablePath(framing)
         while True:
-            yield from self._drain(cursor, walker, fast)
+            yield from self._drain(cursor, walker, fast, variable)
             if cursor.pending.count or cursor.problems:
                 yield from self._emit(cursor)
             if cursor.finished:
@@ -111,6 +114,7 @@ class Metro2Reader:
             cursor.base += cursor.at
             self._source.offsets.forget_before(cursor.base)
             cursor.buf = self._source.extend(cursor.buf[cursor.at :])
+            cursor.data = None
             cursor.at = 0
         yield from self._collect(self._pipeline.drain())
         if cursor.clean and framing.blocked:
@@ -120,11 +124,17 @@ class Metro2Reader:
         if cursor.problems:
             yield BaseChunk.empty(framing.format, tuple(cursor.problems))
 
-    def _drain(self, cursor: _Cursor, walker: Walker, fast: FastPath) -> Iterator[BaseChunk]:
+    def _drain(
+        self, cursor: _Cursor, walker: Walker, fast: FastPath, variable: VariablePath
+    ) -> Iterator[BaseChunk]:
         """Take records from the window until it needs more bytes or the file ends."""
         while True:
-            if not self._take_fast(cursor, walker, fast):
-                step = walker.step(cursor.buf.data, cursor.at, cursor.base, eof=self._source.eof)
+            if not self._take_fast(cursor, walker, fast) and not self._take_variable(
+                cursor, walker, variable
+            ):
+                if cursor.data is None:
+                    cursor.data = cursor.buf.tobytes()
+                step = walker.step(cursor.data, cursor.at, cursor.base, eof=self._source.eof)
                 if step.outcome is Outcome.NEED_MORE:
                     return
                 self._take_step(cursor, step)
@@ -140,6 +150,8 @@ class Metro2Reader:
         position = cursor.base + cursor.at
         if walker.framing.blocked and not walker.needs_bdw(position):
             return False
+        if not fast.starts_here(cursor.data or cursor.buf, cursor.at):
+            return False
         room = max(self.options.chunk_records - cursor.pending.count, 1)
         count = fast.run(cursor.buf, cursor.at, limit=room, eof=self._source.eof)
         if not count:
@@ -152,6 +164,26 @@ class Metro2Reader:
         if walker.framing.blocked:
             self.totals.add_blocks(count)
         cursor.at += count * fast.stride
+        return True
+
+    def _take_variable(self, cursor: _Cursor, walker: Walker, variable: VariablePath) -> bool:
+        """Records with appendages, checked a run at a time (see ``framing/variable.py``)."""
+        position = cursor.base + cursor.at
+        if walker.framing.blocked and not walker.needs_bdw(position):
+            return False
+        if cursor.data is None:
+            cursor.data = cursor.buf.tobytes()
+        room = max(self.options.chunk_records - cursor.pending.count, 1)
+        run = variable.run(cursor.buf, cursor.data, cursor.at, limit=room, eof=self._source.eof)
+        if not len(run):
+            return False
+        cursor.problems += self._notes(walker.close_block(position), None)
+        self._order_after_trailer(cursor.problems, position)
+        cursor.pending.add_checked(Checked(run, self.records + 1))
+        self.records += len(run)
+        if walker.framing.blocked:
+            self.totals.add_blocks(len(run))
+        cursor.at = run.next
         return True
 
     def _take_step(self, cursor: _Cursor, step: Step) -> None:

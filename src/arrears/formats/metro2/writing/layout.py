@@ -16,6 +16,7 @@ from typing import Final
 import numpy as np
 
 from arrears.formats.metro2.codec import digits
+from arrears.formats.metro2.codec.columns import put_rows_at
 from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
 from arrears.formats.metro2.framing.descriptors import DESCRIPTOR_LENGTH, max_descriptor
 from arrears.formats.metro2.options import Format, Framing
@@ -151,5 +152,4 @@ def _rank_within_owner(owners: I64Array) -> I64Array:
 
 def _scatter(data: U8Matrix, starts: I64Array, rows: U8Matrix) -> None:
     """Write row ``i`` of ``rows`` at ``data[starts[i]:]``."""
-    width = rows.shape[1]
-    data[starts[:, None] + np.arange(width)] = rows
+    put_rows_at(data, starts, rows)
