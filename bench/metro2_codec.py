@@ -1,7 +1,7 @@
 """Benchmark of the Metro 2 codec: write, then read back with full validation, streaming.
 
     python -m bench.metro2_codec [--records N] [--batch B] [--packed] [--seed S]
-                                 [--workers W] [--unchecked-write]
+                                 [--workers W] [--unchecked-write] [--k1]
 
 Synthesises N valid base segments (seeded, vectorised, in batches of B rows), writes them
 through ``Metro2Writer`` (with validation unless ``--unchecked-write``) into a temporary file
@@ -173,6 +173,11 @@ def synthesise(start: int, count: int, seed: int) -> pl.DataFrame:
     )
 
 
+_ORIGINAL_CREDITOR = pl.struct(
+    original_creditor_name=pl.lit("FIRST NATIONAL BANK"), creditor_classification=pl.lit("08")
+)
+
+
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -192,6 +197,8 @@ def child_write(path: Path, options: argparse.Namespace) -> dict[str, float]:
         )
         for start in range(0, records, options.batch):
             frame = synthesise(start, min(options.batch, records - start), options.seed)
+            if options.k1:
+                frame = frame.with_columns(_ORIGINAL_CREDITOR.alias("k1"))
             began, began_cpu = time.perf_counter(), time.process_time()
             writer.write_frame(frame)
             spent += time.perf_counter() - began
@@ -248,6 +255,11 @@ def _arguments() -> argparse.Namespace:
         action="store_true",
         help="write with validate=False (spelling checks only)",
     )
+    parser.add_argument(
+        "--k1",
+        action="store_true",
+        help="a K1 (original creditor) segment on every account, as in collection files",
+    )
     parser.add_argument("--child", nargs=2, metavar=("PHASE", "FILE"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -271,6 +283,7 @@ def main() -> None:
     ]
     flags += ["--packed"] if options.packed else []
     flags += ["--unchecked-write"] if options.unchecked_write else []
+    flags += ["--k1"] if options.k1 else []
     load = _load()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench.metro2"
@@ -283,6 +296,7 @@ def main() -> None:
     )
     print(
         f"records: {options.records:,} ({'packed' if options.packed else 'character'}, "
+        f"{'K1 on every account, ' if options.k1 else ''}"
         f"file {written['bytes'] / 1e6:,.0f} MB, workers {options.workers})"
     )
     print(
