@@ -113,15 +113,6 @@ def encode_layout_into(
     return issues
 
 
-def encode_field(
-    values: ColumnValues, spec: FieldSpec, layout: SegmentLayout
-) -> tuple[U8Matrix, list[FieldIssue]]:
-    """One typed column to new ``(n, width)`` bytes plus the rows that could not be spelled."""
-    fill = text.BLANK if spec.kind is Kind.TEXT else digits.ZERO
-    target = np.full((len(values), spec.length), fill, dtype=np.uint8)
-    return target, encode_field_into(values, spec, layout, target)
-
-
 def encode_field_into(
     values: ColumnValues, spec: FieldSpec, layout: SegmentLayout, target: U8Matrix
 ) -> list[FieldIssue]:

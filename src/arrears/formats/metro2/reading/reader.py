@@ -3,8 +3,9 @@
 Memory stays flat whatever the file size: the reader holds one window (about
 ``chunk_records`` records) plus the unread end of the previous one. Standard base segments are
 taken in bulk by the fast path, well-formed records with appendages a run at a time by the
-variable-length path; the header, the trailer and anything damaged by the walker. Every problem is reported with its byte position; the reader
-never raises on bad input and always terminates (each step consumes bytes or ends the file).
+variable-length path; the header, the trailer and anything damaged go through the walker.
+Every problem is reported with its byte position; the reader never raises on bad input and
+always terminates (each step consumes bytes or ends the file).
 """
 
 from __future__ import annotations
