@@ -110,6 +110,7 @@ def import_portfolio(
             partition=settings.partition_loans,
             policy=settings.policy,
             progress=progress,
+            fresh=writer.new_loan_ids(),
         )
         progress.finish()
         report.status = "imported with rejects" if problem_sink.total else "imported"

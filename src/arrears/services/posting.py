@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import numpy as np
 
+from arrears.batch.frames import ENTRIES, LINES, empty
 from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
 from arrears.batch.posting import check_balanced, plan_postings
@@ -43,11 +44,16 @@ def post_loans(
     partition: int,
     policy: WaterfallPolicy,
     progress: Progress | None = None,
+    fresh: np.ndarray | None = None,
 ) -> PostingCounts:
+    """Post every loan of ``loan_ids``; loans in ``fresh`` are known to have no journal yet
+    (just imported), so their journal is not read back."""
     progress = progress or NoProgress()
     counts = PostingCounts()
+    fresh = fresh if fresh is not None else np.empty(0, dtype=np.int64)
     for ids in partitions(loan_ids, partition):
         progress.advance(len(ids))
+        unread = bool(np.isin(np.array(ids, dtype=np.int64), fresh).all())
         loans = uow.reads.loans(ids)
         installments = installments_for(loans, uow.reads.stored_installments(ids))
         items = due_items(installments, uow.reads.charges(ids), policy=policy)
@@ -55,8 +61,8 @@ def post_loans(
             loans,
             items,
             uow.reads.payments(ids),
-            uow.ledger.entries_of(ids),
-            uow.ledger.lines_of(ids),
+            empty(ENTRIES) if unread else uow.ledger.entries_of(ids),
+            empty(LINES) if unread else uow.ledger.lines_of(ids),
             as_of=as_of,
         )
         check_balanced(lines)

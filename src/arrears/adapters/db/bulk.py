@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -153,7 +154,7 @@ def _copy_out(
 
     raw = connection.connection.driver_connection
     assert raw is not None
-    literal = psql.Literal(keys).as_string(raw)
+    literal = _array_literal(keys) or psql.Literal(keys).as_string(raw)
     statement = f"COPY ({query.format(keys=literal)}) TO STDOUT (FORMAT csv)"
     buffer = io.BytesIO()
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
@@ -170,6 +171,19 @@ def _copy_out(
     }
     frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=text_schema)
     return _typed(frame, schema)
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9._:/-]+$")
+
+
+def _array_literal(keys: list[Any]) -> str | None:
+    """A PostgreSQL array literal for ints or plain ids (letters, digits, . _ : / -), which
+    need no quoting; None for anything else (then psycopg quotes it)."""
+    if all(isinstance(k, int) and not isinstance(k, bool) for k in keys):
+        return "'{" + ",".join(map(str, keys)) + "}'::bigint[]"
+    if all(isinstance(k, str) and _PLAIN.match(k) for k in keys):
+        return "'{" + ",".join(keys) + "}'::text[]"
+    return None
 
 
 def frame_from_rows(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, bindparam, delete, update
+from sqlalchemy import Connection, bindparam, delete, text, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import insert_frame, lookup
@@ -71,6 +71,18 @@ class SqlPortfolioStore:
         self.cipher = cipher
         self.now = now
         self.run_id = run_id
+        # On a first load no payment can be known from an earlier import (duplicates inside
+        # this import are caught in memory), so the per-batch lookup is skipped.
+        self._payments_known = (
+            connection.execute(text("SELECT 1 FROM payments LIMIT 1")).first() is not None
+        )
+        self.new_loans: list[np.ndarray] = []
+
+    def new_loan_ids(self) -> np.ndarray:
+        """Loans this store inserted: nothing about them can be in the journal yet."""
+        if not self.new_loans:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate(self.new_loans))
 
     # -- dispatch by kind ----------------------------------------------------------------------
 
@@ -295,6 +307,8 @@ class SqlPortfolioStore:
         if new.height:
             insert_frame(self.connection, schema.loans, self._loan_rows(new))
             result.inserted = new.height
+            created = self.loan_refs(new.get_column("external_id").to_list())
+            self.new_loans.append(created.get_column("id").to_numpy().astype(np.int64))
         if changed.height:
             rows = self._loan_rows(changed).drop("external_id", "created_at", "schedule_source")
             rows = rows.with_columns(changed.get_column("id").alias("l_id"))
@@ -438,6 +452,28 @@ class SqlPortfolioStore:
             )
         return result
 
+    def _insert_new_payments(self, valid: pl.DataFrame) -> WriteResult:
+        insert_frame(self.connection, schema.payments, self._payment_rows(valid))
+        return WriteResult(
+            inserted=valid.height,
+            touched_loans=valid.get_column("loan_ref_id").unique().to_numpy().astype(np.int64),
+        )
+
+    def _payment_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(
+            "external_id",
+            pl.col("loan_ref_id").alias("loan_id"),
+            "amount_minor",
+            pl.col("effective").alias("effective_date"),
+            pl.col("method_code").alias("method"),
+            pl.col("status_code").alias("status"),
+            pl.col("returned").alias("returned_date"),
+            "return_reason",
+            pl.lit("import").alias("source"),
+            pl.lit(self.run_id).alias("import_run_id"),
+            pl.lit(self.now).alias("received_at"),
+        ).sort("loan_id")
+
     def _collateral_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
         text = ["address_line1", "address_line2", "city", "state", "zip", "make", "model", "vin"]
         return frame.select(
@@ -487,6 +523,8 @@ class SqlPortfolioStore:
     # -- payments -----------------------------------------------------------------------------
 
     def write_payments(self, valid: pl.DataFrame, *, file: str) -> WriteResult:
+        if not self._payments_known:
+            return self._insert_new_payments(valid)
         existing = lookup(
             self.connection,
             table="payments",
@@ -519,23 +557,7 @@ class SqlPortfolioStore:
         )
         result = WriteResult(unchanged=known.height - conflict.height - status_change.height)
         if new.height:
-            insert_frame(
-                self.connection,
-                schema.payments,
-                new.select(
-                    "external_id",
-                    pl.col("loan_ref_id").alias("loan_id"),
-                    "amount_minor",
-                    pl.col("effective").alias("effective_date"),
-                    pl.col("method_code").alias("method"),
-                    pl.col("status_code").alias("status"),
-                    pl.col("returned").alias("returned_date"),
-                    "return_reason",
-                    pl.lit("import").alias("source"),
-                    pl.lit(self.run_id).alias("import_run_id"),
-                    pl.lit(self.now).alias("received_at"),
-                ),
-            )
+            insert_frame(self.connection, schema.payments, self._payment_rows(new))
             result.inserted = new.height
         if status_change.height:
             self.connection.execute(

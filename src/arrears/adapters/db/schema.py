@@ -141,7 +141,7 @@ payments = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("external_id", String(64), nullable=False, unique=True),
-    Column("loan_id", Id, nullable=False, index=True),
+    Column("loan_id", Id, nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("effective_date", Date, nullable=False),
     Column("method", String(10), nullable=False),
@@ -246,7 +246,6 @@ audit_log = Table(
 
 Index("ix_audit_entity", audit_log.c.entity_type, audit_log.c.entity_id)
 Index("ix_payments_loan_effective", payments.c.loan_id, payments.c.effective_date)
-Index("ix_ledger_entries_loan", ledger_entries.c.loan_id, ledger_entries.c.effective_date)
 
 __all__ = [
     "audit_log",

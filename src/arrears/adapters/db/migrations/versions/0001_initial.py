@@ -253,9 +253,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
         sa.UniqueConstraint("loan_id", "source", "version", name=op.f("uq_ledger_entries_loan_id")),
     )
-    with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
-        batch_op.create_index("ix_ledger_entries_loan", ["loan_id", "effective_date"], unique=False)
-
     op.create_table(
         "ledger_lines",
         sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -292,7 +289,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_payments_loan_effective", ["loan_id", "effective_date"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_payments_loan_id"), ["loan_id"], unique=False)
 
     op.create_table(
         "strategies",
@@ -488,7 +484,6 @@ def downgrade() -> None:
     op.drop_table("loans")
     op.drop_table("strategies")
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_payments_loan_id"))
         batch_op.drop_index("ix_payments_loan_effective")
 
     op.drop_table("payments")
@@ -496,9 +491,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ledger_lines_loan_id"))
 
     op.drop_table("ledger_lines")
-    with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
-        batch_op.drop_index("ix_ledger_entries_loan")
-
     op.drop_table("ledger_entries")
     op.drop_table("installments")
     op.drop_table("import_runs")
