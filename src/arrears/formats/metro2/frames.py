@@ -73,8 +73,9 @@ def segment_columns(
     """Typed columns of one layout from a frame; a wrong or missing column raises with all."""
     problems: list[Metro2Problem] = []
     columns: dict[str, ColumnValues] = {}
+    present = set(frame.columns)
     for spec in layout.value_fields:
-        if spec.name not in frame.columns:
+        if spec.name not in present:
             if require and spec.presence is Presence.REQUIRED and spec.default is None:
                 problems.append(_problem(spec.name, "required column is missing"))
             continue

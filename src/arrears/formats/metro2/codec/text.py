@@ -111,9 +111,9 @@ _VIEW: Final = 16
 def _inline_into(values: pa.Array, target: U8Matrix) -> bool:
     """Copy a string-view column whose strings are all inline, fit and are printable ASCII.
 
-    Arrow pads inline strings with zero bytes; those become the blank fill. Returns ``False``
-    (having written nothing) when any string is longer than 12 bytes or than the field, or is
-    not printable ASCII: the general path then spells and reports it.
+    The bytes past each string's length become the blank fill. Returns ``False`` (having
+    written nothing) when any string is longer than 12 bytes or than the field, or is not
+    printable ASCII: the general path then spells and reports it.
     """
     views, lengths = _views(values)
     if views is None:
@@ -146,14 +146,12 @@ def _views(values: pa.Array) -> tuple[U8Matrix | None, I64Array]:
 
 def _inline_spelling(chars: U8Matrix, lengths: I64Array) -> U8Matrix | None:
     """The inline bytes blank-filled, or ``None`` when they are not all printable ASCII."""
-    count, longest = chars.shape
+    longest = chars.shape[1]
     if int(lengths.min()) == longest:  # one length: codes, states, ZIP codes…
         spelled = chars
     else:
-        zero = chars == 0
-        if np.count_nonzero(zero) != count * longest - int(lengths.sum()):
-            return None  # a NUL inside a string, or padding that is not zero
-        spelled = chars | (zero.view(np.uint8) << 5)  # the zero padding becomes blanks
+        padding = np.arange(longest) >= lengths[:, None]
+        spelled = np.where(padding, np.uint8(BLANK), chars)
     if spelled.min() < BLANK or spelled.max() > TILDE:
         return None
     return spelled
