@@ -87,9 +87,9 @@ class Metro2Problem:
         }
 
     def __str__(self) -> str:
-        where = f"record {self.record}" if self.record else "file"
+        where = f"record {self.record} {self.segment}" if self.record else self.segment
+        field = f".{self.field}" if self.field else ""
         at = f" at byte {self.position}" if self.position is not None else ""
-        field = f" {self.segment}.{self.field}" if self.field else f" {self.segment}"
         value = f" {self.value!r}" if self.value else ""
         return f"{where}{field}{at}{value}: {self.message} [{self.rule}, §{self.section}]"
 
