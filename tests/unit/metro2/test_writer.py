@@ -143,3 +143,26 @@ def test_closing_twice_is_a_programming_error(header: HeaderRecord) -> None:
     writer.close()
     with pytest.raises(RuntimeError):
         writer.close()
+
+
+def test_a_record_too_long_for_its_rdw_is_refused(
+    base: Callable[..., Any], header: HeaderRecord
+) -> None:
+    """§5.1: 48 J2 segments make a 10,026-byte record, more than a 4-digit RDW can say."""
+    from arrears.formats.metro2 import J2Segment
+
+    j2 = J2Segment(
+        surname="ROE",
+        first_name="A",
+        ecoa_code="2",
+        first_line_of_address="2 ST",
+        city="AUSTIN",
+        state="TX",
+        postal_zip_code="78702",
+    )
+    writer = Metro2Writer(io.BytesIO(), header=header)
+    with pytest.raises(Metro2FormatError) as raised:
+        writer.write_accounts([AccountRecord(base=base(), j2=(j2,) * 48)])
+    assert [(p.record, p.rule, p.field) for p in raised.value.metro2_problems] == [
+        (2, "framing.rdw", "record_descriptor_word")
+    ]
