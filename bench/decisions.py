@@ -64,6 +64,16 @@ _FIRST_DAY = {  # when the default strategy first decides each treatment in an e
     "legal_referral_review": 150,
 }
 _DECIDED = 0.9  # share of accounts past a treatment's first day that already had it
+_ONLY_FOR = {  # treatments the default strategy decides for some products only
+    "early_intervention_call": ["mortgage"],
+    "early_intervention_notice": ["mortgage"],
+    "hardship_review": ["mortgage"],
+    "foreclosure_review": ["mortgage"],
+    "repossession_review": ["auto"],
+    "agency_placement_review": ["personal", "auto", "card"],
+    "charge_off_review": ["personal", "auto"],
+    "legal_referral_review": ["personal", "auto", "card"],
+}
 
 
 def features(accounts: int, rng: np.random.Generator) -> pl.DataFrame:
@@ -115,12 +125,15 @@ def features(accounts: int, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def history(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    """What was decided earlier in each episode: most treatments whose first day has passed."""
+    """What was decided earlier in each episode: most treatments whose first day has passed
+    (for the products the default strategy decides them for)."""
     dpd = frame["dpd"].to_numpy()
     loan_ids = frame["loan_id"].to_numpy()
+    product = frame["product"].to_numpy()
     parts = []
     for treatment, first_day in _FIRST_DAY.items():
-        chosen = np.flatnonzero((dpd > first_day) & (rng.random(dpd.size) < _DECIDED))
+        eligible = np.isin(product, _ONLY_FOR.get(treatment, _PRODUCTS))
+        chosen = np.flatnonzero(eligible & (dpd > first_day) & (rng.random(dpd.size) < _DECIDED))
         back = rng.integers(0, np.minimum(dpd[chosen] - first_day, 30)) + 1
         parts.append(
             pl.DataFrame(

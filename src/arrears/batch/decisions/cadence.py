@@ -28,6 +28,7 @@ _EPOCH = date(1970, 1, 1)
 _SHIFT = 32  # history packs a day and a count into one int64: day << 32 | times
 _TIMES = (1 << _SHIFT) - 1
 _NOTHING = NEVER * (1 << _SHIFT)
+_UNLIMITED = np.iinfo(np.int32).max
 
 
 def due_today(
@@ -40,52 +41,48 @@ def due_today(
 ) -> pl.DataFrame:
     """The ``(row, rule)`` pairs of ``applicable`` whose cadence allows them on ``as_of``.
 
-    ``row`` indexes ``accounts`` (``loan_id``, ``episode_start``); ``rules`` is the rule table
-    (``treatment`` as an Enum of the catalogue, ``every``, ``max_times``).
+    ``applicable`` is ordered by ``rule``; ``row`` indexes ``accounts`` (``loan_id``,
+    ``episode_start``); ``rules`` is the rule table (``treatment`` as an Enum of the catalogue,
+    ``every``, ``max_times``).
     """
     row = applicable["row"].to_numpy()
-    rule = applicable["rule"].to_numpy()
-    code = rules["treatment"].to_physical().cast(pl.Int16).to_numpy()[rule]
-    found = _looked_up(
-        row, code, accounts=accounts, history=history, treatments=rules.schema["treatment"]
-    )
-    last, times = found >> _SHIFT, found & _TIMES
-    start = accounts["episode_start"].to_physical().fill_null(NEVER).to_numpy()[row]
-    times = np.where((last != NEVER) & (last >= start), times, 0)
-    every = rules["every"].fill_null(0).to_numpy()[rule]
-    limit = rules["max_times"].fill_null(np.iinfo(np.int32).max).to_numpy()[rule]
-    waited = (every > 0) & ((as_of - _EPOCH).days - last >= every)
-    return applicable.filter(pl.Series((times == 0) | (waited & (times < limit))))
-
-
-def _looked_up(
-    row: np.ndarray,
-    code: np.ndarray,
-    *,
-    accounts: pl.DataFrame,
-    history: pl.DataFrame,
-    treatments: pl.DataType,
-) -> np.ndarray:
-    """Per applicable pair, ``day << 32 | times`` of its treatment's history (``NEVER`` day)."""
-    past = _packed(history, treatments)
-    past_row = rows_of(past["loan_id"], accounts["loan_id"])
-    past_code = past["treatment"].fill_null(-1).to_numpy()
-    packed = past["last_on"].to_numpy()
-    if not bool(np.all(past_row >= 0)):  # history of accounts outside this partition
-        kept = past_row >= 0
-        past_row, past_code, packed = past_row[kept], past_code[kept], packed[kept]
-    found = np.full(row.size, _NOTHING, dtype=np.int64)
+    bounds = np.searchsorted(applicable["rule"].to_numpy(), np.arange(rules.height + 1))
+    start = accounts["episode_start"].to_physical().fill_null(NEVER).to_numpy()
+    today = (as_of - _EPOCH).days
+    due = np.zeros(row.size, dtype=bool)
     state = np.full(accounts.height, _NOTHING, dtype=np.int64)
-    given_by_code = _by_code(past_code)
-    for treatment, wanted in _by_code(code).items():
-        given = given_by_code.get(treatment, np.zeros(0, dtype=np.int64))
-        rows, values = past_row[given], packed[given]
-        state[rows] = values
-        if not np.array_equal(state[rows], values):  # a (loan, treatment) given twice
-            np.maximum.at(state, rows, values)  # the latest day (then most times) wins
-        found[wanted] = state[row[wanted]]
-        state[rows] = _NOTHING
-    return found
+    past_rows, past, groups = _history_by_code(
+        history, accounts=accounts, treatments=rules.schema["treatment"]
+    )
+    nothing = np.zeros(0, dtype=np.int64)
+    rules_by_code = (
+        rules.select(pl.col("treatment").to_physical().cast(pl.Int64), "rule", "every", "max_times")
+        .group_by("treatment", maintain_order=True)
+        .agg("rule", "every", "max_times")
+    )
+    for code, numbers, everys, limits in rules_by_code.iter_rows():
+        at_code = groups.get(code, nothing)
+        given_rows = past_rows[at_code]
+        _scatter_latest(state, given_rows, past[at_code])
+        for number, every, limit in zip(numbers, everys, limits, strict=True):
+            at = row[bounds[number] : bounds[number + 1]]
+            due[bounds[number] : bounds[number + 1]] = _due(
+                state[at], start[at], every=every, limit=limit, today=today
+            )
+        state[given_rows] = _NOTHING
+    return applicable.filter(pl.Series(due))
+
+
+def _due(
+    found: np.ndarray, start: np.ndarray, *, every: int | None, limit: int | None, today: int
+) -> np.ndarray:
+    """Due or not, from the packed history ``found`` and the episode ``start`` of each pair."""
+    last, times = found >> _SHIFT, found & _TIMES
+    times = np.where((last != NEVER) & (last >= start), times, 0)
+    due: np.ndarray = times == 0
+    if every:
+        due |= (today - last >= every) & (times < (limit or _UNLIMITED))
+    return due
 
 
 def _packed(history: pl.DataFrame, treatments: pl.DataType) -> pl.DataFrame:
@@ -109,6 +106,33 @@ def _packed(history: pl.DataFrame, treatments: pl.DataType) -> pl.DataFrame:
         pl.col("last_on").to_physical().fill_null(NEVER).cast(pl.Int64) * (1 << _SHIFT)
         + pl.col("times").fill_null(1).cast(pl.Int64),
     )
+
+
+def _history_by_code(
+    history: pl.DataFrame, *, accounts: pl.DataFrame, treatments: pl.DataType
+) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+    """The account row and packed (day, times) of each history row, and its positions by code."""
+    past = _packed(history, treatments)
+    rows = rows_of(past["loan_id"], accounts["loan_id"])
+    codes = past["treatment"].fill_null(-1).to_numpy()
+    packed = past["last_on"].to_numpy()
+    del past
+    if not bool(np.all(rows >= 0)):  # history of accounts outside this partition
+        kept = rows >= 0
+        rows, codes, packed = rows[kept], codes[kept], packed[kept]
+    return rows, packed, _by_code(codes)
+
+
+def _scatter_latest(target: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
+    """``target[at] = values``, the largest value winning where ``at`` repeats.
+
+    History comes sorted by loan as a rule, and then a repeat is a neighbour: two sequential
+    comparisons instead of a gather of every row.
+    """
+    target[at] = values
+    ordered = bool(np.all(at[1:] > at[:-1]))
+    if not ordered and not np.array_equal(target[at], values):  # a (loan, treatment) twice
+        np.maximum.at(target, at, values)  # the latest day (then the most times) wins
 
 
 def _by_code(codes: np.ndarray) -> dict[int, np.ndarray]:

@@ -97,15 +97,22 @@ def _beside(frame: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
     ids, extra_ids = frame["loan_id"], extra["loan_id"]
     if extra.height == frame.height and extra_ids.equals(ids):
         return frame.hstack(extra.drop("loan_id"))
+    keys = frame.select("loan_id")
     if ids.is_sorted() and extra_ids.is_sorted():
-        frame = frame.with_columns(ids.set_sorted())
+        keys = keys.with_columns(ids.set_sorted())
         extra = extra.with_columns(extra_ids.set_sorted())
-    return frame.join(extra, on="loan_id", how="left", maintain_order="left")
+    aligned = keys.join(extra, on="loan_id", how="left", maintain_order="left")
+    return frame.hstack(aligned.drop("loan_id"))  # joins the keys only: no copy of ``frame``
 
 
 def _applicable(accounts: pl.DataFrame, plan: Plan) -> pl.DataFrame:
-    """``(row, rule)`` for every rule whose days and conditions hold for the account."""
-    parts = accounts.filter(pl.col("program").is_not_null()).partition_by("program", as_dict=True)
+    """``(row, rule)`` for every rule whose days and conditions hold, ordered by rule."""
+    read = ["row", "program", *sorted(plan.mask_columns())]
+    parts = (
+        accounts.select(read)
+        .filter(pl.col("program").is_not_null())
+        .partition_by("program", as_dict=True)
+    )
     queries: list[pl.LazyFrame] = []
     number = 0
     for program_number, program in enumerate(plan.programs):
@@ -124,19 +131,8 @@ def _applicable(accounts: pl.DataFrame, plan: Plan) -> pl.DataFrame:
 
 
 def _described(due: pl.DataFrame, accounts: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
-    """Due pairs as ``CANDIDATES`` rows: one per account and treatment, in order.
-
-    Sorting by (row, slot, rank) puts the rules of one treatment side by side, so keeping the
-    first of each (row, slot) decides each treatment once, by its first due rule.
-    """
-    width = rules.height + 1  # more than any rank
-    place = pl.col("row").cast(pl.UInt64) * width + pl.col("slot").cast(pl.UInt64)
-    kept = (
-        due.join(rules.select("rule", "slot", "rank"), on="rule", how="left")
-        .with_columns(place.alias("place"))
-        .sort(pl.col("place") * width + pl.col("rank").cast(pl.UInt64))
-        .filter(pl.col("place").ne_missing(pl.col("place").shift(1)))
-    )
+    """Due pairs as ``CANDIDATES`` rows: one per account and treatment, in order."""
+    kept = _in_order(due, rules)
     facts = accounts.select(*_ACCOUNT_FACTS, "has")[kept["row"]]
     described = rules[kept["rule"]].hstack(facts).with_columns(_order(kept["row"]))
     return described.select(
@@ -153,6 +149,25 @@ def _described(due: pl.DataFrame, accounts: pl.DataFrame, rules: pl.DataFrame) -
         *(pl.col(c) for c in ("capacity_class", "capacity_units", "review_queue")),
         missing(pl.col("needs"), pl.col("has")).alias("missing"),
     ).cast(CANDIDATES)
+
+
+def _in_order(due: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
+    """Due pairs by account, then rule number; a treatment listed twice kept once.
+
+    Sorting by (row, slot, rule) puts the rules of one treatment side by side, so keeping the
+    first of each (row, slot) decides the treatment once, by its first due rule.
+    """
+    width = rules.height + 1
+    row = pl.col("row").cast(pl.UInt64) * width
+    if (rules["slot"] == rules["rule"]).all():
+        return due.sort(row + pl.col("rule").cast(pl.UInt64))
+    place = row + pl.col("slot").cast(pl.UInt64)
+    return (
+        due.join(rules.select("rule", "slot"), on="rule", how="left")
+        .with_columns(place.alias("place"))
+        .sort(pl.col("place") * width + pl.col("rule").cast(pl.UInt64))
+        .filter(pl.col("place").ne_missing(pl.col("place").shift(1)))
+    )
 
 
 def _order(rows: pl.Series) -> pl.Series:

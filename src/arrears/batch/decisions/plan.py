@@ -98,10 +98,15 @@ class Plan:
             parts.append(~pl.col("validation_sent").fill_null(value=False))
         return pl.all_horizontal(parts).fill_null(value=False)
 
+    def mask_columns(self) -> set[str]:
+        """The FEATURES columns ``rule_mask`` reads."""
+        return {"dpd", "validation_sent"} | {
+            c for p in self.programs for r in p.rules for c in columns(r.when)
+        }
+
     def columns(self) -> set[str]:
         """Every FEATURES column the programs' rules and nested segmentations read."""
-        used = {"loan_id", "dpd", "validation_sent", "episode_start"}
-        used |= {c for p in self.programs for r in p.rules for c in columns(r.when)}
+        used = {"loan_id", "episode_start"} | self.mask_columns()
         for route in self.routes:
             if route.nested is not None:
                 used |= {c for s in route.nested.segments for c in columns(s.when)}

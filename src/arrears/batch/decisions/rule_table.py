@@ -1,11 +1,11 @@
 """Every rule of every program as one small frame: what the rule is and what its treatment is.
 
-Rule ``k`` is the ``k``-th rule counting through the programs in order; the frame carries what
-the cadence needs (``every``, ``max_times``), the order of the rule within its program
-(``rank``: a rule that must precede the first contact comes first; ``slot``: the rank of the
-program's first rule for the same treatment, so a treatment listed twice is decided once, in
-its first place), the catalogue entry that each candidate row repeats, and the bits of the
-treatment's requirements (``needs``).
+Rules are numbered through the programs in order and, within a program, in the order their
+candidates take (rules that must precede the first contact first, then as written), so sorting
+an account's candidates by rule number puts them in order. The frame carries what the cadence
+needs (``every``, ``max_times``), ``slot`` (the number of the program's first rule for the same
+treatment, so a treatment listed twice is decided once, in its first place), the catalogue
+entry each candidate row repeats, and the bits of the treatment's requirements (``needs``).
 """
 
 from __future__ import annotations
@@ -25,24 +25,16 @@ def rule_table(plan: Plan, catalogue: Catalogue) -> pl.DataFrame:
     """One row per rule (``rule`` = its number) with its cadence and its treatment's entry."""
     rows: list[dict[str, object]] = []
     for program_number, program in enumerate(plan.programs):
-        ranked = sorted(
-            range(len(program.rules)),
-            key=lambda i: (not program.rules[i].cadence.before_first_contact, i),
-        )
-        ranks = [ranked.index(position) for position in range(len(program.rules))]
-        for position, rule in enumerate(program.rules):
+        ranked = sorted(program.rules, key=lambda r: not r.cadence.before_first_contact)
+        first: dict[str, int] = {}
+        for rule in ranked:
             treatment = catalogue[rule.treatment]
-            same = [
-                r
-                for r, o in zip(ranks, program.rules, strict=True)
-                if o.treatment == rule.treatment
-            ]
+            first.setdefault(rule.treatment, len(rows))
             rows.append(
                 {
                     "rule": len(rows),
                     "program": program_number,
-                    "rank": ranks[position],
-                    "slot": min(same),
+                    "slot": first[rule.treatment],
                     "segment": program.segment,
                     "treatment": rule.treatment,
                     "rule_text": rule.describe(),
@@ -72,7 +64,6 @@ def _schema(catalogue: Catalogue) -> pl.Schema:
     columns: dict[str, pl.DataType] = {
         "rule": whole,
         "program": whole,
-        "rank": whole,
         "slot": whole,
         "segment": text,
         "treatment": treatment_type(catalogue),
