@@ -2,10 +2,10 @@
 
 ``arrears.domain.allocation.allocate`` is the specification: a loan's good payments, in the
 order (effective date, payment id), fill its items strictly in fill order; what is left beyond
-every item is suspense. With ``S`` the running total of items and ``B``/``A`` the loan's total
-paid before/after a payment, the payment covers ``min(A, S_k) − max(B, S_{k−1})`` of each item
-``k`` it overlaps — the items between two binary searches — so one pass over (payment, item)
-pairs allocates the whole partition.
+every item is suspense. Coverage is a function of the total paid, so a payment's share of each
+component is what that component had covered once the loan's total reached ``A`` (its total
+after the payment) less what it had covered at ``B`` (before): two binary searches per payment
+into the items' running total and one running total per component.
 """
 
 from __future__ import annotations
@@ -100,22 +100,35 @@ def _parts(
     item_end: Ints,
     component: Ints,
 ) -> Ints:
-    """(payments × components) amounts paid, from the items each payment's range overlaps.
+    """(payments × components) amounts paid: what each component had covered after the payment
+    less what it had covered before.
 
-    ``before``/``after`` are in the global running-total space of the items (the loan's base
-    added), so one binary search finds the first and last item a payment touches.
+    Once ``P`` has been paid (in the items' global running-total space, capped at the loan's
+    total), component ``c`` has covered its items fully paid — a running total per component,
+    read just before the first item not fully paid — plus the part of that item if it is a
+    ``c`` item.
     """
-    last_item = item_end[loan] - 1
-    lowest = np.searchsorted(item_running, before, side="right")
-    highest = np.minimum(np.searchsorted(item_running, after, side="left"), last_item)
-    touched = np.where(lowest <= last_item, highest - lowest + 1, 0)
-    pair_payment = np.repeat(np.arange(loan.size), touched)
-    offsets = np.cumsum(touched) - touched
-    item = lowest[pair_payment] + np.arange(pair_payment.size) - offsets[pair_payment]
-    end_at = item_running[item]
-    paid = np.minimum(after[pair_payment], end_at) - np.maximum(
-        before[pair_payment], end_at - item_amount[item]
+    if item_running.size == 0:
+        return np.zeros((loan.size, len(COMPONENTS)), dtype=np.int64)
+    cap = total_before(item_running, item_end)[loan]
+    by_component = [
+        np.cumsum(np.where(component == code, item_amount, 0)) for code in range(len(COMPONENTS))
+    ]
+    after_covered, before_covered = (
+        _covered(np.minimum(paid, cap), item_running, by_component, component)
+        for paid in (after, before)
     )
-    parts = np.zeros(loan.size * len(COMPONENTS), dtype=np.int64)
-    np.add.at(parts, pair_payment * len(COMPONENTS) + component[item], paid)
-    return parts.reshape(-1, len(COMPONENTS))
+    parts: Ints = after_covered - before_covered
+    return parts
+
+
+def _covered(paid: Ints, item_running: Ints, by_component: list[Ints], component: Ints) -> Ints:
+    """(payments × components): what each component has covered once ``paid`` has been paid."""
+    fully = np.searchsorted(item_running, paid, side="right")  # items fully paid: all before
+    straddling = component[np.minimum(fully, item_running.size - 1)]
+    partial = paid - total_before(item_running, fully)
+    partial[fully >= item_running.size] = 0
+    covered = np.empty((paid.size, len(by_component)), dtype=np.int64)
+    for code, running in enumerate(by_component):
+        covered[:, code] = total_before(running, fully) + np.where(straddling == code, partial, 0)
+    return covered

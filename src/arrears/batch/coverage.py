@@ -20,6 +20,7 @@ import polars as pl
 
 from arrears.batch.arrays import (
     NEVER,
+    Bools,
     Ints,
     NotGroupedError,
     day_number,
@@ -42,19 +43,21 @@ from arrears.batch.thresholds import Installments, ItemRows, installments_of
 class Totals:
     """Rows of one kind (items or payments) sorted by (loan, day), with running amounts.
 
-    Rows past the horizon may follow a loan's rows (``end`` stops before them, ``stop`` after);
-    they never count, but keep every loan's rows contiguous without a copy.
+    Only rows dated before ``horizon`` count. Later rows may follow a loan's rows (``end``
+    stops before them, ``stop`` after): they keep every loan's rows contiguous without a copy.
     """
 
-    def __init__(self, *, first: Ints, end: Ints, stop: Ints, row_days: Ints, amounts: Ints):
+    def __init__(
+        self, *, first: Ints, end: Ints, stop: Ints, row_days: Ints, amounts: Ints, horizon: int
+    ):
         self.first = first  # per loan: its first row
         self.end = end  # per loan: one past its last row before the horizon
         self.stop = stop  # per loan: one past its last row
         self.row_days = row_days
         self.amounts = amounts
+        self.horizon = horizon
         self.running = running_total(amounts)  # inclusive, over all rows
         self.base = total_before(self.running, first)  # per loan: total before its first row
-        self.last_day = int(row_days.max()) if row_days.size else None
 
     def total(self) -> Ints:
         """Per loan, the total of its rows before the horizon."""
@@ -62,7 +65,7 @@ class Totals:
 
     def before(self, cutoff: int, *, inclusive: bool) -> Ints:
         """Per loan, the total of its rows dated before ``cutoff`` (or on it, if inclusive)."""
-        if self.last_day is None or cutoff > self.last_day - inclusive:
+        if cutoff + inclusive >= self.horizon:
             return self.total()
         targets = keyed(np.arange(self.first.size), cutoff)
         if inclusive:
@@ -115,11 +118,12 @@ def _item_rows(items: pl.DataFrame, loan_ids: Ints, horizon: int) -> ItemRows:
     """The item columns as arrays, with each loan's range of rows due before the horizon."""
     columns = ["loan_id", "due_date", "amount_minor", "installment_seq"]
     frame = conform(items, ITEMS, name="items", columns=columns)
+    if frame.n_chunks() > 1:
+        frame = frame.rechunk()
     loan = ints(frame["loan_id"])
     if np.any(loan[1:] < loan[:-1]):
-        frame = frame.sort("loan_id", maintain_order=True)
+        frame = frame.sort("loan_id", maintain_order=True).rechunk()
         loan = ints(frame["loan_id"])
-    frame = frame.rechunk()
     row_days = days(frame["due_date"])
     same_loan = loan[1:] == loan[:-1]
     if np.any((row_days[1:] < row_days[:-1]) & same_loan):
@@ -127,12 +131,15 @@ def _item_rows(items: pl.DataFrame, loan_ids: Ints, horizon: int) -> ItemRows:
     starts = starts_of_runs(same_loan) if loan.size else loan
     run_loan = known_positions(loan[starts], known=loan_ids, what="items")
     first, stop = loan_bounds(starts, run_loan=run_loan, rows=loan.size, loans=loan_ids.size)
-    due = np.cumsum(row_days < horizon, dtype=np.int64)
-    end = first + total_before(due, stop) - total_before(due, first)
-    del due
+    end = first + _count_per_loan(row_days < horizon, first=first, stop=stop)
     seq = frame["installment_seq"]
     totals = Totals(
-        first=first, end=end, stop=stop, row_days=row_days, amounts=ints(frame["amount_minor"])
+        first=first,
+        end=end,
+        stop=stop,
+        row_days=row_days,
+        amounts=ints(frame["amount_minor"]),
+        horizon=horizon,
     )
     return ItemRows(
         totals=totals,
@@ -143,19 +150,42 @@ def _item_rows(items: pl.DataFrame, loan_ids: Ints, horizon: int) -> ItemRows:
     )
 
 
+def _count_per_loan(flags: Bools, *, first: Ints, stop: Ints) -> Ints:
+    """How many rows of each loan's range are flagged."""
+    counts = np.zeros(first.size, dtype=np.int64)
+    filled = np.flatnonzero(stop > first)
+    if filled.size:
+        counts[filled] = np.add.reduceat(flags.view(np.uint8), first[filled], dtype=np.int64)
+    return counts
+
+
 def _good_payments(payments: pl.DataFrame, loan_ids: Ints, horizon: date) -> Totals:
-    """Good payments effective by the horizon, sorted by (loan, day)."""
+    """Good payments effective by the horizon, sorted by (loan, day).
+
+    Payments already in that order (the usual case) are only filtered; others are sorted once,
+    the ones that do not count sorting last and being cut off.
+    """
     columns = ["loan_id", "effective_date", "amount_minor", "good"]
     frame = conform(payments, PAYMENTS, name="payments", columns=columns)
-    frame = frame.filter(pl.col("good") & (pl.col("effective_date") <= horizon)).rechunk()
-    day, amount = days(frame["effective_date"]), ints(frame["amount_minor"])
-    if np.any(amount < 0):
+    last = day_number(horizon)
+    loan, day = ints(frame["loan_id"]), days(frame["effective_date"])
+    amount = ints(frame["amount_minor"])
+    counts = np.asarray(frame["good"].fill_null(False).to_numpy()) & (day <= last)
+    if np.any(counts & (amount < 0)):
         raise ValueError("a good payment cannot be negative")
-    loan = loan_positions(ints(frame["loan_id"]), known=loan_ids, what="payments")
-    key = keyed(loan, day)
-    if np.any(key[1:] < key[:-1]):
-        order = np.argsort(key, kind="stable")
-        loan, day, amount = loan[order], day[order], amount[order]
-    del key
-    first, end = group_bounds(loan, loan_ids.size)
-    return Totals(first=first, end=end, stop=end, row_days=day, amounts=amount)
+    ordered = (loan[1:] > loan[:-1]) | ((loan[1:] == loan[:-1]) & (day[1:] >= day[:-1]))
+    if ordered.all():
+        if not counts.all():
+            kept = np.flatnonzero(counts)
+            loan, day, amount = loan[kept], day[kept], amount[kept]
+        starts = starts_of_runs(loan[1:] == loan[:-1]) if loan.size else loan
+        run_loan = known_positions(loan[starts], known=loan_ids, what="payments")
+        first, end = loan_bounds(starts, run_loan=run_loan, rows=loan.size, loans=loan_ids.size)
+    else:
+        position = loan_positions(loan, known=loan_ids, what="payments")
+        key = keyed(position, day)
+        key[~counts] = np.iinfo(np.int64).max
+        order = np.argsort(key, kind="stable")[: int(counts.sum())]
+        position, day, amount = position[order], day[order], amount[order]
+        first, end = group_bounds(position, loan_ids.size)
+    return Totals(first=first, end=end, stop=end, row_days=day, amounts=amount, horizon=last + 1)

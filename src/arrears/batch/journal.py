@@ -117,12 +117,12 @@ def _live(entries: pl.DataFrame, first: Ints) -> Ints:
     if first.size == 0:
         return first
     block_of = np.repeat(np.arange(first.size), np.diff(np.append(first, entries.height)))
-    version = ints(entries["version"])
     reverses = entries["reverses_version"]
-    undone = reverses.is_not_null().to_numpy()
-    reversed_keys = block_of[undone] * (1 << 32) + ints(reverses.filter(reverses.is_not_null()))
     eligible = (entries["kind"] != EntryKind.REVERSAL.value).to_numpy()
-    eligible &= ~np.isin(block_of * (1 << 32) + version, reversed_keys)
+    if reverses.null_count() < reverses.len():
+        undone = reverses.is_not_null().to_numpy()
+        undone_keys = block_of[undone] * (1 << 32) + ints(reverses.filter(pl.Series(undone)))
+        eligible &= ~np.isin(block_of * (1 << 32) + ints(entries["version"]), undone_keys)
     candidate = np.where(eligible, np.arange(entries.height), -1)
     return np.maximum.reduceat(candidate, first).astype(np.int64)
 

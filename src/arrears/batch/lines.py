@@ -86,8 +86,7 @@ def lines_of(amounts: Ints, accounts: list[Account]) -> tuple[Ints, Ints, Ints]:
 
 def concat(parts: list[Postings]) -> Postings:
     arrays = [
-        np.concatenate([getattr(part, field.name) for part in parts]).astype(np.int64)
-        for field in fields(Postings)
+        np.concatenate([getattr(part, field.name) for part in parts]) for field in fields(Postings)
     ]
     return Postings(*arrays)
 

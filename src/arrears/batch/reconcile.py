@@ -61,7 +61,8 @@ def appended(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The reversals and new versions that make the journal say what ``desired`` says."""
     matched = _matched(desired, posted)
-    changed = {name: values[_differs(matched, desired, posted)] for name, values in matched.items()}
+    differs = _differs(matched, desired, posted)
+    changed = {name: values[differs] for name, values in matched.items()}
     if changed["want"].size == 0:
         return pl.DataFrame(schema=ENTRIES), pl.DataFrame(schema=LINES)
     order = np.arange(changed["want"].size, dtype=np.int64) * 2

@@ -4,8 +4,8 @@ A source the posting rules own is ``charge:<key>``, ``installment:<seq>``, ``loa
 ``payment:<id>``. Hashing and sorting millions of such strings is what makes a journal slow, so
 the batch works with ``(kind, rank)`` pairs instead: ``kind`` orders the prefixes as text does
 (charge < installment < loan < payment) and ``rank`` orders the rest as text does. For decimal
-numbers the rank is computed arithmetically — digits in base 11 with 0 as padding, so ``"10"``
-sorts between ``"1"`` and ``"2"`` as strings do — and for charge keys (few) by sorting the keys.
+numbers the rank is arithmetic (``text_rank``: ``"10"`` sorts between ``"1"`` and ``"2"`` as
+strings do); charge keys (few) are ranked by sorting them.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from arrears.batch.arrays import Ints, ints
 
 CHARGE, INSTALLMENT, LOAN, PAYMENT = 0, 1, 2, 3
 PREFIXES: Final = {CHARGE: "charge:", INSTALLMENT: "installment:", PAYMENT: "payment:"}
-#: Decimal numbers of up to this many digits get an arithmetic rank (11**18 < 2**63).
-_DIGITS = 18
+#: Decimal numbers of up to this many digits get an arithmetic rank (18·10**17 < 2**63).
+_DIGITS = 17
+_POWERS = np.array([10**n for n in range(_DIGITS + 1)], dtype=np.int64)
 
 
 class ChargeRanks:
@@ -70,32 +71,18 @@ def charge_keys(sources: pl.Series) -> pl.Series:
 
 
 def text_rank(numbers: Ints) -> Ints:
-    """An integer per number that sorts as the numbers' decimal text does (0 ≤ n < 10**18).
+    """An integer per number that sorts as the numbers' decimal text does (0 ≤ n < 10**17).
 
-    A number of ``L`` digits ``d₁…d_L`` ranks as ``Σ (dᵢ + 1)·11^(18−i)``: its digits in base 11,
-    shifted up by one so that a missing digit (0) sorts before any digit, as a shorter string
-    sorts before its extensions.
+    Writing ``n`` (``L`` digits) left-aligned in 17 digits, ``n·10^(17−L)``, orders numbers as
+    their text does except that a number ties with itself followed by zeros ("1", "10");
+    the length breaks the tie, shorter first, as a string sorts before its extensions.
     """
     if numbers.size == 0:
         return np.zeros(0, dtype=np.int64)
     if int(numbers.min()) < 0 or int(numbers.max()) >= 10**_DIGITS:
-        raise ValueError("source numbers must be between 0 and 10**18")
-    low, high = int(numbers.min()), int(numbers.max())
-    if high - low < numbers.size:
-        return _text_rank(np.arange(low, high + 1, dtype=np.int64))[numbers - low]
-    return _text_rank(numbers)
-
-
-def _text_rank(numbers: Ints) -> Ints:
+        raise ValueError(f"source numbers must be between 0 and 10**{_DIGITS}")
     digits = _digits(numbers)
-    remaining = numbers.copy()
-    from_right = np.zeros(numbers.size, dtype=np.int64)
-    for place in range(int(digits.max())):
-        present = place < digits
-        from_right += np.where(present, remaining % 10 + 1, 0) * 11**place
-        remaining //= 10
-    scale = np.array([11 ** (_DIGITS - n) for n in range(_DIGITS + 1)], dtype=np.int64)
-    rank: Ints = from_right * scale[digits]
+    rank: Ints = numbers * _POWERS[_DIGITS - digits] * (_DIGITS + 1) + digits
     return rank
 
 
@@ -133,7 +120,5 @@ def parse(sources: pl.Series, charges: ChargeRanks) -> tuple[Ints, Ints]:
 
 def _digits(numbers: Ints) -> Ints:
     """How many decimal digits ``str(n)`` writes for each non-negative number."""
-    digits = np.ones(numbers.size, dtype=np.int64)
-    for width in range(1, _DIGITS):
-        digits += numbers >= 10**width
+    digits: Ints = np.maximum(np.searchsorted(_POWERS, numbers, side="right"), 1)
     return digits

@@ -72,7 +72,8 @@ def _runs(rows: ItemRows) -> tuple[Ints, Ints, Ints] | None:
     nothing of another installment sorts between them); it is checked — each loan's runs must
     carry rising seqs — and ``None`` returned when it does not hold.
     """
-    installment, seq = rows.is_installment, rows.seq
+    installment = rows.is_installment & (rows.totals.row_days < rows.horizon)
+    seq = rows.seq
     if installment.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     continues = installment[1:] & installment[:-1]
@@ -89,8 +90,7 @@ def _runs(rows: ItemRows) -> tuple[Ints, Ints, Ints] | None:
     same_loan = owner[1:] == owner[:-1]
     if np.any(same_loan & (seq[first_row[1:]] <= seq[first_row[:-1]])):
         return None
-    due = rows.totals.row_days[last_row] < rows.horizon
-    return first_row[due], last_row[due], owner[due]
+    return first_row, last_row, owner
 
 
 def _contiguous_thresholds(
@@ -141,8 +141,13 @@ def _interleaved_thresholds(
 
 
 def _cleared(owner: Ints, threshold: Ints, payments: Totals) -> Ints:
-    """First payment day on which the loan's total reaches ``threshold`` (NEVER if it doesn't)."""
-    target = payments.base[owner] + threshold
+    """First payment day on which the loan's total reaches ``threshold`` (NEVER if it doesn't).
+
+    Targets past a loan's last payment are capped just beyond it, which keeps them ascending
+    (loans in order, thresholds rising) so the binary searches walk the payments in order.
+    """
+    beyond = total_before(payments.running, payments.end) + 1
+    target = np.minimum(payments.base[owner] + threshold, beyond[owner])
     hit = np.searchsorted(payments.running, target, side="left")
     reached = hit < payments.end[owner]
     cleared = np.full(owner.size, NEVER, dtype=np.int64)
