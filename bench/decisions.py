@@ -34,6 +34,7 @@ from arrears.batch.decisions import (
     assign_segments,
     candidate_treatments,
 )
+from arrears.batch.decisions.arms import assignment_points
 from arrears.domain.geo import STATES_AND_DC
 from arrears.strategy.check import default_strategy
 
@@ -150,14 +151,16 @@ def history(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def timed(name: str, accounts: int, run: Callable[[], T]) -> T:
+    """Run a step once; print its time, throughput, and peak RSS (and the RSS it started at)."""
     gc.collect()
     _reset_peak_rss()
+    resident = _status_gb("VmRSS:")
     start = time.perf_counter()
     result = run()
     seconds = time.perf_counter() - start
     print(
         f"  {name:<22} {seconds:7.2f} s {accounts / seconds:>14,.0f} accounts/s"
-        f"  peak RSS {_peak_rss_gb():5.2f} GB",
+        f"  peak RSS {_status_gb('VmHWM:'):5.2f} GB (from {resident:4.2f} GB)",
         flush=True,
     )
     return result
@@ -168,13 +171,12 @@ def _reset_peak_rss() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def _peak_rss_gb() -> float:
-    try:
+def _status_gb(field: str) -> float:
+    """A memory figure of this process from /proc (the peak so far where /proc is missing)."""
+    with contextlib.suppress(OSError):
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024**2
-    except OSError:
-        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
@@ -200,6 +202,8 @@ def run(accounts: int, seed: int) -> None:
         f"  ({arms.height:,} arms, {candidates.height:,} candidates,"
         f" {candidates['missing'].is_not_null().sum():,} missing a requirement)"
     )
+    ids = frame["loan_id"].head(1_000_000)
+    timed(f"sha256 of {ids.len():,} ids", ids.len(), lambda: assignment_points("x", ids))
 
 
 def main() -> None:

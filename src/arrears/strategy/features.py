@@ -144,9 +144,3 @@ REQUIREMENT_COLUMNS: Final[Mapping[Requirement, str]] = {
 def set_values(field: ConditionField, buckets: BucketScheme) -> tuple[str, ...]:
     """Every value a set field can take (bucket names come from the scheme in use)."""
     return tuple(buckets.names) if field.name == "bucket" else field.values
-
-
-def bucket_range(buckets: BucketScheme, name: str) -> tuple[int, int | None]:
-    """The inclusive DPD range (upper bound None = open) of bucket ``name``."""
-    bucket = next(b for b in buckets.buckets if b.name == name)
-    return bucket.min_dpd, bucket.max_dpd

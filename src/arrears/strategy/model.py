@@ -122,10 +122,6 @@ class Strategy:
     def segment(self, name: str) -> Segment:
         return next(s for s in self.segments if s.name == name)
 
-    def experiment_for(self, segment: str) -> Experiment | None:
-        """The experiment that covers ``segment`` (a segment is in at most one)."""
-        return next((e for e in self.experiments if segment in e.segments), None)
-
     @property
     def label(self) -> str:
         return f"{self.name} v{self.version}"

@@ -2,7 +2,7 @@
 
 SHA-256 has no vectorised form in Polars or NumPy, so the digests come from ``hashlib`` over
 payloads that Polars builds in one pass; chunks of a million keep the Python objects small.
-About half a microsecond per account (docs/strategy.md has the figures): only accounts in an
+About half a microsecond per account (``bench/decisions.py`` measures it): only accounts in an
 experiment's segments need an arm, so pass ``segments`` to skip the others.
 """
 

@@ -46,7 +46,8 @@ def candidate_treatments(
     """``CANDIDATES``: one row per account and treatment due on ``as_of``, in strategy order.
 
     ``segments`` and ``arms`` are what ``assign_segments`` and ``assign_arms`` returned for
-    these accounts; ``history`` is the ``HISTORY`` of the current episodes.
+    these accounts; ``history`` is the ``HISTORY`` of the current episodes. An account of an
+    experiment's segment without an arm row follows the champion and records no experiment.
     """
     catalogue = catalogue or default_catalogue()
     plan = build_plan(strategy, catalogue)
