@@ -77,11 +77,11 @@ class Container:
         """Refuse to work on a database that ``arrears init`` has not brought up to date."""
         if self._checked:
             return
-        current = migrate.current_revision(self.engine)
-        if current != migrate.head_revision():
+        current = migrate.current_revisions(self.engine)
+        if current != migrate.head_revisions():
             raise ConfigurationError(
                 f"the database at {self.database_label} is not initialised or is out of date "
-                f"(revision {current or 'none'}): run `arrears init`"
+                f"(revision {migrate.describe(current)}): run `arrears init`"
             )
         self._checked = True
 
@@ -113,8 +113,8 @@ def build(
     )
 
 
-def initialise(container: Container) -> tuple[str | None, str | None]:
-    """Create or upgrade the schema; returns (revision before, revision after)."""
-    before = migrate.current_revision(container.engine)
+def initialise(container: Container) -> tuple[str, str]:
+    """Create or upgrade the schema; returns (revisions before, revisions after)."""
+    before = migrate.current_revisions(container.engine)
     migrate.upgrade(container.engine)
-    return before, migrate.current_revision(container.engine)
+    return migrate.describe(before), migrate.describe(migrate.current_revisions(container.engine))

@@ -11,7 +11,7 @@ from arrears.bootstrap import Container
 
 
 def test_the_database_is_at_the_head_revision(container: Container) -> None:
-    assert migrate.current_revision(container.engine) == migrate.head_revision()
+    assert migrate.current_revisions(container.engine) == migrate.head_revisions()
 
 
 def test_migrations_and_table_definitions_agree(container: Container) -> None:

@@ -1,4 +1,8 @@
-"""Create or upgrade the database schema with Alembic (``arrears init``)."""
+"""Create or upgrade the database schema with Alembic (``arrears init``).
+
+Each workflow adds its tables in its own revision; revisions may branch from the same parent
+(they touch different tables), so upgrading goes to every head.
+"""
 
 from __future__ import annotations
 
@@ -17,20 +21,24 @@ def _config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> frozenset[str]:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
+
+
+def describe(revisions: frozenset[str]) -> str:
+    return ", ".join(sorted(revisions)) or "none"
 
 
 def autogenerate(engine: Engine, message: str) -> None:

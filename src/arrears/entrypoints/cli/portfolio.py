@@ -23,7 +23,7 @@ def init_command() -> None:
     if before == after:
         console.print(f"Database {container.database_label} is up to date ({after}).")
     else:
-        console.print(f"Database {container.database_label}: {before or 'empty'} → {after}.")
+        console.print(f"Database {container.database_label}: {before} → {after}.")
 
 
 def import_command(
