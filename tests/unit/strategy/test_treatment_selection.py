@@ -212,6 +212,34 @@ segments:
     ]
 
 
+def test_a_first_contact_notice_goes_first_wherever_it_is_listed() -> None:
+    """A before-first-contact rule listed last still comes first; each rule keeps its own text."""
+    text = """\
+strategy: t
+version: 1
+segments:
+  - name: s
+    when: {dpd: {min: 1}}
+    treatments:
+      - {treatment: reminder_sms, on_day: 1, when: {sms_consent: true}}
+      - {treatment: agent_call, from_day: 1, every: 2}
+      - {treatment: validation_notice, before_first_contact: true}
+"""
+    strategy = load_strategy(text, source="t.yaml")
+    found = decide(account(dpd=5), account(dpd=5, sms_consent=False), strategy=strategy)
+    assert found.select("loan_id", "treatment", "order", "rule").rows() == [
+        (1, "validation_notice", 0, "validation_notice before the first collection contact"),
+        (1, "reminder_sms", 1, "reminder_sms on day 1 of the episode if sms_consent"),
+        (1, "agent_call", 2, "agent_call every 2 days from day 1"),
+        (2, "validation_notice", 0, "validation_notice before the first collection contact"),
+        (2, "agent_call", 1, "agent_call every 2 days from day 1"),
+    ]
+    called = history((1, "agent_call", days_ago(1), 1), (1, "validation_notice", days_ago(1), 1))
+    assert decide(account(dpd=5), past=called, strategy=strategy)["treatment"].to_list() == [
+        "reminder_sms"
+    ]
+
+
 def test_history_quirks_do_not_change_the_answer() -> None:
     """Unknown treatments, other loans, categorical text and repeated rows in history are safe."""
     account_row = account(loan_id=CHAMPION, dpd=12, validation_sent=True)

@@ -118,7 +118,7 @@ def _applicable(accounts: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     number = 0
     for program_number, program in enumerate(plan.programs):
         part = parts.get((program_number,))
-        for rule in program.rules:
+        for rule in program.ranked:
             if part is not None:
                 queries.append(
                     part.lazy()

@@ -35,6 +35,14 @@ class Program:
     rules: tuple[TreatmentRule, ...]
     buckets_from: Strategy  # whose bucket scheme the rules' conditions use
 
+    @property
+    def ranked(self) -> tuple[TreatmentRule, ...]:
+        """The rules in the order their candidates take: first-contact notices first.
+
+        Rules are numbered through the programs in this order, everywhere.
+        """
+        return tuple(sorted(self.rules, key=lambda r: not r.cadence.before_first_contact))
+
 
 @dataclass(frozen=True, slots=True)
 class Route:

@@ -25,9 +25,8 @@ def rule_table(plan: Plan, catalogue: Catalogue) -> pl.DataFrame:
     """One row per rule (``rule`` = its number) with its cadence and its treatment's entry."""
     rows: list[dict[str, object]] = []
     for program_number, program in enumerate(plan.programs):
-        ranked = sorted(program.rules, key=lambda r: not r.cadence.before_first_contact)
         first: dict[str, int] = {}
-        for rule in ranked:
+        for rule in program.ranked:
             treatment = catalogue[rule.treatment]
             first.setdefault(rule.treatment, len(rows))
             rows.append(
