@@ -17,7 +17,7 @@ from importlib.resources import files
 
 from arrears.domain.delinquency import DEFAULT_BUCKETS, BucketScheme
 from arrears.strategy.catalogue import Catalogue, default_catalogue
-from arrears.strategy.conditions import Condition, Range
+from arrears.strategy.conditions import Condition, Flag, Range
 from arrears.strategy.coverage import Box, Space, covered, intersects, is_empty
 from arrears.strategy.loader import Include, read_strategy
 from arrears.strategy.model import Segment, Strategy, TreatmentRule
@@ -173,10 +173,13 @@ def _rule_sets(
 
 
 def _rule_conditions(segment: Segment, rule: TreatmentRule) -> tuple[Condition, ...]:
-    """The segment's conditions, the rule's own and its window of days past due."""
+    """The segment's conditions, the rule's own, its window of days past due, and for a
+    first-contact notice that no validation notice has been sent yet."""
     start, until = rule.cadence.from_dpd, rule.cadence.until_dpd
-    window: tuple[Condition, ...] = ()
+    implied: tuple[Condition, ...] = ()
     if start is not None or until is not None:
         low = Decimal(start) if start is not None else None
-        window = (Range("dpd", low, Decimal(until) if until is not None else None),)
-    return segment.when + rule.when + window
+        implied = (Range("dpd", low, Decimal(until) if until is not None else None),)
+    if rule.cadence.before_first_contact:
+        implied += (Flag("validation_sent", value=False),)
+    return segment.when + rule.when + implied

@@ -170,3 +170,14 @@ def test_problems_in_an_included_file_name_that_file() -> None:
     )
     assert {p.file for p in checked.problems} == {"challenger.yaml"}
     assert [p.line for p in checked.problems] == [3, 8, 12, 13]
+
+
+def test_a_first_contact_notice_where_the_notice_was_sent_is_never_due() -> None:
+    """The check knows a before-first-contact rule waits for a notice not yet sent."""
+    text = (
+        "strategy: t\nversion: 1\nsegments:\n  - name: s\n    when: {validation_sent: true}\n"
+        "    treatments:\n      - {treatment: validation_notice, before_first_contact: true}\n"
+    )
+    checked = check_strategy(text, source="t.yaml")
+    assert [(p.line, p.severity) for p in checked.problems] == [(7, W)]
+    assert "never due" in checked.problems[0].message
