@@ -264,5 +264,18 @@ __all__ = [
 ]
 
 
-# Later workflows declare their tables in their own modules on the same metadata.
-from arrears.adapters.db import schema_cycle  # noqa: E402, F401
+
+def _load_workflow_tables() -> None:
+    """Workflows declare their tables in ``schema_<workflow>.py`` on this same ``metadata``;
+    importing every such module here makes ``metadata`` complete wherever it is used."""
+    import importlib
+    import pkgutil
+
+    import arrears.adapters.db as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("schema_"):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+
+
+_load_workflow_tables()
