@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -172,12 +173,11 @@ def test_the_holdout_gets_only_what_the_law_requires() -> None:
 
 def test_an_arm_can_hand_accounts_to_another_strategy() -> None:
     """Accounts in a strategy-file arm follow that strategy, its segment recorded by name."""
-    from unit.strategy.test_check_files import FILES
-
+    files = Path(__file__).parent / "files"
     strategy = load_strategy(
-        (FILES / "with_challenger_file.yaml").read_text(),
+        (files / "with_challenger_file.yaml").read_text(),
         source="w.yaml",
-        include=lambda other: (FILES / other).read_text(),
+        include=lambda other: (files / other).read_text(),
     )
     experiment = strategy.experiments[0]
     by_arm = {arm_for(experiment, i).arm: i for i in range(1, 100)}
