@@ -51,12 +51,14 @@ class Step:
     rows: int
     unit: str
     peak_rss_gb: float
+    start_rss_gb: float
 
     def __str__(self) -> str:
         rate = self.rows / self.seconds if self.seconds else float("inf")
         return (
             f"{self.name:<46} {self.seconds:7.2f} s (cpu {self.cpu_seconds:6.2f} s)"
             f" {rate:>13,.0f} {self.unit}/s  peak RSS {self.peak_rss_gb:5.2f} GB"
+            f" (+{self.peak_rss_gb - self.start_rss_gb:4.2f})"
         )
 
 
@@ -64,10 +66,11 @@ def timed(name: str, unit: str, rows: Callable[[T], int], run: Callable[[], T]) 
     """Run ``run`` once, with the peak RSS counter reset first where Linux allows it."""
     gc.collect()
     _reset_peak_rss()
+    start_rss = _rss_gb("VmRSS")
     start, cpu = time.perf_counter(), time.process_time()
     result = run()
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
-    step = Step(name, seconds, cpu_seconds, rows(result), unit, _peak_rss_gb())
+    step = Step(name, seconds, cpu_seconds, rows(result), unit, _peak_rss_gb(), start_rss)
     print(step, flush=True)
     return result, step
 
@@ -78,13 +81,17 @@ def _reset_peak_rss() -> None:
 
 
 def _peak_rss_gb() -> float:
-    try:
+    """Peak resident memory since the last reset (or since the start)."""
+    peak = _rss_gb("VmHWM")
+    return peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+
+
+def _rss_gb(field: str) -> float:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1e6
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    return 0.0
 
 
 # -- the synthetic portfolio ----------------------------------------------------------------------
@@ -255,6 +262,7 @@ def _items_by_partition(
     rows, seconds, cpu_seconds = 0, 0.0, 0.0
     gc.collect()
     _reset_peak_rss()
+    start_rss = _rss_gb("VmRSS")
     for low in range(0, loans.height, partition):
         in_part = pl.col("loan_id").is_between(low + 1, low + partition)
         part_installments, part_charges = installments.filter(in_part), charges.filter(in_part)
@@ -279,6 +287,7 @@ def _items_by_partition(
         rows,
         "items",
         _peak_rss_gb(),
+        start_rss,
     )
     print(step, flush=True)
     return pl.concat(kept, rechunk=True), first, step

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from arrears.batch.arrays import Ints, days, ints, loan_positions, running_total, total_before
@@ -20,6 +21,33 @@ from arrears.domain.components import Component
 
 #: Components in alphabetical order: their codes index the columns of ``Allocation.parts``.
 COMPONENTS: tuple[Component, ...] = tuple(sorted(Component, key=lambda c: c.value))
+
+
+@dataclass(frozen=True, slots=True)
+class ItemArrays:
+    """A partition's items (in fill order, grouped by loan) as the arrays the batch needs."""
+
+    loan: Ints  # position of the item's loan
+    day: Ints  # due date as days since 1970-01-01
+    amount: Ints
+    component: Ints  # index into COMPONENTS
+    seq: Ints  # installment seq (0 for charges)
+    is_installment: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, items: pl.DataFrame, loan_ids: Ints) -> ItemArrays:
+        """``items`` (an ITEMS frame grouped by ascending loan id) as arrays."""
+        seq = items["installment_seq"]
+        return cls(
+            loan=loan_positions(ints(items["loan_id"]), known=loan_ids, what="items"),
+            day=days(items["due_date"]),
+            amount=ints(items["amount_minor"]),
+            component=ints(
+                items["component"].cast(pl.Enum([c.value for c in COMPONENTS])).to_physical()
+            ),
+            seq=ints(seq.fill_null(0)),
+            is_installment=seq.is_not_null().to_numpy(),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +60,11 @@ class Allocation:
     suspense: Ints
 
 
-def allocate_payments(items: pl.DataFrame, payments: pl.DataFrame, loan_ids: Ints) -> Allocation:
+def allocate_payments(items: ItemArrays, payments: pl.DataFrame, loan_ids: Ints) -> Allocation:
     """Allocate ``payments`` (good ones, already chosen) over ``items`` (all, in fill order).
 
-    ``loan_ids`` are the partition's sorted loan ids; items must be grouped by ascending id.
-    Raises ``ValueError`` for a payment that is not positive, as the reference does.
+    ``loan_ids`` are the partition's sorted loan ids. Raises ``ValueError`` for a payment that
+    is not positive, as the reference does.
     """
     ordered = _in_application_order(payments)
     amount = ints(ordered["amount_minor"])
@@ -44,26 +72,22 @@ def allocate_payments(items: pl.DataFrame, payments: pl.DataFrame, loan_ids: Int
         bad = ordered.filter(pl.col("amount_minor") <= 0)["payment_id"][0]
         raise ValueError(f"payment {bad} must be positive to allocate")
     payment_loan = loan_positions(ints(ordered["loan_id"]), known=loan_ids, what="payments")
-    item_loan = loan_positions(ints(items["loan_id"]), known=loan_ids, what="items")
-    item_amount = ints(items["amount_minor"])
-    item_running = running_total(item_amount)
-    first = np.searchsorted(item_loan, np.arange(loan_ids.size), side="left")
-    end = np.searchsorted(item_loan, np.arange(loan_ids.size), side="right")
+    everyone = np.arange(loan_ids.size)
+    item_running = running_total(items.amount)
+    first = np.searchsorted(items.loan, everyone, side="left")
+    end = np.searchsorted(items.loan, everyone, side="right")
     item_base = total_before(item_running, first)
     item_total = total_before(item_running, end) - item_base
     paid_running = running_total(amount)
-    paid_first = np.searchsorted(payment_loan, np.arange(loan_ids.size), side="left")
+    paid_first = np.searchsorted(payment_loan, everyone, side="left")
     after = paid_running - total_before(paid_running, paid_first)[payment_loan]
     before = after - amount
-    component = _component_codes(items["component"])
+    cap = total_before(item_running, end)[payment_loan]
     parts = _parts(
-        loan=payment_loan,
-        before=before + item_base[payment_loan],
-        after=after + item_base[payment_loan],
+        before=np.minimum(before + item_base[payment_loan], cap),
+        after=np.minimum(after + item_base[payment_loan], cap),
         item_running=item_running,
-        item_amount=item_amount,
-        item_end=end,
-        component=component,
+        items=items,
     )
     total = item_total[payment_loan]
     suspense = np.maximum(after - total, 0) - np.maximum(before - total, 0)
@@ -86,49 +110,28 @@ def _in_application_order(payments: pl.DataFrame) -> pl.DataFrame:
     return payments.sort(["loan_id", "effective_date", "payment_id"], maintain_order=True)
 
 
-def _component_codes(component: pl.Series) -> Ints:
-    return ints(component.cast(pl.Enum([c.value for c in COMPONENTS])).to_physical())
-
-
-def _parts(
-    *,
-    loan: Ints,
-    before: Ints,
-    after: Ints,
-    item_running: Ints,
-    item_amount: Ints,
-    item_end: Ints,
-    component: Ints,
-) -> Ints:
+def _parts(*, before: Ints, after: Ints, item_running: Ints, items: ItemArrays) -> Ints:
     """(payments × components) amounts paid: what each component had covered after the payment
     less what it had covered before.
 
     Once ``P`` has been paid (in the items' global running-total space, capped at the loan's
     total), component ``c`` has covered its items fully paid — a running total per component,
     read just before the first item not fully paid — plus the part of that item if it is a
-    ``c`` item.
+    ``c`` item. Components without items are skipped.
     """
+    parts = np.zeros((after.size, len(COMPONENTS)), dtype=np.int64)
     if item_running.size == 0:
-        return np.zeros((loan.size, len(COMPONENTS)), dtype=np.int64)
-    cap = total_before(item_running, item_end)[loan]
-    by_component = [
-        np.cumsum(np.where(component == code, item_amount, 0)) for code in range(len(COMPONENTS))
-    ]
-    after_covered, before_covered = (
-        _covered(np.minimum(paid, cap), item_running, by_component, component)
-        for paid in (after, before)
-    )
-    parts: Ints = after_covered - before_covered
+        return parts
+    present = np.flatnonzero(np.bincount(items.component, minlength=len(COMPONENTS)))
+    by_component = {
+        int(code): np.cumsum(np.where(items.component == code, items.amount, 0)) for code in present
+    }
+    for paid, sign in ((after, 1), (before, -1)):
+        fully = np.searchsorted(item_running, paid, side="right")  # items fully paid: all before
+        straddling = items.component[np.minimum(fully, item_running.size - 1)]
+        partial = paid - total_before(item_running, fully)
+        partial[fully >= item_running.size] = 0
+        for code, running in by_component.items():
+            covered = total_before(running, fully) + np.where(straddling == code, partial, 0)
+            parts[:, code] += sign * covered
     return parts
-
-
-def _covered(paid: Ints, item_running: Ints, by_component: list[Ints], component: Ints) -> Ints:
-    """(payments × components): what each component has covered once ``paid`` has been paid."""
-    fully = np.searchsorted(item_running, paid, side="right")  # items fully paid: all before
-    straddling = component[np.minimum(fully, item_running.size - 1)]
-    partial = paid - total_before(item_running, fully)
-    partial[fully >= item_running.size] = 0
-    covered = np.empty((paid.size, len(by_component)), dtype=np.int64)
-    for code, running in enumerate(by_component):
-        covered[:, code] = total_before(running, fully) + np.where(straddling == code, partial, 0)
-    return covered

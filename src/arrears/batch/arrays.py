@@ -133,8 +133,10 @@ def row_loans(first: Ints, end: Ints) -> Ints:
 
 def keyed(positions: Ints, day_values: Ints | int) -> Ints:
     """One sortable, non-negative key per row: loan position first, then day."""
-    key: Ints = positions.astype(np.int64) * _STRIDE
-    key += np.asarray(day_values, dtype=np.int64) + _STRIDE // 2
+    key: Ints = positions.astype(np.int64)
+    key *= _STRIDE
+    key += day_values
+    key += _STRIDE // 2
     return key
 
 
@@ -174,8 +176,10 @@ def cummax_within(positions: Ints, values: Ints) -> Ints:
     loan's running maximum above the previous loan's, so one global accumulate suffices.
     """
     offset = keyed(positions, 0)
-    running: Ints = np.maximum.accumulate(offset + values)
-    return running - offset
+    running: Ints = offset + values
+    np.maximum.accumulate(running, out=running)
+    running -= offset
+    return running
 
 
 def gather_strings(name: str, table: Sequence[str], codes: Ints) -> pl.Series:

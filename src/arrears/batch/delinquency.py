@@ -82,7 +82,7 @@ def _frozen_dofd(prepared: Coverage) -> Ints:
 def _on(prepared: Coverage, day: int, *, frozen: Ints, buckets: BucketScheme) -> pl.DataFrame:
     """The delinquency frame of every loan on ``day``, loans in input order."""
     count = prepared.loan_ids.size
-    cutoff = np.full(count, day, dtype=np.int64)
+    cutoff = np.full(count, day, dtype=np.int32)
     state = episodes(prepared.installments, cutoff)
     keeps_frozen = (prepared.charge_off <= day) & (frozen != NO_DAY)
     dofd = np.where(keeps_frozen, frozen, state.dofd)

@@ -9,15 +9,24 @@ are in account-name order with zeros dropped, as ``entry_lines`` makes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import polars as pl
 
-from arrears.batch.allocation import COMPONENTS, allocate_payments
-from arrears.batch.arrays import Ints, days, ints, starts_of_runs
+from arrears.batch.allocation import COMPONENTS, ItemArrays, allocate_payments
+from arrears.batch.arrays import Ints, day_number, days, ints, keyed, starts_of_runs
 from arrears.batch.lines import Postings, concat, lines_of
-from arrears.batch.sources import CHARGE, INSTALLMENT, LOAN, PAYMENT, ChargeRanks, text_rank
+from arrears.batch.sources import (
+    CHARGE,
+    INSTALLMENT,
+    LOAN,
+    PAYMENT,
+    PREFIXES,
+    ChargeRanks,
+    text_rank,
+)
 from arrears.domain.components import Component
 from arrears.ledger.accounts import INCOME_FOR, RECEIVABLES, Account
 from arrears.ledger.entries import EntryKind
@@ -61,10 +70,11 @@ def desired_postings(
     are every payment (only good ones effective by ``as_of`` count).
     """
     loan_ids = ints(loans["loan_id"])
+    arrays = ItemArrays.of(items, loan_ids)
     parts = [
         _disbursements(loans, as_of),
-        *_charges(items, loan_ids, as_of, charge_ranks),
-        _payments(items, payments, loan_ids, as_of),
+        *_charges(items, arrays, day_number(as_of), charge_ranks),
+        _payments(arrays, payments, loan_ids, as_of),
     ]
     return concat(parts).ordered()
 
@@ -114,87 +124,106 @@ def _disbursements(loans: pl.DataFrame, as_of: date) -> Postings:
 
 
 def _charges(
-    items: pl.DataFrame, loan_ids: Ints, as_of: date, ranks: ChargeRanks
+    items: pl.DataFrame, arrays: ItemArrays, last: int, ranks: ChargeRanks
 ) -> list[Postings]:
-    """One entry per installment or charge with non-principal items due by ``as_of``."""
-    due = items.filter(
-        (pl.col("component") != Component.PRINCIPAL.value) & (pl.col("due_date") <= as_of)
-    )
-    is_installment = pl.col("installment_seq").is_not_null()
-    installments = _per_installment(due.filter(is_installment))
-    charges = _per_source(due.filter(~is_installment), ["loan_id", "source"])
-    seq = ints(installments["installment_seq"])
-    charge_rank = ranks.of(charges["source"].str.strip_prefix("charge:"))
+    """One entry per installment or charge with non-principal items due by day ``last``."""
+    due = (arrays.component != COMPONENTS.index(Component.PRINCIPAL)) & (arrays.day <= last)
+    installments = _per_installment(arrays, np.flatnonzero(due & arrays.is_installment))
+    charge_rows = np.flatnonzero(due & ~arrays.is_installment)
+    charges = _per_charge(arrays, charge_rows, items["source"].gather(charge_rows))
+    keys = charges.source.str.strip_prefix(PREFIXES[CHARGE])
+    charge_rank = ranks.of(keys)
     accounts = [account for account, _, _ in _CHARGE_ACCOUNTS]
     return [
         _postings(
-            loan=np.searchsorted(loan_ids, ints(installments["loan_id"])),
+            loan=installments.loan,
             kind=INSTALLMENT,
-            rank=text_rank(seq),
-            number=seq,
+            rank=text_rank(installments.number),
+            number=installments.number,
             entry=EntryKind.CHARGE,
-            day=days(installments["effective_date"]),
-            amounts=_charge_amounts(installments),
+            day=installments.day,
+            amounts=_charge_amounts(installments.amounts),
             accounts=accounts,
         ),
         _postings(
-            loan=np.searchsorted(loan_ids, ints(charges["loan_id"])),
+            loan=charges.loan,
             kind=CHARGE,
             rank=charge_rank,
             number=charge_rank,
             entry=EntryKind.CHARGE,
-            day=days(charges["effective_date"]),
-            amounts=_charge_amounts(charges),
+            day=charges.day,
+            amounts=_charge_amounts(charges.amounts),
             accounts=accounts,
         ),
     ]
 
 
-def _per_source(due: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Per source: the first due date (fill order) and the amount of each chargeable component."""
-    return due.group_by(by, maintain_order=True).agg(
-        pl.col("due_date").first().alias("effective_date"),
-        *(
-            pl.col("amount_minor").filter(pl.col("component") == c.value).sum().alias(c.value)
-            for c in _CHARGEABLE
-        ),
+@dataclass(frozen=True, slots=True)
+class _Due:
+    """Per source: its loan, number (seq), first due day and amount per component."""
+
+    loan: Ints
+    number: Ints
+    day: Ints
+    amounts: Ints  # (sources × COMPONENTS)
+    source: pl.Series
+
+
+def _per_installment(arrays: ItemArrays, rows: Ints) -> _Due:
+    """Due non-principal items summed per installment, dated by the first in fill order."""
+    loan, seq = arrays.loan[rows], arrays.seq[rows]
+    key = keyed(loan, seq)
+    if np.any(key[1:] < key[:-1]):
+        order = np.argsort(key, kind="stable")
+        rows, loan, seq, key = rows[order], loan[order], seq[order], key[order]
+    starts = starts_of_runs(key[1:] == key[:-1]) if rows.size else rows
+    run = np.repeat(np.arange(starts.size), np.diff(np.append(starts, rows.size)))
+    amounts = np.zeros(starts.size * len(COMPONENTS), dtype=np.int64)
+    np.add.at(amounts, run * len(COMPONENTS) + arrays.component[rows], arrays.amount[rows])
+    return _Due(
+        loan[starts],
+        seq[starts],
+        arrays.day[rows[starts]],
+        amounts.reshape(-1, len(COMPONENTS)),
+        pl.Series("source", dtype=pl.String),
     )
 
 
-def _per_installment(due: pl.DataFrame) -> pl.DataFrame:
-    """``_per_source`` for installment items, which are consecutive in the usual case."""
-    loan, seq = ints(due["loan_id"]), ints(due["installment_seq"])
-    if loan.size == 0:
-        return _per_source(due, ["loan_id", "installment_seq"])
-    starts = starts_of_runs((loan[1:] == loan[:-1]) & (seq[1:] == seq[:-1]))
-    run_loan, run_seq = loan[starts], seq[starts]
-    rising = (run_loan[1:] > run_loan[:-1]) | (
-        (run_loan[1:] == run_loan[:-1]) & (run_seq[1:] > run_seq[:-1])
-    )
-    if not rising.all():
-        return _per_source(due, ["loan_id", "installment_seq"])
-    names = [c.value for c in _CHARGEABLE]
-    component = ints(due["component"].cast(pl.Enum(names)).to_physical())
-    run = np.repeat(np.arange(starts.size), np.diff(np.append(starts, loan.size)))
-    amounts = np.zeros(starts.size * len(names), dtype=np.int64)
-    np.add.at(amounts, run * len(names) + component, ints(due["amount_minor"]))
-    per_component = amounts.reshape(-1, len(names))
-    return pl.DataFrame(
+def _per_charge(arrays: ItemArrays, rows: Ints, source: pl.Series) -> _Due:
+    """Due items summed per charge source (charges are few: grouped by text)."""
+    frame = pl.DataFrame(
         {
-            "loan_id": run_loan,
-            "installment_seq": run_seq,
-            "effective_date": due["due_date"].gather(starts),
-            **{name: per_component[:, code] for code, name in enumerate(names)},
+            "loan": arrays.loan[rows],
+            "source": source,
+            "day": arrays.day[rows],
+            "component": arrays.component[rows],
+            "amount": arrays.amount[rows],
         }
     )
+    grouped = frame.group_by(["loan", "source"], maintain_order=True).agg(
+        pl.col("day").first(),
+        *(
+            pl.col("amount").filter(pl.col("component") == code).sum().alias(str(code))
+            for code in range(len(COMPONENTS))
+        ),
+    )
+    amounts = np.column_stack([ints(grouped[str(code)]) for code in range(len(COMPONENTS))])
+    return _Due(
+        ints(grouped["loan"]),
+        np.zeros(grouped.height, dtype=np.int64),
+        ints(grouped["day"]),
+        amounts.reshape(-1, len(COMPONENTS)),
+        grouped["source"],
+    )
 
 
-def _charge_amounts(per_source: pl.DataFrame) -> Ints:
-    columns = [sign * ints(per_source[c.value]) for _, c, sign in _CHARGE_ACCOUNTS]
+def _charge_amounts(per_component: Ints) -> Ints:
+    """Charge lines per source: each receivable debited, its income credited, in name order."""
+    columns = [sign * per_component[:, COMPONENTS.index(c)] for _, c, sign in _CHARGE_ACCOUNTS]
     return np.column_stack(columns).reshape(-1, len(columns))
 
 
-def _payments(items: pl.DataFrame, payments: pl.DataFrame, loan_ids: Ints, as_of: date) -> Postings:
+def _payments(items: ItemArrays, payments: pl.DataFrame, loan_ids: Ints, as_of: date) -> Postings:
     good = payments.filter(pl.col("good") & (pl.col("effective_date") <= as_of))
     allocation = allocate_payments(items, good, loan_ids)
     paid = allocation.payments

@@ -45,24 +45,21 @@ def installments_of(rows: ItemRows, *, payments: Totals, tolerance: int) -> Inst
     """The installments due before the horizon with their cleared days."""
     items = rows.totals
     runs = _runs(rows)
-    if runs is not None:
+    if runs is not None:  # in item order, so already by (loan, due day)
         first_row, last_row, owner = runs
         threshold = _contiguous_thresholds(first_row, last_row, owner, items, tolerance)
-    else:
-        candidates = np.flatnonzero(rows.is_installment & (items.row_days < rows.horizon))
-        last_row, owner, threshold = _interleaved_thresholds(candidates, rows.seq, items, tolerance)
+        return Installments(owner, items.row_days[last_row], _cleared(owner, threshold, payments))
+    candidates = np.flatnonzero(rows.is_installment & (items.row_days < rows.horizon))
+    last_row, owner, threshold = _interleaved_thresholds(candidates, rows.seq, items, tolerance)
     due = items.row_days[last_row]
     cleared = _cleared(owner, threshold, payments)
-    order_key = keyed(owner, due)
-    if np.any(order_key[1:] < order_key[:-1]):
-        by_due = np.argsort(order_key, kind="stable")
-        owner, due, cleared = owner[by_due], due[by_due], cleared[by_due]
-    return Installments(owner, due, cleared)
+    by_due = np.argsort(keyed(owner, due), kind="stable")
+    return Installments(owner[by_due], due[by_due], cleared[by_due])
 
 
 def _owner(rows: Ints, items: Totals) -> Ints:
     """The loan position owning each item row (rows grouped by loan position)."""
-    return np.searchsorted(items.stop, rows, side="right").astype(np.int64)
+    return np.searchsorted(items.stop, rows, side="right").astype(np.int32)
 
 
 def _runs(rows: ItemRows) -> tuple[Ints, Ints, Ints] | None:
@@ -147,10 +144,13 @@ def _cleared(owner: Ints, threshold: Ints, payments: Totals) -> Ints:
     (loans in order, thresholds rising) so the binary searches walk the payments in order.
     """
     beyond = total_before(payments.running, payments.end) + 1
-    target = np.minimum(payments.base[owner] + threshold, beyond[owner])
+    target = payments.base[owner]
+    target += threshold
+    np.minimum(target, beyond[owner], out=target)
     hit = np.searchsorted(payments.running, target, side="left")
+    del target
     reached = hit < payments.end[owner]
-    cleared = np.full(owner.size, NEVER, dtype=np.int64)
+    cleared = np.full(owner.size, NEVER, dtype=np.int32)
     cleared[reached] = payments.row_days[hit[reached]]
     cleared[threshold <= 0] = NO_DAY
     return cleared
