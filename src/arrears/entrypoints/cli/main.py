@@ -8,6 +8,7 @@ from arrears.entrypoints.cli.cycle import cycle_command, decisions_command
 from arrears.entrypoints.cli.demo import demo_command
 from arrears.entrypoints.cli.holds import app as holds_app
 from arrears.entrypoints.cli.metro2 import app as metro2_app
+from arrears.entrypoints.cli.strategy import app as strategy_app
 from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
 
@@ -29,6 +30,7 @@ app.command("demo")(handle_errors(demo_command))
 
 app.add_typer(holds_app, name="hold", help="Holds: what may not be done on an account.")
 app.add_typer(metro2_app, name="metro2", help="Metro 2 credit-reporting files.")
+app.add_typer(strategy_app, name="strategy", help="Strategies: check, activate, inspect.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

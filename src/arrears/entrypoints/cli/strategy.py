@@ -110,6 +110,43 @@ def _as_dict(checked: StrategyCheck) -> dict[str, object]:
     }
 
 
+def activate_command(
+    file: Annotated[Path, typer.Argument(help="Strategy file (YAML).")],
+    by: Annotated[str, typer.Option(help="Who activates it (audit trail).")] = "cli",
+) -> None:
+    """Check a strategy file and make it the one the daily cycle runs.
+
+    A file with errors is refused with every problem listed; the strategy in force stays.
+    """
+    from arrears.bootstrap import build
+    from arrears.services.strategies import activate_strategy
+
+    container = build()
+    container.require_schema()
+    active = activate_strategy(
+        file, by=by, uow_factory=container.uow, clock=container.clock, buckets=container.buckets
+    )
+    console.print(
+        f"{active.strategy.label} is now in force (digest {active.digest[:12]}, from {file})."
+    )
+
+
+def active_command() -> None:
+    """Which strategy the daily cycle runs now."""
+    from arrears.bootstrap import build
+    from arrears.services.strategies import active_strategy
+
+    container = build()
+    container.require_schema()
+    with container.uow() as uow:
+        active = active_strategy(uow, buckets=container.buckets)
+    console.print(f"{active.strategy.label} from {active.source} (digest {active.digest[:12]})")
+    for segment in active.strategy.segments:
+        console.print(f"  {segment.name}: {len(segment.treatments)} treatment rule(s)")
+
+
 app.command("check")(handle_errors(check_command))
+app.command("activate")(handle_errors(activate_command))
+app.command("active")(handle_errors(active_command))
 app.command("default")(handle_errors(default_command))
 app.command("treatments")(handle_errors(treatments_command))
