@@ -8,9 +8,9 @@ from arrears.entrypoints.cli.cycle import cycle_command, decisions_command
 from arrears.entrypoints.cli.demo import demo_command
 from arrears.entrypoints.cli.holds import app as holds_app
 from arrears.entrypoints.cli.metro2 import app as metro2_app
-from arrears.entrypoints.cli.strategy import app as strategy_app
 from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
+from arrears.entrypoints.cli.strategy import app as strategy_app
 
 app = typer.Typer(
     name="arrears",
