@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -219,78 +220,94 @@ def _dates(values: np.ndarray) -> pl.Series:
 # -- the run ---------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Clock:
+    """Wall and CPU time accumulated over the partitions of one step."""
+
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    rows: int = 0
+
+    def time(self, run: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = run()
+        self.seconds += time.perf_counter() - start
+        self.cpu_seconds += time.process_time() - cpu
+        self.rows += result.height
+        return result
+
+    def step(self, name: str, unit: str, start_rss: float) -> Step:
+        step = Step(
+            name, self.seconds, self.cpu_seconds, self.rows, unit, _peak_rss_gb(), start_rss
+        )
+        print(step, flush=True)
+        return step
+
+
+@dataclass
+class _Portfolio:
+    """What delinquency reads for the whole portfolio, and one partition in full for posting."""
+
+    loans: list[pl.DataFrame]
+    items: list[pl.DataFrame]
+    payments: list[pl.DataFrame]
+    first: dict[str, pl.DataFrame]
+    installments: int = 0
+    charges: int = 0
+
+
 def run(loan_count: int, partition: int, seed: int) -> list[Step]:
+    """Schedules and items built partition by partition (as the daily cycle does), then
+    delinquency over the whole portfolio at once, then posting of the first partition."""
     rng = np.random.default_rng(seed)
     print(f"arrears batch benchmark: {loan_count:,} loans, seed {seed}, as of {AS_OF}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, polars {pl.__version__}")
     loans = synth_loans(loan_count, rng)
-    installments, schedule_step = timed(
-        "schedules (level_schedules)", "installments", len, lambda: level_schedules(loans)
-    )
     behaviour = synth_behaviour(loan_count, rng)
-    payments, charges, loans = synth_events(loans, installments, behaviour, rng)
-    items, parts, item_step = _items_by_partition(installments, charges, loans, payments, partition)
-    per_loan = 1 / max(loans.height, 1)
-    print(
-        f"portfolio: {loans.height:,} loans, {installments.height:,} installments"
-        f" ({installments.height * per_loan:.1f}/loan), {items.height:,} items"
-        f" ({items.height * per_loan:.1f}/loan), {payments.height:,} payments"
-        f" ({payments.height * per_loan:.1f}/loan, {int((~payments['good']).sum()):,} returned),"
-        f" {charges.height:,} late fees,"
-        f" {int(loans['charge_off_date'].is_not_null().sum()):,} charged off"
-    )
-    installments = charges = pl.DataFrame()
-    steps = [schedule_step, item_step, _delinquency(items, payments, loans)]
-    items = payments = pl.DataFrame()
-    return steps + _posting(parts[0])
-
-
-def _items_by_partition(
-    installments: pl.DataFrame,
-    charges: pl.DataFrame,
-    loans: pl.DataFrame,
-    payments: pl.DataFrame,
-    partition: int,
-) -> tuple[pl.DataFrame, list[dict[str, pl.DataFrame]], Step]:
-    """Due items per partition, as the daily cycle builds them; keeps what delinquency reads.
-
-    Only the first partition's full frames are kept (for the posting benchmark): a whole
-    portfolio's items with their text columns would not be held at once in production either.
-    """
-    kept: list[pl.DataFrame] = []
-    first: list[dict[str, pl.DataFrame]] = []
-    rows, seconds, cpu_seconds = 0, 0.0, 0.0
+    schedules, items = _Clock(), _Clock()
+    portfolio = _Portfolio([], [], [], {})
     gc.collect()
     _reset_peak_rss()
     start_rss = _rss_gb("VmRSS")
-    for low in range(0, loans.height, partition):
-        in_part = pl.col("loan_id").is_between(low + 1, low + partition)
-        part_installments, part_charges = installments.filter(in_part), charges.filter(in_part)
-        start, cpu = time.perf_counter(), time.process_time()
-        items = due_items(part_installments, part_charges)
-        seconds += time.perf_counter() - start
-        cpu_seconds += time.process_time() - cpu
-        rows += items.height
-        kept.append(items.select(_DELINQUENCY_COLUMNS))
-        if not first:
-            first.append(
-                {
-                    "loans": loans.filter(in_part),
-                    "items": items,
-                    "payments": payments.filter(in_part),
-                }
-            )
-    step = Step(
-        f"due items (due_items, {partition:,}-loan partitions)",
-        seconds,
-        cpu_seconds,
-        rows,
-        "items",
-        _peak_rss_gb(),
-        start_rss,
+    for low in range(0, loan_count, partition):
+        part = loans.slice(low, partition)
+        installments = schedules.time(partial(level_schedules, part))
+        payments, charges, part = synth_events(part, installments, behaviour, rng)
+        payments = payments.with_columns(pl.col("payment_id") + 100 * low)
+        built = items.time(partial(due_items, installments, charges))
+        portfolio.loans.append(part)
+        portfolio.items.append(built.select(_DELINQUENCY_COLUMNS))
+        portfolio.payments.append(payments)
+        portfolio.installments += installments.height
+        portfolio.charges += charges.height
+        if not portfolio.first:
+            portfolio.first = {"loans": part, "items": built, "payments": payments}
+    steps = [
+        schedules.step("schedules (level_schedules)", "installments", start_rss),
+        items.step(f"due items (due_items, {partition:,}-loan partitions)", "items", start_rss),
+    ]
+    whole = {
+        name: pl.concat(getattr(portfolio, name), rechunk=True)
+        for name in ("loans", "items", "payments")
+    }
+    portfolio.loans, portfolio.items, portfolio.payments = [], [], []
+    _describe(whole, installments=portfolio.installments, charges=portfolio.charges)
+    steps.append(_delinquency(whole["items"], whole["payments"], whole["loans"]))
+    whole.clear()
+    return steps + _posting(portfolio.first)
+
+
+def _describe(whole: dict[str, pl.DataFrame], *, installments: int, charges: int) -> None:
+    loans, items, payments = whole["loans"], whole["items"], whole["payments"]
+    per_loan = 1 / max(loans.height, 1)
+    print(
+        f"portfolio: {loans.height:,} loans, {installments:,} installments"
+        f" ({installments * per_loan:.1f}/loan), {items.height:,} items"
+        f" ({items.height * per_loan:.1f}/loan), {payments.height:,} payments"
+        f" ({payments.height * per_loan:.1f}/loan, {int((~payments['good']).sum()):,} returned),"
+        f" {charges:,} late fees, {int(loans['charge_off_date'].is_not_null().sum()):,}"
+        " charged off"
     )
-    print(step, flush=True)
-    return pl.concat(kept, rechunk=True), first, step
 
 
 def _delinquency(items: pl.DataFrame, payments: pl.DataFrame, loans: pl.DataFrame) -> Step:
