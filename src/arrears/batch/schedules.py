@@ -45,7 +45,7 @@ def level_schedules(loans: pl.DataFrame) -> pl.DataFrame:
     payments = _level_payments(frame)
     principal = ints(frame["principal_minor"])
     micros = ints(frame["annual_rate_micros"])
-    first_row = np.concatenate(([0], np.cumsum(terms)[:-1])).astype(np.int64)
+    first_row = np.cumsum(terms) - terms
     rows = int(terms.sum())
     interest = np.zeros(rows, dtype=np.int64)
     principal_part = np.zeros(rows, dtype=np.int64)

@@ -1,4 +1,4 @@
-"""Level schedules and due items of small portfolios, checked by hand."""
+"""Level schedules and due items of small portfolios, checked by hand; an empty partition."""
 
 from __future__ import annotations
 
@@ -6,8 +6,19 @@ from datetime import date
 
 import polars as pl
 
-from arrears.batch.frames import CHARGES, INSTALLMENTS, LOANS
+from arrears.batch.delinquency import delinquency
+from arrears.batch.frames import (
+    CHARGES,
+    DELINQUENCY,
+    ENTRIES,
+    INSTALLMENTS,
+    ITEMS,
+    LINES,
+    LOANS,
+    PAYMENTS,
+)
 from arrears.batch.items import due_items
+from arrears.batch.posting import plan_postings
 from arrears.batch.schedules import level_schedules
 
 
@@ -92,3 +103,19 @@ def test_due_items_order_charges_and_installment_parts_by_date_then_waterfall() 
         (9, date(2026, 3, 1), "interest", 1_000, "installment:1", 1),
         (9, date(2026, 3, 1), "principal", 9_000, "installment:1", 1),
     ]
+
+
+def test_an_empty_partition_gives_empty_frames_of_the_right_shape() -> None:
+    """No loans: no installments, no items, no delinquency rows, nothing to post."""
+    loans = pl.DataFrame(schema=LOANS)
+    installments = level_schedules(loans)
+    items = due_items(installments)
+    payments = pl.DataFrame(schema=PAYMENTS)
+    state = delinquency(items, payments, loans, as_of=date(2026, 1, 1))
+    entries, lines = plan_postings(
+        loans, items, payments, pl.DataFrame(schema=ENTRIES), pl.DataFrame(schema=LINES),
+        as_of=date(2026, 1, 1),
+    )  # fmt: skip
+    assert (installments.schema, items.schema, state.schema) == (INSTALLMENTS, ITEMS, DELINQUENCY)
+    assert (entries.schema, lines.schema) == (ENTRIES, LINES)
+    assert installments.height == items.height == state.height == entries.height == 0
