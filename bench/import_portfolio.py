@@ -97,10 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {args.database_url.split('@')[-1]}")
     for kind, tally in result["counts"].items():
         print(f"  {kind:<11} {tally['rows']:>12,} rows")
-    print(
-        f"  ledger: {result['entries']:,} entries, {result['lines']:,} lines; "
-        f"{result['installments']:,} installments generated"
-    )
+    print(f"  ledger: {result['entries']:,} entries, {result['lines']:,} lines")
     print(
         f"import {result['seconds']:.1f} s ({rows / result['seconds']:,.0f} input rows/s); "
         f"process wall {wall:.1f} s; peak RSS {peak_mib:,.0f} MiB"
