@@ -25,12 +25,10 @@ from arrears.batch.arrays import (
     NotGroupedError,
     day_number,
     days,
-    group_bounds,
     ints,
     keyed,
     known_positions,
     loan_bounds,
-    loan_positions,
     row_loans,
     running_total,
     starts_of_runs,
@@ -126,27 +124,40 @@ def _item_rows(items: pl.DataFrame, loan_ids: Ints, horizon: int) -> ItemRows:
         loan = ints(frame["loan_id"])
     row_days = days(frame["due_date"])
     same_loan = loan[1:] == loan[:-1]
-    if np.any((row_days[1:] < row_days[:-1]) & same_loan):
+    earlier = row_days[1:] < row_days[:-1]
+    earlier &= same_loan
+    if earlier.any():
         raise NotGroupedError("items must be in fill order per loan (see batch.items.due_items)")
+    del earlier
+    amounts = ints(frame["amount_minor"])
+    if amounts.size and int(amounts.min()) <= 0:
+        raise ValueError("due items are positive amounts")
     starts = starts_of_runs(same_loan) if loan.size else loan
     run_loan = known_positions(loan[starts], known=loan_ids, what="items")
     first, stop = loan_bounds(starts, run_loan=run_loan, rows=loan.size, loans=loan_ids.size)
     end = first + _count_per_loan(row_days < horizon, first=first, stop=stop)
-    seq = frame["installment_seq"]
     totals = Totals(
-        first=first,
-        end=end,
-        stop=stop,
-        row_days=row_days,
-        amounts=ints(frame["amount_minor"]),
-        horizon=horizon,
+        first=first, end=end, stop=stop, row_days=row_days, amounts=amounts, horizon=horizon
     )
+    seq = frame["installment_seq"]
     return ItemRows(
         totals=totals,
         same_loan=same_loan,
         is_installment=seq.is_not_null().to_numpy(),
-        seq=np.asarray(seq.fill_null(0).to_numpy()),
+        seq=_values_of(seq),
         horizon=horizon,
+    )
+
+
+def _values_of(seq: pl.Series) -> Ints:
+    """The values of an integer column with nulls, without filling them (where a value is
+    null the number is meaningless: callers look only where it is not)."""
+    if seq.null_count() == 0:
+        return np.asarray(seq.to_numpy())
+    array = seq.to_arrow()
+    width = np.dtype(np.int32).itemsize
+    return np.frombuffer(
+        array.buffers()[1], dtype=np.int32, count=len(array), offset=array.offset * width
     )
 
 
@@ -162,30 +173,33 @@ def _count_per_loan(flags: Bools, *, first: Ints, stop: Ints) -> Ints:
 def _good_payments(payments: pl.DataFrame, loan_ids: Ints, horizon: date) -> Totals:
     """Good payments effective by the horizon, sorted by (loan, day).
 
-    Payments already in that order (the usual case) are only filtered; others are sorted once,
-    the ones that do not count sorting last and being cut off.
+    Payments grouped by loan (the usual case) are only filtered, and sorted by day inside each
+    loan if they are not already; others are sorted by (loan, day) first.
     """
     columns = ["loan_id", "effective_date", "amount_minor", "good"]
     frame = conform(payments, PAYMENTS, name="payments", columns=columns)
     last = day_number(horizon)
     loan, day = ints(frame["loan_id"]), days(frame["effective_date"])
     amount = ints(frame["amount_minor"])
-    counts = np.asarray(frame["good"].fill_null(False).to_numpy()) & (day <= last)
-    if np.any(counts & (amount < 0)):
+    counts = np.asarray(frame["good"].fill_null(False).to_numpy())
+    counts &= day <= last
+    if np.any((amount < 0) & counts):
         raise ValueError("a good payment cannot be negative")
-    ordered = (loan[1:] > loan[:-1]) | ((loan[1:] == loan[:-1]) & (day[1:] >= day[:-1]))
-    if ordered.all():
-        if not counts.all():
-            kept = np.flatnonzero(counts)
-            loan, day, amount = loan[kept], day[kept], amount[kept]
-        starts = starts_of_runs(loan[1:] == loan[:-1]) if loan.size else loan
-        run_loan = known_positions(loan[starts], known=loan_ids, what="payments")
-        first, end = loan_bounds(starts, run_loan=run_loan, rows=loan.size, loans=loan_ids.size)
-    else:
-        position = loan_positions(loan, known=loan_ids, what="payments")
-        key = keyed(position, day)
-        key[~counts] = np.iinfo(np.int64).max
-        order = np.argsort(key, kind="stable")[: int(counts.sum())]
-        position, day, amount = position[order], day[order], amount[order]
-        first, end = group_bounds(position, loan_ids.size)
+    if np.any(loan[1:] < loan[:-1]):
+        order = np.argsort(loan, kind="stable")
+        loan, day, amount, counts = loan[order], day[order], amount[order], counts[order]
+    if not counts.all():
+        kept = np.flatnonzero(counts)
+        loan, day, amount = loan[kept], day[kept], amount[kept]
+    starts = starts_of_runs(loan[1:] == loan[:-1]) if loan.size else loan
+    run_loan = known_positions(loan[starts], known=loan_ids, what="payments")
+    first, end = loan_bounds(starts, run_loan=run_loan, rows=loan.size, loans=loan_ids.size)
+    earlier = day[1:] < day[:-1]
+    earlier &= loan[1:] == loan[:-1]
+    if earlier.any():  # sort by day inside each loan: the loans' ranges do not move
+        lengths = np.diff(np.append(starts, loan.size))
+        key = np.repeat(np.arange(starts.size, dtype=np.int64) << 32, lengths)
+        key += day
+        order = np.argsort(key, kind="stable")
+        day, amount = day[order], amount[order]
     return Totals(first=first, end=end, stop=end, row_days=day, amounts=amount, horizon=last + 1)

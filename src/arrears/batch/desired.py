@@ -28,7 +28,9 @@ from arrears.batch.sources import (
     text_rank,
 )
 from arrears.domain.components import Component
+from arrears.domain.credits import CreditKind
 from arrears.ledger.accounts import INCOME_FOR, RECEIVABLES, Account
+from arrears.ledger.credits import COUNTER_ACCOUNT, ENTRY_KIND, MEMO
 from arrears.ledger.entries import EntryKind
 
 #: Entry kinds in a fixed order (an entry's ``entry`` code indexes it), and the memo each kind
@@ -38,7 +40,7 @@ MEMOS: list[str] = [
     {
         EntryKind.DISBURSEMENT: "principal advanced",
         EntryKind.CHARGE: "fell due",
-        EntryKind.PAYMENT: "payment received",
+        **{ENTRY_KIND[credit]: MEMO[credit] for credit in CreditKind},
     }.get(kind, "")
     for kind in ENTRY_KINDS
 ]
@@ -48,9 +50,10 @@ _CHARGE_ACCOUNTS = sorted(
     [(RECEIVABLES[c], c, 1) for c in _CHARGEABLE] + [(INCOME_FOR[c], c, -1) for c in _CHARGEABLE],
     key=lambda account: account[0].value,
 )
-#: Accounts a payment entry may touch, in name order: cash, the receivables, suspense.
+#: Accounts a credit entry may touch, in name order: its counter account (cash for a payment,
+#: waived, written off or sale proceeds for other credits), the receivables, suspense.
 _PAYMENT_ACCOUNTS = sorted(
-    [Account.CASH, Account.SUSPENSE, *(RECEIVABLES[c] for c in COMPONENTS)],
+    [*set(COUNTER_ACCOUNT.values()), Account.SUSPENSE, *(RECEIVABLES[c] for c in COMPONENTS)],
     key=lambda account: account.value,
 )
 
@@ -85,18 +88,23 @@ def _postings(
     kind: int,
     rank: Ints,
     number: Ints,
-    entry: EntryKind,
+    entry: EntryKind | Ints,
     day: Ints,
     amounts: Ints,
     accounts: list[Account],
 ) -> Postings:
     account, amount, count = lines_of(amounts, accounts)
+    entry_codes = (
+        np.full(loan.size, ENTRY_KINDS.index(entry), dtype=np.int64)
+        if isinstance(entry, EntryKind)
+        else entry
+    )
     return Postings(
         loan=loan,
         kind=np.full(loan.size, kind, dtype=np.int64),
         rank=rank,
         number=number,
-        entry=np.full(loan.size, ENTRY_KINDS.index(entry), dtype=np.int64),
+        entry=entry_codes,
         day=day,
         account=account,
         amount=amount,
@@ -227,10 +235,22 @@ def _payments(items: ItemArrays, payments: pl.DataFrame, loan_ids: Ints, as_of: 
     good = payments.filter(pl.col("good") & (pl.col("effective_date") <= as_of))
     allocation = allocate_payments(items, good, loan_ids)
     paid = allocation.payments
-    columns = {
-        Account.CASH: ints(paid["amount_minor"]),
-        Account.SUSPENSE: -allocation.suspense,
+    kinds = (
+        paid["credit_kind"].to_numpy()
+        if "credit_kind" in paid.columns
+        else np.full(paid.height, CreditKind.PAYMENT.value, dtype=object)
+    )
+    amount = ints(paid["amount_minor"])
+    columns: dict[Account, Ints] = {
+        counter: np.where(
+            np.isin(kinds, [k.value for k, a in COUNTER_ACCOUNT.items() if a is counter]), amount, 0
+        )
+        for counter in set(COUNTER_ACCOUNT.values())
     }
+    entry_codes = np.zeros(paid.height, dtype=np.int64)
+    for credit in CreditKind:
+        entry_codes[kinds == credit.value] = ENTRY_KINDS.index(ENTRY_KIND[credit])
+    columns.update({Account.SUSPENSE: -allocation.suspense})
     for code, component in enumerate(COMPONENTS):
         columns[RECEIVABLES[component]] = -allocation.parts[:, code]
     payment_id = ints(paid["payment_id"])
@@ -239,7 +259,7 @@ def _payments(items: ItemArrays, payments: pl.DataFrame, loan_ids: Ints, as_of: 
         kind=PAYMENT,
         rank=text_rank(payment_id),
         number=payment_id,
-        entry=EntryKind.PAYMENT,
+        entry=entry_codes,
         day=days(paid["effective_date"]),
         amounts=np.column_stack([columns[a] for a in _PAYMENT_ACCOUNTS]).reshape(-1, len(columns)),
         accounts=_PAYMENT_ACCOUNTS,

@@ -57,6 +57,8 @@ def plan_postings(
     if not item_frame["loan_id"].is_sorted():
         item_frame = item_frame.sort("loan_id", maintain_order=True)
     payment_frame = conform(payments, PAYMENTS, name="payments")
+    if "credit_kind" in payments.columns:  # waivers, write-offs, sale proceeds (domain.credits)
+        payment_frame = payment_frame.with_columns(payments["credit_kind"].cast(pl.String))
     entries = conform(existing_entries, ENTRIES, name="existing entries")
     entries = entries.filter(derived(pl.col("source")))
     lines = conform(existing_lines, LINES, name="existing lines")

@@ -47,12 +47,18 @@ def installments_of(rows: ItemRows, *, payments: Totals, tolerance: int) -> Inst
     runs = _runs(rows)
     if runs is not None:  # in item order, so already by (loan, due day)
         first_row, last_row, owner = runs
-        threshold = _contiguous_thresholds(first_row, last_row, owner, items, tolerance)
-        return Installments(owner, items.row_days[last_row], _cleared(owner, threshold, payments))
+        # The threshold is S at the last item less the tolerance; in the payments' running
+        # total space the loan's item base gives way to its payment base.
+        target = items.running[last_row]
+        target += (payments.base - items.base)[owner]
+        target -= tolerance
+        never = _within_tolerance(first_row, last_row, items, tolerance)
+        cleared = _cleared(owner, target, never, payments)
+        return Installments(owner, items.row_days[last_row], cleared)
     candidates = np.flatnonzero(rows.is_installment & (items.row_days < rows.horizon))
     last_row, owner, threshold = _interleaved_thresholds(candidates, rows.seq, items, tolerance)
     due = items.row_days[last_row]
-    cleared = _cleared(owner, threshold, payments)
+    cleared = _cleared(owner, threshold + payments.base[owner], threshold <= 0, payments)
     by_due = np.argsort(keyed(owner, due), kind="stable")
     return Installments(owner[by_due], due[by_due], cleared[by_due])
 
@@ -69,20 +75,23 @@ def _runs(rows: ItemRows) -> tuple[Ints, Ints, Ints] | None:
     nothing of another installment sorts between them); it is checked — each loan's runs must
     carry rising seqs — and ``None`` returned when it does not hold.
     """
-    installment = rows.is_installment & (rows.totals.row_days < rows.horizon)
+    installment = rows.totals.row_days < rows.horizon
+    installment &= rows.is_installment
     seq = rows.seq
     if installment.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    continues = installment[1:] & installment[:-1]
-    continues &= seq[1:] == seq[:-1]
-    continues &= rows.same_loan
-    opens = installment.copy()
-    opens[1:] &= ~continues
-    closes = installment.copy()
-    closes[:-1] &= ~continues
-    del continues
-    first_row, last_row = np.flatnonzero(opens), np.flatnonzero(closes)
-    del opens, closes
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
+    breaks = np.equal(seq[1:], seq[:-1])
+    breaks &= installment[1:]
+    breaks &= installment[:-1]
+    breaks &= rows.same_loan
+    np.logical_not(breaks, out=breaks)  # now: the row does not continue the previous one
+    edges = installment.copy()
+    edges[1:] &= breaks
+    first_row = np.flatnonzero(edges)
+    np.copyto(edges, installment)
+    edges[:-1] &= breaks
+    last_row = np.flatnonzero(edges)
+    del breaks, edges, installment
     owner = _owner(last_row, rows.totals)
     same_loan = owner[1:] == owner[:-1]
     if np.any(same_loan & (seq[first_row[1:]] <= seq[first_row[:-1]])):
@@ -90,16 +99,13 @@ def _runs(rows: ItemRows) -> tuple[Ints, Ints, Ints] | None:
     return first_row, last_row, owner
 
 
-def _contiguous_thresholds(
-    first_row: Ints, last_row: Ints, owner: Ints, items: Totals, tolerance: int
-) -> Ints:
-    """With consecutive items the threshold is simply ``S`` at the last one less the tolerance."""
-    through_last = items.running[last_row] - items.base[owner]
-    threshold = through_last - tolerance
-    if tolerance:
-        whole = items.running[last_row] - items.running[first_row] + items.amounts[first_row]
-        threshold[whole <= tolerance] = 0
-    return threshold
+def _within_tolerance(first_row: Ints, last_row: Ints, items: Totals, tolerance: int) -> Bools:
+    """Installments (of consecutive items) no larger than the tolerance: never unpaid."""
+    if tolerance == 0:  # items are positive
+        return np.zeros(first_row.size, dtype=np.bool_)
+    whole = items.running[last_row] - items.running[first_row] + items.amounts[first_row]
+    small: Bools = whole <= tolerance
+    return small
 
 
 def _interleaved_thresholds(
@@ -137,20 +143,18 @@ def _interleaved_thresholds(
     return rows[stops - 1], owner, threshold
 
 
-def _cleared(owner: Ints, threshold: Ints, payments: Totals) -> Ints:
-    """First payment day on which the loan's total reaches ``threshold`` (NEVER if it doesn't).
+def _cleared(owner: Ints, target: Ints, never: Bools, payments: Totals) -> Ints:
+    """First payment day on which the payments' running total reaches ``target`` (NEVER if
+    the loan's payments never do; NO_DAY where ``never``).
 
     Targets past a loan's last payment are capped just beyond it, which keeps them ascending
     (loans in order, thresholds rising) so the binary searches walk the payments in order.
     """
-    beyond = total_before(payments.running, payments.end) + 1
-    target = payments.base[owner]
-    target += threshold
-    np.minimum(target, beyond[owner], out=target)
+    beyond = (total_before(payments.running, payments.end) + 1)[owner]
+    np.minimum(target, beyond, out=target)
     hit = np.searchsorted(payments.running, target, side="left")
-    del target
-    reached = hit < payments.end[owner]
-    cleared = np.full(owner.size, NEVER, dtype=np.int32)
-    cleared[reached] = payments.row_days[hit[reached]]
-    cleared[threshold <= 0] = NO_DAY
+    np.minimum(hit, max(payments.running.size - 1, 0), out=hit)
+    day = payments.row_days[hit] if payments.running.size else np.zeros(hit.size, np.int32)
+    cleared: Ints = np.where(target < beyond, day, np.int32(NEVER))
+    cleared[never] = NO_DAY
     return cleared
