@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -15,6 +15,7 @@ from arrears.adapters.db.uow import SqlUnitOfWork
 from arrears.adapters.field_crypto import FieldCipher, load_or_create_cipher
 from arrears.adapters.files.portfolio_files import PortfolioFiles
 from arrears.adapters.files.problem_log import ProblemLog
+from arrears.adapters.payments.sandbox import SandboxGateway
 from arrears.adapters.system_clock import SystemClock
 from arrears.config import Settings, load_settings
 from arrears.domain.allocation import WaterfallPolicy
@@ -22,8 +23,12 @@ from arrears.domain.clock import Clock
 from arrears.domain.components import Component
 from arrears.domain.delinquency import BucketScheme
 from arrears.errors import ConfigurationError
+from arrears.services import portal
+from arrears.services.auth import Auth, AuthSettings
 from arrears.services.cycle import CycleSettings
 from arrears.services.importing import ImportSettings
+from arrears.services.portal import LinkSender
+from arrears.services.ports import PaymentGateway
 
 
 @dataclass
@@ -118,3 +123,33 @@ def initialise(container: Container) -> tuple[str, str]:
     before = migrate.current_revisions(container.engine)
     migrate.upgrade(container.engine)
     return migrate.describe(before), migrate.describe(migrate.current_revisions(container.engine))
+
+
+# -- the web app and API ------------------------------------------------------------------------
+
+
+def web_auth(container: Container) -> Auth:
+    """Sessions, sign-in and rate limits with the configured lifetimes and limits."""
+    s = container.settings
+    settings = AuthSettings(
+        idle=timedelta(minutes=s.session_idle_minutes),
+        max_age=timedelta(hours=s.session_max_hours),
+        portal_idle=timedelta(minutes=s.portal_session_minutes),
+        portal_max_age=timedelta(minutes=max(60, s.portal_session_minutes)),
+        window=timedelta(minutes=s.login_window_minutes),
+        per_account=s.login_failures_per_account,
+        per_address=s.login_failures_per_address,
+        link_life=timedelta(minutes=s.portal_link_minutes),
+    )
+    return Auth(uow_factory=container.uow, clock=container.clock, settings=settings)
+
+
+def payment_gateway(container: Container) -> PaymentGateway:
+    """The card gateway: the built-in sandbox (a real provider is another adapter)."""
+    return SandboxGateway()
+
+
+def portal_link_sender(container: Container) -> LinkSender:
+    """How one-time portal links reach borrowers: the console in demo mode until an outbox
+    channel delivers them."""
+    return portal.logged_link_sender if container.settings.demo_mode else portal.undelivered_link

@@ -67,6 +67,23 @@ class Settings(BaseSettings):
     import_batch_rows: int = 250_000
     #: Loans per partition when posting to the ledger or running the cycle.
     partition_loans: int = 50_000
+    #: Web app: minutes a staff session may sit idle, and the most hours it lives.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 10
+    #: Borrower portal sessions end after this many idle minutes (and at most one hour).
+    portal_session_minutes: int = 15
+    #: How long an agent keeps an account taken from the work queue.
+    account_lock_minutes: int = 20
+    #: Login rate limits: failures allowed per account and per address in the window.
+    login_window_minutes: int = 15
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    #: Minutes a one-time portal sign-in link stays valid.
+    portal_link_minutes: int = 30
+    #: Base URL of the web app in messages (sign-in links); unset: the URL of the request.
+    public_url: str | None = None
+    #: Demo mode: portal sign-in links are written to the console when no outbox delivers them.
+    demo_mode: bool = False
 
     @field_validator("data_dir")
     @classmethod

@@ -17,19 +17,23 @@ from datetime import date
 
 from arrears.domain.allocation import DueItem, allocate
 from arrears.domain.components import Component
+from arrears.domain.credits import CreditKind
 from arrears.ledger.accounts import INCOME_FOR, RECEIVABLES, Account
+from arrears.ledger.credits import COUNTER_ACCOUNT, ENTRY_KIND, MEMO
 from arrears.ledger.entries import Entry, EntryKind, Line, entry_lines, reversal_of
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentFact:
-    """A payment as the ledger sees it: its id, date, amount and whether it still counts."""
+    """A credit as the ledger sees it: id, date, amount, whether it still counts, and its kind
+    (a payment, or a waiver, write-off or sale proceeds — booked against its own account)."""
 
     payment_id: int
     effective_date: date
     amount_minor: int
     good: bool
     note: str = ""  # why it no longer counts (e.g. "returned: NSF")
+    kind: CreditKind = CreditKind.PAYMENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +76,13 @@ def desired_postings(
     )
     allocations = allocate(items, [(str(p.payment_id), p.amount_minor) for p in good])
     for payment, allocation in zip(good, allocations, strict=True):
-        paid: dict[Account, int] = {Account.CASH: payment.amount_minor}
+        paid: dict[Account, int] = {COUNTER_ACCOUNT[payment.kind]: payment.amount_minor}
         for component, part in allocation.parts.items():
             paid[RECEIVABLES[component]] = -part
         if allocation.suspense_minor:
             paid[Account.SUSPENSE] = -allocation.suspense_minor
         desired[f"payment:{payment.payment_id}"] = Desired(
-            EntryKind.PAYMENT, payment.effective_date, entry_lines(paid), "payment received"
+            ENTRY_KIND[payment.kind], payment.effective_date, entry_lines(paid), MEMO[payment.kind]
         )
     return desired
 

@@ -7,7 +7,7 @@ Frames (Polars) cross these ports as plain data in the batch layer's conventions
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -16,8 +16,13 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
+from arrears.compliance.model import GateDecision, Proposal, Stage
+from arrears.domain.contact_log import Channel, ContactRecord, Outcome
+from arrears.domain.contacts import ContactPoint, ContactStatus
 from arrears.domain.holds import Hold
-from arrears.errors import Problem
+from arrears.domain.plans import PlanRecord, PlanStatus
+from arrears.domain.promises import Promise, PromiseRecord, PromiseStatus
+from arrears.errors import ArrearsError, Problem
 
 
 class RawBatchLike(Protocol):
@@ -185,6 +190,35 @@ class CycleStore(Protocol):
     def decisions_for(self, loan_id: int, *, limit: int = 30) -> list[dict[str, Any]]: ...
 
 
+class CreditStore(Protocol):
+    def credit_by_key(self, key: str) -> dict[str, Any] | None: ...
+    def add_credit(
+        self,
+        *,
+        key: str,
+        loan_id: int,
+        kind: str,
+        amount_minor: int,
+        effective_date: date,
+        reason: str,
+        source: str,
+        at: datetime,
+    ) -> int: ...
+    def charge_by_key(self, loan_id: int, key: str) -> dict[str, Any] | None: ...
+    def add_charge(
+        self,
+        *,
+        loan_id: int,
+        key: str,
+        component: str,
+        amount_minor: int,
+        assessed_on: date,
+        reason: str,
+        at: datetime,
+    ) -> int: ...
+    def loan_exists(self, loan_id: int) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -211,7 +245,17 @@ class UnitOfWork(Protocol):
     @property
     def strategies(self) -> StrategyStore: ...
     @property
+    def credits(self) -> CreditStore: ...
+    @property
     def cycle(self) -> CycleStore: ...
+    @property
+    def contacts(self) -> ContactLogStore: ...
+    @property
+    def promises(self) -> PromiseStore: ...
+    @property
+    def plans(self) -> PlanStore: ...
+    @property
+    def gate(self) -> GateStore: ...
 
 
 class Progress(Protocol):
@@ -229,3 +273,585 @@ class NoProgress:
 
     def finish(self) -> None:
         return None
+
+
+# -- the web app and API (schema_web) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    password_hash: str = field(repr=False)
+    active: bool
+    queues: tuple[str, ...] = ()
+    last_login_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    id: int
+    name: str
+    prefix: str
+    role: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id_hash: str
+    kind: str  # anonymous | staff | borrower
+    csrf_token: str = field(repr=False)
+    created_at: datetime
+    last_seen_at: datetime
+    idle_until: datetime
+    expires_at: datetime
+    user_id: int | None = None
+    borrower_id: int | None = None
+    language: str = "en"
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LockRecord:
+    loan_id: int
+    held_by: str
+    held_by_name: str
+    taken_at: datetime
+    expires_at: datetime
+    loan_ref: str = ""
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    principal: str
+    key: str
+    fingerprint: str
+    state: str  # pending | done
+    status_code: int | None
+    response: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CardPaymentRecord:
+    loan_id: int
+    amount_minor: int
+    currency: str
+    gateway: str
+    idempotency_key: str
+    reference: str
+    status: str  # approved | declined
+    decline_reason: str
+    card_last4: str
+    payment_id: int | None
+    actor: str
+    created_at: datetime
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class PreferencesRecord:
+    borrower_id: int
+    language: str
+    preferred_start_hour: int | None
+    preferred_end_hour: int | None
+    opted_out: frozenset[str]  # channels: call, sms, email
+
+
+class UserStore(Protocol):
+    def add(
+        self, *, username: str, display_name: str, role: str, password_hash: str,
+        queues: tuple[str, ...], at: datetime,
+    ) -> int: ...  # fmt: skip
+    def by_username(self, username: str) -> UserRecord | None: ...
+    def get(self, user_id: int) -> UserRecord | None: ...
+    def all(self) -> list[UserRecord]: ...
+    def update(
+        self, user_id: int, *, at: datetime, password_hash: str | None = None,
+        active: bool | None = None, role: str | None = None,
+    ) -> None: ...  # fmt: skip
+    def touch_login(self, user_id: int, *, at: datetime) -> None: ...
+    def add_token(
+        self, *, name: str, prefix: str, token_hash: str, role: str, created_by: str,
+        at: datetime, expires_at: datetime | None,
+    ) -> int: ...  # fmt: skip
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None: ...
+    def tokens(self) -> list[TokenRecord]: ...
+    def revoke_token(self, token_id: int, *, at: datetime) -> bool: ...
+    def touch_token(self, token_id: int, *, at: datetime) -> None: ...
+
+
+class SessionStore(Protocol):
+    def add(self, record: SessionRecord) -> None: ...
+    def get(self, id_hash: str) -> SessionRecord | None: ...
+    def touch(self, id_hash: str, *, at: datetime, idle_until: datetime) -> None: ...
+    def set_language(self, id_hash: str, language: str) -> None: ...
+    def end(self, id_hash: str, *, at: datetime) -> None: ...
+    def end_for_user(self, user_id: int, *, at: datetime) -> int: ...
+    def purge(self, *, before: datetime) -> int: ...
+    def record_attempt(
+        self, *, scope: str, subject: str, at: datetime, succeeded: bool
+    ) -> None: ...
+    def failures(self, *, scope: str, subject: str, since: datetime) -> int: ...
+    def add_link(
+        self, *, token_hash: str, borrower_id: int, channel: str, at: datetime,
+        expires_at: datetime,
+    ) -> None: ...  # fmt: skip
+    def use_link(self, token_hash: str, *, at: datetime) -> int | None: ...
+    def borrower_for_sign_in(self, *, loan_ref: str, dob_iso: str, zip5: str) -> int | None: ...
+    def dob_matches(self, borrower_id: int, dob_iso: str) -> bool: ...
+    def borrowers_reached_at(self, *, kinds: tuple[str, ...], value: str) -> list[int]: ...
+
+
+class WebStore(Protocol):
+    def lock(self, loan_id: int) -> LockRecord | None: ...
+    def take_lock(
+        self, *, loan_id: int, held_by: str, held_by_name: str, at: datetime, expires_at: datetime
+    ) -> LockRecord: ...
+    def release_lock(self, loan_id: int, *, held_by: str) -> bool: ...
+    def locks_held_by(self, held_by: str, *, at: datetime) -> list[LockRecord]: ...
+    def claim_key(
+        self, *, principal: str, key: str, fingerprint: str, at: datetime, stale_before: datetime
+    ) -> IdempotencyRecord | None: ...
+    def complete_key(
+        self, *, principal: str, key: str, status_code: int, response: str, at: datetime
+    ) -> None: ...
+    def release_key(self, *, principal: str, key: str) -> None: ...
+    def call_tasks(
+        self, *, on: date, queues: tuple[str, ...], limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
+    def actions_of(
+        self, loan_id: int, *, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
+    def assign_tasks(self, loan_id: int, *, to: str | None, at: datetime) -> None: ...
+    def reviews(
+        self, *, queue: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
+    def action(self, action_id: int) -> dict[str, Any] | None: ...
+    def set_action_status(
+        self, action_id: int, *, status: str, at: datetime, details: dict[str, Any]
+    ) -> bool: ...
+    def activity(self, *, since: datetime) -> list[dict[str, Any]]: ...
+    def loan_header(self, loan_id: int) -> dict[str, Any] | None: ...
+    def borrower(self, borrower_id: int) -> dict[str, Any] | None: ...
+    def payment_history(self, loan_id: int) -> list[dict[str, Any]]: ...
+    def ledger_balances(self, loan_id: int) -> dict[str, int]: ...
+    def collateral(self, loan_id: int) -> list[dict[str, Any]]: ...
+    def loans_page(
+        self, *, borrower_id: int | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
+
+
+class PortalStore(Protocol):
+    def preferences(self, borrower_id: int) -> PreferencesRecord: ...
+    def save_preferences(
+        self, borrower_id: int, *, language: str, start_hour: int | None, end_hour: int | None,
+        opted_out: frozenset[str], at: datetime,
+    ) -> None: ...  # fmt: skip
+    def record_event(
+        self, *, borrower_id: int, loan_id: int | None, event: str, at: datetime,
+        details: dict[str, Any],
+    ) -> None: ...  # fmt: skip
+    def funnel_counts(self, *, since: datetime) -> dict[str, int]: ...
+    def card_payment(self, *, gateway: str, idempotency_key: str) -> CardPaymentRecord | None: ...
+    def add_card_payment(self, record: CardPaymentRecord) -> int: ...
+    def add_payment(
+        self, *, loan_id: int, external_id: str, amount_minor: int, effective_date: date,
+        method: str, source: str, at: datetime,
+    ) -> int: ...  # fmt: skip
+    def payment_by_external_id(self, external_id: str) -> dict[str, Any] | None: ...
+
+
+class WebUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work as the web app's use cases see it: the foundation's stores and theirs."""
+
+    def __enter__(self) -> WebUnitOfWork: ...
+    @property
+    def users(self) -> UserStore: ...
+    @property
+    def sessions(self) -> SessionStore: ...
+    @property
+    def web(self) -> WebStore: ...
+    @property
+    def portal(self) -> PortalStore: ...
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """A card as typed by the payer; only the last four digits are ever kept or shown."""
+
+    number: str = field(repr=False)
+    expiry_month: int = field(repr=False)
+    expiry_year: int = field(repr=False)
+    cvc: str = field(repr=False)
+    holder: str = field(default="", repr=False)
+
+    @property
+    def last4(self) -> str:
+        digits = "".join(ch for ch in self.number if ch.isdigit())
+        return digits[-4:]
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    approved: bool
+    reference: str
+    decline_reason: str = ""
+
+
+class PaymentGateway(Protocol):
+    """A card payment provider. ``idempotency_key`` makes a retried charge return the first
+    result instead of charging twice (providers support this natively)."""
+
+    name: str
+
+    def charge(
+        self, *, amount_minor: int, currency: str, card: CardDetails, idempotency_key: str,
+        description: str,
+    ) -> GatewayResult: ...  # fmt: skip
+
+
+# -- channels, message templates and the outbox (schema_outbox; docs/channels.md) -------------
+
+
+class TemplateFailure(ArrearsError):
+    """A message could not be rendered (no such template or language, a missing variable, a
+    required statement absent): the message is blocked with this reason; the batch goes on."""
+
+
+class DeliveryFailed(ArrearsError):
+    """A channel could not deliver a message. ``permanent`` failures are not retried;
+    ``bounced`` means the recipient was refused (hard bounce, invalid number) and the address
+    or number is flagged so it is never used again."""
+
+    def __init__(self, message: str, *, permanent: bool, bounced: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent or bounced
+        self.bounced = bounced
+
+
+class NotCleared(ArrearsError):
+    """A channel was handed a message without an allowed gate decision (DESIGN §5)."""
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    template: str
+    version: int
+    language: str
+    channel: str
+    subject: str
+    text: str
+    html: str
+
+
+class MessageRenderer(Protocol):
+    def render(
+        self, *, template: str, channel: str, language: str, context: dict[str, Any]
+    ) -> RenderedMessage: ...
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A rendered, addressed message as a channel sees it, keyed for idempotency."""
+
+    id: int
+    idempotency_key: str
+    token: str
+    channel: str
+    recipient: str = field(repr=False)
+    subject: str
+    text: str
+    html: str
+    template: str
+    language: str
+    print_date: date | None = None  # letters: the business day of the print batch
+
+
+@dataclass(frozen=True)
+class ClearedMessage:
+    """A message with the gate decision that allowed it: the only thing a channel accepts."""
+
+    message: OutboundMessage
+    decision_id: str
+    allowed: bool
+
+    def require(self) -> OutboundMessage:
+        """The message, or ``NotCleared`` when no allowed gate decision is recorded for it."""
+        if not (self.allowed and self.decision_id):
+            raise NotCleared(f"message {self.message.id} has no allowed gate decision")
+        return self.message
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    provider_message_id: str
+    details: dict[str, Any] = field(default_factory=dict)  # letters: file, pages, sha256
+
+
+class ContactGate(Protocol):
+    """The compliance gate as the outbox asks it (``arrears.services.compliance.check_contact``):
+    it records its decision in the caller's unit of work under ``proposal.reference``."""
+
+    def __call__(
+        self, uow: UnitOfWork, proposal: Proposal, *, at: datetime, stage: Stage
+    ) -> GateDecision: ...
+
+
+class WebhookVerifier(Protocol):
+    def verify(self, body: bytes, signature: str | None, *, now: datetime) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One letter of a print batch, as the manifest lists it."""
+
+    letter_id: int
+    account: str
+    recipient_name: str = field(repr=False)
+    address_lines: tuple[str, ...] = field(repr=False)
+    template: str
+    template_version: int
+    language: str
+    pages: int
+    sha256: str
+    file: str
+
+
+@dataclass(frozen=True)
+class BatchFiles:
+    folder: Path
+    manifest_csv: Path
+    manifest_json: Path
+    letters: int
+    pages: int
+
+
+class PrintBatches(Protocol):
+    def write_manifest(
+        self, day: date, rows: list[ManifestRow], *, return_name: str
+    ) -> BatchFiles: ...
+
+
+class MessageChannel(Protocol):
+    """Email, SMS or the letters print batch. ``idempotent``: handing the same message over
+    twice cannot deliver it twice (the provider dedups by key, or the output is one file)."""
+
+    name: str
+    idempotent: bool
+
+    def deliver(self, cleared: ClearedMessage) -> DeliveryReceipt: ...
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One outbox message as stored (``adapters.db.schema_outbox.outbox_messages``)."""
+
+    id: int
+    idempotency_key: str
+    token: str
+    action_id: int | None
+    loan_id: int
+    borrower_id: int
+    channel: str
+    category: str
+    treatment: str | None
+    template: str
+    template_version: int | None
+    language: str
+    contact_point_id: int | None
+    recipient: str = field(repr=False)
+    subject: str = field(repr=False)
+    body_text: str = field(repr=False)
+    body_html: str = field(repr=False)
+    context: dict[str, Any] = field(repr=False)
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+    provider_message_id: str | None
+    gate_decisions: tuple[str, ...]
+    blocked_rules: tuple[str, ...]
+    blocked_reasons: tuple[str, ...]
+    print_date: date | None
+    pdf_path: str | None
+    pages: int | None
+    pdf_sha256: str | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewOutboxMessage:
+    idempotency_key: str
+    loan_id: int
+    borrower_id: int
+    channel: str
+    category: str
+    template: str
+    language: str
+    action_id: int | None = None
+    treatment: str | None = None
+    context: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class MessageAction:
+    """A message the cycle planned (``actions`` of kind ``message``)."""
+
+    id: int
+    loan_id: int
+    borrower_id: int
+    treatment: str
+    channel: str
+    template: str
+    category: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What a message about one loan may say, read in one place (personal data: never log)."""
+
+    loan: dict[str, Any] = field(repr=False)
+    borrower: dict[str, Any] = field(repr=False)
+    contact_points: tuple[Any, ...] = field(repr=False)  # domain.contacts.ContactPoint
+    balance_minor: int
+    past_due_minor: int
+    days_past_due: int
+    last_payment_on: date | None
+    debt_lines: tuple[Any, ...] = field(repr=False)  # domain.itemization.DebtLine
+    previous_itemization: str | None = None
+
+
+class OutboxStore(Protocol):
+    def pending_actions(
+        self, *, run_id: int | None, action_ids: list[int] | None
+    ) -> list[MessageAction]: ...
+    def set_action_status(self, action_id: int, *, status: str, at: datetime) -> None: ...
+    def add(self, message: NewOutboxMessage, *, at: datetime) -> tuple[int, bool]: ...
+    def get(self, message_id: int) -> OutboxRecord | None: ...
+    def by_key(self, idempotency_key: str) -> OutboxRecord | None: ...
+    def by_provider_id(self, channel: str, provider_message_id: str) -> OutboxRecord | None: ...
+    def set_content(
+        self, message_id: int, *, rendered: RenderedMessage, recipient: str,
+        contact_point_id: int | None, context: dict[str, Any], at: datetime,
+    ) -> None: ...  # fmt: skip
+    def add_decision(self, message_id: int, decision: str) -> None: ...
+    def queue(self, message_id: int, *, at: datetime, print_date: date | None) -> None: ...
+    def block(
+        self, message_id: int, *, at: datetime, rules: list[str], reasons: list[str]
+    ) -> None: ...
+    def due(self, *, now: datetime, channels: list[str], limit: int) -> list[int]: ...
+    def claim(self, message_id: int, *, at: datetime) -> bool: ...
+    def stale(self, *, claimed_before: datetime) -> list[int]: ...
+    def requeue(
+        self, message_id: int, *, at: datetime, next_attempt_at: datetime, error: str
+    ) -> None: ...
+    def finish(
+        self, message_id: int, *, status: str, at: datetime, error: str = "",
+        provider_message_id: str | None = None, details: dict[str, Any] | None = None,
+    ) -> None: ...  # fmt: skip
+    def listing(self, *, statuses: list[str], limit: int) -> list[OutboxRecord]: ...
+    def letters_printed(self, print_date: date) -> list[OutboxRecord]: ...
+    def add_event(
+        self, *, message_id: int | None, kind: str, at: datetime, details: dict[str, Any],
+        provider_event_id: str | None = None,
+    ) -> bool: ...  # fmt: skip
+    def facts(self, *, loan_id: int, borrower_id: int, as_of: date) -> MessageFacts | None: ...
+    def phone_points(self, number: str) -> list[Any]: ...
+    def set_point(
+        self, point_id: int, *, at: datetime, status: str | None = None,
+        sms_opted_out: bool = False, email_opted_out: bool = False,
+    ) -> None: ...  # fmt: skip
+    def queued_to_point(self, point_id: int, *, channel: str) -> list[int]: ...
+    def gate_decision_id(self, reference: str) -> int | None: ...
+    def point_borrower(self, point_id: int) -> int: ...
+    def loans_of(self, borrower_id: int) -> list[int]: ...
+
+
+class OutboxUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work as the outbox sees it: the foundation's stores and the outbox."""
+
+    def __enter__(self) -> OutboxUnitOfWork: ...
+    @property
+    def outbox(self) -> OutboxStore: ...
+
+
+# -- communication, negotiation and the compliance gate (schema_negotiation, schema_compliance) --
+
+
+@dataclass(frozen=True)
+class LoanProfile:
+    """What the compliance gate needs about a loan and its borrower's address."""
+
+    loan_id: int
+    external_id: str
+    borrower_id: int
+    currency: str
+    product: str
+    contract_state: str
+    contract_type: str
+    borrower_state: str
+    zip_code: str
+    address_time_zone: str
+
+
+class ContactLogStore(Protocol):
+    def add(
+        self, record: ContactRecord, *, created_at: datetime, details: dict[str, Any]
+    ) -> int | None: ...
+    def find(self, reference: str, outcome: Outcome) -> int | None: ...
+    def for_loan(self, loan_id: int, *, limit: int | None = None) -> list[ContactRecord]: ...
+    def points_of(self, borrower_id: int) -> list[ContactPoint]: ...
+    def set_point_status(self, point_id: int, status: ContactStatus) -> None: ...
+    def opt_out_point(self, point_id: int, channel: Channel, *, at: datetime) -> None: ...
+    def preferred_hours(self, borrower_id: int) -> tuple[int, int] | None: ...
+    def set_preferred_hours(
+        self, borrower_id: int, hours: tuple[int, int] | None, *, by: str, at: datetime
+    ) -> None: ...
+    def recent_frame(
+        self, first: int, last: int, *, since: datetime, before: datetime
+    ) -> pl.DataFrame: ...
+    def milestones_frame(self, first: int, last: int, *, before: datetime) -> pl.DataFrame: ...
+
+
+class PromiseStore(Protocol):
+    def add(self, promise: Promise, *, contact_id: int | None, created_at: datetime) -> int: ...
+    def get(self, promise_id: int) -> PromiseRecord | None: ...
+    def for_loan(self, loan_id: int) -> list[PromiseRecord]: ...
+    def in_range(self, first: int, last: int) -> list[PromiseRecord]: ...
+    def set_status(
+        self, promise_id: int, *, status: PromiseStatus, decided_on: date | None,
+        evaluated_on: date, at: datetime,
+    ) -> None: ...  # fmt: skip
+
+
+class PlanStore(Protocol):
+    def add(self, plan: PlanRecord, *, created_at: datetime) -> int: ...
+    def get(self, plan_id: int) -> PlanRecord | None: ...
+    def for_loan(self, loan_id: int) -> list[PlanRecord]: ...
+    def in_range(self, first: int, last: int) -> list[PlanRecord]: ...
+    def set_status(
+        self, plan_id: int, *, status: PlanStatus, misses: int, paid_minor: int,
+        evaluated_on: date, at: datetime,
+    ) -> None: ...  # fmt: skip
+    def cancel(self, plan_id: int, *, by: str, reason: str, at: datetime) -> None: ...
+
+
+class GateStore(Protocol):
+    def record(
+        self, proposal: Proposal, decision: GateDecision, *, borrower_id: int, at: datetime,
+        stage: str, actor: str,
+    ) -> int: ...  # fmt: skip
+    def decisions_for(self, loan_id: int, *, limit: int = 50) -> list[dict[str, Any]]: ...
+    def loan_profile(self, loan_id: int) -> LoanProfile | None: ...
+    def partition_profiles(self, first: int, last: int) -> pl.DataFrame: ...

@@ -89,6 +89,7 @@ class SqlPortfolioReads:
                 "payments.amount_minor": pl.Int64,
                 "payments.status": pl.Utf8,
                 "payments.return_reason": pl.Utf8,
+                "payments.credit_kind": pl.Utf8,
             },
         )
         return raw.select(
@@ -105,6 +106,7 @@ class SqlPortfolioReads:
                 ).str.strip_chars(" :")
             )
             .alias("note"),
+            "credit_kind",
         )
 
     def balances(self, loan_ids: list[int], *, as_of: date | None = None) -> pl.DataFrame:

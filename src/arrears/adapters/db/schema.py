@@ -149,6 +149,9 @@ payments = Table(
     Column("returned_date", Date),
     Column("return_reason", String(100), nullable=False, default=""),
     Column("source", String(20), nullable=False, default="import"),
+    # payment, agency, waiver, write_off or sale_proceeds (arrears.domain.credits)
+    Column("credit_kind", String(16), nullable=False, server_default="payment"),
+    Column("reason", String(200), nullable=False, server_default=""),
     Column("import_run_id", BigInteger),
     Column("received_at", UTCDateTime, nullable=False),
 )
@@ -262,7 +265,6 @@ __all__ = [
     "payments",
     "valuations",
 ]
-
 
 
 def _load_workflow_tables() -> None:

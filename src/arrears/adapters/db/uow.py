@@ -9,13 +9,22 @@ from sqlalchemy import Connection, Engine
 
 from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.audit_store import SqlAuditLog
+from arrears.adapters.db.contacts_store import SqlContactLog
+from arrears.adapters.db.credits_store import SqlCredits
 from arrears.adapters.db.cycle_store import SqlCycleStore
+from arrears.adapters.db.gate_store import SqlGateStore
 from arrears.adapters.db.holds_store import SqlHolds
 from arrears.adapters.db.import_runs import SqlImportRuns
 from arrears.adapters.db.ledger_store import SqlLedgerStore
+from arrears.adapters.db.outbox_store import SqlOutboxStore
+from arrears.adapters.db.plans_store import SqlPlans
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.portfolio_store import SqlPortfolioStore
+from arrears.adapters.db.promises_store import SqlPromises
+from arrears.adapters.db.sessions_store import SqlPortalStore, SqlSessions
 from arrears.adapters.db.strategy_store import SqlStrategies
+from arrears.adapters.db.users_store import SqlUsers
+from arrears.adapters.db.web_store import SqlWebStore
 from arrears.adapters.field_crypto import FieldCipher
 
 
@@ -82,9 +91,55 @@ class SqlUnitOfWork:
         return SqlAccounts(self.connection)
 
     @property
+    def credits(self) -> SqlCredits:
+        return SqlCredits(self.connection)
+
+    @property
     def strategies(self) -> SqlStrategies:
         return SqlStrategies(self.connection)
 
     @property
     def cycle(self) -> SqlCycleStore:
         return SqlCycleStore(self.connection)
+
+    # -- the web app and API (schema_web) ----------------------------------------------------
+
+    @property
+    def users(self) -> SqlUsers:
+        return SqlUsers(self.connection)
+
+    @property
+    def sessions(self) -> SqlSessions:
+        return SqlSessions(self.connection, cipher=self.cipher)
+
+    @property
+    def web(self) -> SqlWebStore:
+        return SqlWebStore(self.connection)
+
+    @property
+    def portal(self) -> SqlPortalStore:
+        return SqlPortalStore(self.connection)
+
+    # -- channels and the outbox (schema_outbox) ----------------------------------------------
+
+    @property
+    def outbox(self) -> SqlOutboxStore:
+        return SqlOutboxStore(self.connection)
+
+    # -- communication, negotiation and the compliance gate ----------------------------------
+
+    @property
+    def contacts(self) -> SqlContactLog:
+        return SqlContactLog(self.connection)
+
+    @property
+    def promises(self) -> SqlPromises:
+        return SqlPromises(self.connection)
+
+    @property
+    def plans(self) -> SqlPlans:
+        return SqlPlans(self.connection)
+
+    @property
+    def gate(self) -> SqlGateStore:
+        return SqlGateStore(self.connection)

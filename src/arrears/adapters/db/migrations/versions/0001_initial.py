@@ -280,6 +280,8 @@ def upgrade() -> None:
         sa.Column("returned_date", sa.Date(), nullable=True),
         sa.Column("return_reason", sa.String(length=100), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("credit_kind", sa.String(length=16), server_default="payment", nullable=False),
+        sa.Column("reason", sa.String(length=200), server_default="", nullable=False),
         sa.Column("import_run_id", sa.BigInteger(), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
