@@ -42,6 +42,19 @@ def collateral_features(values: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+NEGOTIATION = {
+    "loan_id": pl.Int64,
+    "last_contact_on": pl.Date,
+    "validation_sent_on": pl.Date,
+    "promise": pl.Utf8,
+    "promise_on": pl.Date,
+    "plan": pl.Utf8,
+}
+"""Per loan, from the contact log, promises and plans: the day of the last outbound contact
+attempt, the day the validation notice went out, the latest promise's status and the day it
+was made, and the latest plan's status (``none`` after a cancellation)."""
+
+
 def build_features(
     *,
     accounts: pl.DataFrame,
@@ -51,11 +64,15 @@ def build_features(
     collateral_values: pl.DataFrame,
     past_actions: pl.DataFrame,
     as_of: date,
+    negotiation: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """FEATURES and HISTORY for the accounts of a partition on ``as_of``.
 
     The episode starts at the DOFD once the account reached 30 days past due, else at its oldest
     unpaid due date; history before the episode belongs to an earlier episode and is dropped.
+    ``negotiation`` (``NEGOTIATION``) gives ``days_since_contact``, ``validation_sent``
+    (also true once an earlier cycle planned the notice), ``promise`` (a promise made before
+    the current episode reads as none) and ``plan``.
     """
     frame = (
         accounts.join(delinquency, on="loan_id", how="left")
@@ -69,7 +86,9 @@ def build_features(
         .unique()
         .with_columns(pl.lit(True).alias("validation_sent"))
     )
-    frame = frame.join(validation, on="loan_id", how="left").with_columns(
+    talks = negotiation if negotiation is not None else pl.DataFrame(schema=NEGOTIATION)
+    frame = frame.join(validation, on="loan_id", how="left").join(talks, on="loan_id", how="left")
+    frame = frame.with_columns(
         pl.col("balance_minor").fill_null(0),
         pl.col("amount_past_due_minor").fill_null(0).alias("past_due_minor"),
         pl.col("dpd").fill_null(0).cast(pl.Int32),
@@ -80,21 +99,32 @@ def build_features(
         .then(pl.coalesce("dofd", "oldest_unpaid_due_date"))
         .otherwise(pl.col("dofd"))
         .alias("episode_start"),
-        pl.lit(None, dtype=pl.Int32).alias("days_since_contact"),
+        (pl.lit(as_of) - pl.col("last_contact_on")).dt.total_days().alias("days_since_contact"),
         pl.lit(True).alias("has_postal_address"),
         _ltv_bp().alias("ltv_bp"),
         pl.lit(None, dtype=pl.Float64).alias("score"),
-        pl.lit("none").alias("promise"),
-        pl.lit("none").alias("plan"),
+        pl.col("plan").fill_null("none"),
         *(pl.col(c).fill_null(False) for c in ("has_mobile", "sms_consent", "has_email")),
         pl.col("has_phone").fill_null(False),
-        pl.col("validation_sent").fill_null(False),
+        (
+            pl.col("validation_sent").fill_null(False) | pl.col("validation_sent_on").is_not_null()
+        ).alias("validation_sent"),
     )
+    frame = frame.with_columns(_current_promise().alias("promise"))
     features = frame.select(
         [pl.col(name).cast(dtype) for name, dtype in FEATURES.items()]
         + [pl.col("borrower_id"), pl.col("language")]
     )
     return features, episode_history(past_actions, features)
+
+
+def _current_promise() -> pl.Expr:
+    """The latest promise's status, if it was made in the current episode (or the account is
+    current); a promise of an earlier episode is history."""
+    made = pl.col("promise_on")
+    start = pl.col("episode_start")
+    in_episode = made.is_not_null() & (start.is_null() | (made >= start))
+    return pl.when(in_episode).then(pl.col("promise")).otherwise(pl.lit("none"))
 
 
 def _ltv_bp() -> pl.Expr:

@@ -4,16 +4,49 @@
 the web app before an agent places a call. It gathers the facts from the database, asks the
 pure gate (``arrears.compliance.gate.evaluate``) and records the decision — allowed or blocked,
 with its rule ids — in ``gate_decisions`` inside the caller's unit of work (the caller
-commits, so the decision and what it allowed are written together).
+commits, so the decision and what it allowed are written together). ``check_furnishing`` is
+the same for a credit-bureau record (12 CFR 1006.30(a)).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+import polars as pl
+
+from arrears.batch.delinquency import delinquency
+from arrears.batch.installments import installments_for
+from arrears.batch.items import due_items
+from arrears.compliance.facts import ContactFacts
+from arrears.compliance.furnishing import may_furnish
+from arrears.compliance.gate import evaluate
+from arrears.compliance.localities import locality_of
 from arrears.compliance.model import GateDecision, Proposal, Stage
 from arrears.compliance.settings import DEFAULT_SETTINGS, ComplianceSettings
-from arrears.services.ports import UnitOfWork
+from arrears.compliance.sol import SolStatus, sol_status
+from arrears.domain.allocation import DEFAULT_POLICY
+from arrears.domain.clock import Clock
+from arrears.domain.contact_log import (
+    Channel,
+    Outcome,
+    channels_opted_out,
+    first_communication_on,
+    validation_sent_on,
+)
+from arrears.domain.holds import ActionCategory
+from arrears.domain.loans import ContractType
+from arrears.errors import NotFoundError
+from arrears.services.ports import LoanProfile, UnitOfWork
+
+DEFAULT_TEMPLATES = {
+    Channel.CALL: "collection_call",
+    Channel.VOICEMAIL: "limited_content_message",
+    Channel.SMS: "payment_reminder",
+    Channel.EMAIL: "payment_reminder",
+    Channel.LETTER: "payment_reminder",
+}
 
 
 def check_contact(
@@ -26,4 +59,141 @@ def check_contact(
     settings: ComplianceSettings = DEFAULT_SETTINGS,
 ) -> GateDecision:
     """The gate's decision on ``proposal`` at ``at`` (UTC), recorded in ``gate_decisions``."""
-    raise NotImplementedError
+    profile = _profile(uow, proposal.loan_id)
+    facts = gather_facts(uow, profile, at=at, settings=settings)
+    decision = evaluate(proposal, facts, at=at, settings=settings)
+    uow.gate.record(
+        proposal, decision, borrower_id=profile.borrower_id, at=at, stage=stage.value, actor=actor
+    )
+    return decision
+
+
+def check_furnishing(
+    uow: UnitOfWork,
+    loan_id: int,
+    *,
+    as_of: date,
+    settings: ComplianceSettings = DEFAULT_SETTINGS,
+) -> GateDecision:
+    """May the loan be reported to the bureaus on ``as_of``? (contact first, no fraud hold)"""
+    _profile(uow, loan_id)
+    return may_furnish(
+        uow.contacts.for_loan(loan_id),
+        as_of=as_of,
+        holds=uow.holds.for_loan(loan_id),
+        settings=settings,
+    )
+
+
+def gather_facts(
+    uow: UnitOfWork, profile: LoanProfile, *, at: datetime, settings: ComplianceSettings
+) -> ContactFacts:
+    """Everything the gate judges, read for one loan and its borrower at ``at``."""
+    zone = settings.day_zone
+    day = at.astimezone(ZoneInfo(zone)).date()
+    history = tuple(
+        r
+        for r in uow.contacts.for_loan(profile.loan_id)
+        if r.borrower_id == profile.borrower_id and r.at <= at
+    )
+    consents = [r.day(zone) for r in history if r.outcome is Outcome.CALLBACK_REQUESTED]
+    return ContactFacts(
+        loan_id=profile.loan_id,
+        borrower_id=profile.borrower_id,
+        borrower_state=profile.borrower_state,
+        contract_state=profile.contract_state,
+        address_time_zone=profile.address_time_zone,
+        locality=locality_of(profile.zip_code),
+        contact_points=tuple(uow.contacts.points_of(profile.borrower_id)),
+        holds=tuple(uow.holds.for_loan(profile.loan_id)),
+        history=history,
+        channels_opted_out=channels_opted_out(history),
+        preferred_hours=uow.contacts.preferred_hours(profile.borrower_id),
+        first_communication_on=first_communication_on(history, zone=zone),
+        validation_sent_on=validation_sent_on(history, zone=zone),
+        call_consent_on=max(consents, default=None),
+        time_barred=limitation_status(uow, profile, as_of=day),
+    )
+
+
+def limitation_status(uow: UnitOfWork, profile: LoanProfile, *, as_of: date) -> SolStatus | None:
+    """The loan's statute-of-limitations status: accrued at its first uncured missed payment
+    (DOFD, else the oldest unpaid due date), restarted by later good payments where the
+    contract state allows (``compliance.sol``). None while nothing is past due."""
+    ids = [profile.loan_id]
+    reads = uow.reads
+    loans = reads.loans(ids)
+    items = due_items(
+        installments_for(loans, reads.stored_installments(ids, due_by=as_of), due_by=as_of),
+        reads.charges(ids),
+        policy=DEFAULT_POLICY,
+    )
+    payments = reads.payments(ids)
+    state = delinquency(items, payments, loans, as_of=as_of, policy=DEFAULT_POLICY)
+    row = state.row(0, named=True)
+    accrued = row["dofd"] or row["oldest_unpaid_due_date"]
+    if not row["dpd"] or accrued is None:
+        return None
+    paid = payments.filter(pl.col("good")).get_column("effective_date").to_list()
+    return sol_status(
+        state=profile.contract_state,
+        contract_type=ContractType(profile.contract_type),
+        accrued_on=accrued,
+        payments=paid,
+        as_of=as_of,
+    )
+
+
+def check_loan_contact(
+    loan: str,
+    channel: Channel,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    at: datetime | None = None,
+    template: str | None = None,
+    category: ActionCategory = ActionCategory.CONTACT,
+    contact_point_id: int | None = None,
+    actor: str = "cli",
+    settings: ComplianceSettings = DEFAULT_SETTINGS,
+) -> tuple[Proposal, GateDecision]:
+    """Ask (and record) whether ``loan``'s borrower may be contacted by ``channel`` now or at
+    ``at``; without a contact point the borrower's first usable one for the channel is used."""
+    with uow_factory() as uow:
+        loan_id = uow.accounts.loan_id(loan)
+        if loan_id is None:
+            raise NotFoundError(f"no loan {loan!r}")
+        profile = _profile(uow, loan_id)
+        if contact_point_id is None and channel is not Channel.LETTER:
+            contact_point_id = _first_point(uow, profile.borrower_id, channel)
+        proposal = Proposal(
+            loan_id=loan_id,
+            channel=channel,
+            category=category,
+            template=template or DEFAULT_TEMPLATES[channel],
+            contact_point_id=contact_point_id,
+        )
+        decision = check_contact(
+            uow, proposal, at=at or clock.now(), stage=Stage.CHECK, actor=actor, settings=settings
+        )
+        uow.commit()
+    return proposal, decision
+
+
+def _first_point(uow: UnitOfWork, borrower_id: int, channel: Channel) -> int | None:
+    points = [p for p in uow.contacts.points_of(borrower_id) if p.usable]
+    wanted = [
+        p
+        for p in points
+        if (channel.uses_phone and p.kind.is_phone)
+        or (channel is Channel.EMAIL and p.kind.is_email)
+    ]
+    wanted.sort(key=lambda p: (p.kind.value == "work_email", p.kind.value != "mobile_phone"))
+    return wanted[0].id if wanted else None
+
+
+def _profile(uow: UnitOfWork, loan_id: int) -> LoanProfile:
+    profile = uow.gate.loan_profile(loan_id)
+    if profile is None:
+        raise NotFoundError(f"no loan with id {loan_id}")
+    return profile

@@ -3,9 +3,11 @@
 One run per as-of date. The run's partitions (ranges of loan ids) are fixed when it starts and
 each is decided and written in its own transaction, so a run killed half way is finished by
 running the same date again, and a completed date is reported and left alone. For each
-partition: delinquency and features → holds → segments, experiment arms and due treatments →
-decisions (planned, or blocked with the hold or missing requirement that stopped them) →
-actions (messages, prioritised call tasks in work queues, review items).
+partition: delinquency, promises and plans re-derived from payments, features (with the
+contact log's facts) → segments, experiment arms and due treatments → holds → the compliance
+gate's day-level rules → decisions (planned, or blocked with the hold, rule or missing
+requirement that stopped them) → actions (messages with the disclosures they must carry,
+prioritised call tasks in work queues, review items).
 """
 
 from __future__ import annotations
@@ -14,24 +16,33 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
 
-from arrears.batch.cycle_features import build_features, call_priority, call_queue
+from arrears.batch.compliance_gate import account_facts, apply_compliance
+from arrears.batch.cycle_features import NEGOTIATION, build_features, call_priority, call_queue
 from arrears.batch.decisions import assign_arms, assign_segments, candidate_treatments
 from arrears.batch.delinquency import delinquency
 from arrears.batch.hold_gate import apply_holds
 from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
+from arrears.compliance.settings import DEFAULT_SETTINGS, ComplianceSettings
 from arrears.domain.allocation import WaterfallPolicy
 from arrears.domain.clock import Clock
 from arrears.domain.delinquency import BucketScheme
+from arrears.domain.promises import Tolerance
 from arrears.errors import ArrearsError
+from arrears.services.plans import refresh_plans
 from arrears.services.ports import NoProgress, PartitionRecord, Progress, UnitOfWork
+from arrears.services.promises import DEFAULT_TOLERANCE, refresh_promises
 from arrears.services.strategies import ActiveStrategy, active_strategy
+
+#: How far back the contact log is read for the frequency rules (the longest window: MA 30).
+CONTACT_WINDOW_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ class CycleSettings:
     buckets: BucketScheme
     policy: WaterfallPolicy
     partition_loans: int = 50_000
+    compliance: ComplianceSettings = DEFAULT_SETTINGS
+    promise_tolerance: Tolerance = DEFAULT_TOLERANCE
 
 
 @dataclass
@@ -157,10 +170,12 @@ def decide_partition(
         reads.charges(ids),
         policy=settings.policy,
     )
+    payments = reads.payments(ids)
     state = delinquency(
-        items, reads.payments(ids), loans, as_of=as_of, policy=settings.policy,
-        buckets=settings.buckets,
+        items, payments, loans, as_of=as_of, policy=settings.policy, buckets=settings.buckets,
     )  # fmt: skip
+    day_end = _day_end(as_of, settings.compliance.day_zone)
+    milestones = uow.contacts.milestones_frame(first, last, before=day_end)
     features, history = build_features(
         accounts=accounts,
         delinquency=state,
@@ -169,14 +184,32 @@ def decide_partition(
         collateral_values=uow.cycle.collateral_values(first, last, as_of=as_of),
         past_actions=uow.cycle.past_actions(first, last, before=as_of),
         as_of=as_of,
-    )
+        negotiation=_negotiation(
+            uow, first=first, last=last, payments=payments, milestones=milestones,
+            as_of=as_of, settings=settings, now=now,
+        ),
+    )  # fmt: skip
     segments = assign_segments(features, strategy.strategy)
     arms = assign_arms(features, strategy.strategy)
     candidates = candidate_treatments(
         features, segments, arms, history, strategy.strategy, as_of=as_of
     )
-    decided = apply_holds(
+    held = apply_holds(
         candidates, uow.holds.active_frame(first_loan_id=first, last_loan_id=last, on=as_of)
+    )
+    facts = account_facts(
+        features=features, milestones=milestones, profiles=uow.gate.partition_profiles(first, last),
+        delinquency=state, payments=payments, as_of=as_of, day_zone=settings.compliance.day_zone,
+    )  # fmt: skip
+    contacts = uow.contacts.recent_frame(
+        first, last, since=day_end - timedelta(days=CONTACT_WINDOW_DAYS), before=day_end
+    ).select(
+        "loan_id", "channel", "direction",
+        pl.col("at").dt.convert_time_zone(settings.compliance.day_zone).dt.date().alias("day"),
+        "outcome", "contact_point_kind",
+    )  # fmt: skip
+    decided = apply_compliance(
+        held, facts, contacts, as_of=as_of, actor=settings.compliance.actor_type
     )
     decision_rows = _decision_rows(features, segments, arms, run_id=run_id, as_of=as_of)
     action_rows = _action_rows(decided, features, run_id=run_id, as_of=as_of, now=now)
@@ -190,6 +223,47 @@ def decide_partition(
         last=last,
     )
     return _summary(features, decided)
+
+
+def _day_end(as_of: date, zone: str) -> datetime:
+    """The first instant after ``as_of`` in the compliance day zone (contacts logged up to it
+    count for that date)."""
+    return datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
+
+
+def _negotiation(
+    uow: UnitOfWork,
+    *,
+    first: int,
+    last: int,
+    payments: pl.DataFrame,
+    milestones: pl.DataFrame,
+    as_of: date,
+    settings: CycleSettings,
+    now: Any,
+) -> pl.DataFrame:
+    """``NEGOTIATION`` for the partition: promises and plans re-derived (changes stored and
+    audited), the last contact and the validation notice from the contact log."""
+    tolerance = settings.promise_tolerance
+    promises = refresh_promises(
+        uow, first=first, last=last, payments=payments, as_of=as_of, tolerance=tolerance, now=now
+    )
+    plans = refresh_plans(
+        uow, first=first, last=last, payments=payments, as_of=as_of, tolerance=tolerance, now=now
+    )
+    zone = settings.compliance.day_zone
+    contacted = milestones.select(
+        "loan_id",
+        pl.col("last_contact_at").dt.convert_time_zone(zone).dt.date().alias("last_contact_on"),
+        pl.col("validation_sent_at")
+        .dt.convert_time_zone(zone)
+        .dt.date()
+        .alias("validation_sent_on"),
+    )
+    frame = contacted.join(promises, on="loan_id", how="full", coalesce=True).join(
+        plans, on="loan_id", how="full", coalesce=True
+    )
+    return frame.select([pl.col(n).cast(t) for n, t in NEGOTIATION.items()])
 
 
 def _decision_rows(
@@ -228,7 +302,7 @@ def _action_rows(
         on="loan_id",
     )
     is_call = pl.col("kind") == "call_task"
-    details = pl.struct("segment", "rule", "experiment", "arm").map_elements(
+    details = pl.struct("segment", "rule", "experiment", "arm", "disclosures").map_elements(
         lambda row: json.dumps({k: v for k, v in row.items() if v is not None}),
         return_dtype=pl.Utf8,
     )
@@ -266,7 +340,7 @@ def _item_rows(decided: pl.DataFrame, *, run_id: int) -> pl.DataFrame:
         "status",
         "blocked_by",
         pl.col("reason").str.slice(0, 300),
-        "source",
+        pl.col("source").str.slice(0, 200),
         pl.lit(None, dtype=pl.Int64).alias("action_id"),
     )
 
@@ -277,6 +351,8 @@ def _summary(features: pl.DataFrame, decided: pl.DataFrame) -> dict[str, Any]:
     reasons = blocked.select(
         pl.when(pl.col("blocked_by") == "hold")
         .then(pl.lit("hold: ") + pl.col("reason").str.extract(r"^(\w+) hold", 1))
+        .when(pl.col("blocked_by") == "compliance")
+        .then(pl.lit("compliance: ") + pl.col("reason").str.extract(r"^([\w.]+):", 1))
         .otherwise(pl.col("reason"))
         .alias("why")
     )

@@ -1,0 +1,100 @@
+"""The compliance gate's side of the database: the decisions it made, and the loan and
+borrower facts it reads (one loan for a send, a partition of loans for the cycle)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, insert, select, text
+
+from arrears.adapters.db.bulk import frame_from_rows
+from arrears.adapters.db.schema_compliance import gate_decisions
+from arrears.compliance.model import GateDecision, Proposal, RuleHit
+from arrears.services.ports import LoanProfile
+
+
+def _hits(hits: tuple[RuleHit, ...]) -> str:
+    return json.dumps([{"rule": h.rule_id, "reason": h.reason, "source": h.source} for h in hits])
+
+
+class SqlGateStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def record(
+        self,
+        proposal: Proposal,
+        decision: GateDecision,
+        *,
+        borrower_id: int,
+        at: datetime,
+        stage: str,
+        actor: str,
+    ) -> int:
+        return int(
+            self.connection.execute(
+                insert(gate_decisions)
+                .values(
+                    at=at,
+                    stage=stage,
+                    actor=actor,
+                    loan_id=proposal.loan_id,
+                    borrower_id=borrower_id,
+                    channel=proposal.channel.value,
+                    category=proposal.category.value,
+                    template=proposal.template,
+                    contact_point_id=proposal.contact_point_id,
+                    treatment=proposal.treatment,
+                    reference=proposal.reference,
+                    allowed=decision.allowed,
+                    rule_ids=",".join(decision.rule_ids)[:400],
+                    blocked_by=_hits(decision.blocked_by),
+                    disclosures=_hits(decision.disclosures),
+                )
+                .returning(gate_decisions.c.id)
+            ).scalar_one()
+        )
+
+    def decisions_for(self, loan_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest recorded decisions on a loan, newest first."""
+        rows = self.connection.execute(
+            select(gate_decisions)
+            .where(gate_decisions.c.loan_id == loan_id)
+            .order_by(gate_decisions.c.at.desc(), gate_decisions.c.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            {
+                **row._asdict(),
+                "blocked_by": json.loads(row.blocked_by),
+                "disclosures": json.loads(row.disclosures),
+            }
+            for row in rows
+        ]
+
+    def loan_profile(self, loan_id: int) -> LoanProfile | None:
+        row = self.connection.execute(
+            text(
+                "SELECT l.id, l.external_id, l.borrower_id, l.currency, l.product, "
+                "l.contract_state, l.contract_type, b.state, b.zip, b.address_time_zone "
+                "FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE l.id = :loan"
+            ),
+            {"loan": loan_id},
+        ).one_or_none()
+        return LoanProfile(*row) if row else None
+
+    def partition_profiles(self, first: int, last: int) -> pl.DataFrame:
+        """Per loan of ``first``..``last``: contract type and the borrower's ZIP."""
+        rows = self.connection.execute(
+            text(
+                "SELECT l.id, l.contract_type, b.zip FROM loans l "
+                "JOIN borrowers b ON b.id = l.borrower_id WHERE l.id BETWEEN :first AND :last"
+            ),
+            {"first": first, "last": last},
+        ).fetchall()
+        return frame_from_rows(
+            rows, {"loan_id": pl.Int64, "contract_type": pl.Utf8, "zip": pl.Utf8}
+        )
