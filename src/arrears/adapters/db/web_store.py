@@ -1,0 +1,365 @@
+"""What the staff side of the web app reads and writes: account locks, idempotency keys, work
+and review queues, team activity and the facts an account view shows."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from arrears.adapters.db import schema
+from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
+from arrears.adapters.db.schema_web import account_locks, idempotency_keys
+from arrears.services.ports import IdempotencyRecord, LockRecord
+
+BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in result]
+
+
+class SqlWebStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- account locks --------------------------------------------------------------------------
+
+    def lock(self, loan_id: int) -> LockRecord | None:
+        row = self.connection.execute(
+            select(account_locks).where(account_locks.c.loan_id == loan_id)
+        ).one_or_none()
+        return _lock(row) if row else None
+
+    def take_lock(
+        self, *, loan_id: int, held_by: str, held_by_name: str, at: datetime, expires_at: datetime
+    ) -> LockRecord:
+        """Take or extend the lock unless someone else holds it unexpired; returns the holder."""
+        values = {"held_by": held_by, "held_by_name": held_by_name, "expires_at": expires_at}
+        taken = self.connection.execute(
+            update(account_locks)
+            .where(
+                account_locks.c.loan_id == loan_id,
+                or_(account_locks.c.held_by == held_by, account_locks.c.expires_at <= at),
+            )
+            .values(**values, taken_at=at)
+        )
+        if taken.rowcount == 0 and self.lock(loan_id) is None:
+            try:
+                with self.connection.begin_nested():
+                    self.connection.execute(
+                        insert(account_locks).values(loan_id=loan_id, taken_at=at, **values)
+                    )
+            except IntegrityError:
+                pass  # another agent took it in the meantime
+        held = self.lock(loan_id)
+        assert held is not None
+        return held
+
+    def release_lock(self, loan_id: int, *, held_by: str) -> bool:
+        result = self.connection.execute(
+            delete(account_locks).where(
+                account_locks.c.loan_id == loan_id, account_locks.c.held_by == held_by
+            )
+        )
+        return result.rowcount > 0
+
+    def locks_held_by(self, held_by: str, *, at: datetime) -> list[LockRecord]:
+        loans = schema.loans
+        rows = self.connection.execute(
+            select(account_locks, loans.c.external_id.label("loan_ref"))
+            .join(loans, loans.c.id == account_locks.c.loan_id)
+            .where(account_locks.c.held_by == held_by, account_locks.c.expires_at > at)
+            .order_by(account_locks.c.taken_at)
+        ).all()
+        return [_lock(r) for r in rows]
+
+    # -- idempotency keys -----------------------------------------------------------------------
+
+    def claim_key(
+        self, *, principal: str, key: str, fingerprint: str, at: datetime, stale_before: datetime
+    ) -> IdempotencyRecord | None:
+        """Claim ``key`` for a new request (None) or return the request that already has it.
+
+        A pending claim older than ``stale_before`` (its request died) is taken over."""
+        mine = (idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
+        try:
+            with self.connection.begin_nested():
+                self.connection.execute(
+                    insert(idempotency_keys).values(
+                        principal=principal, key=key, fingerprint=fingerprint, state="pending",
+                        created_at=at,
+                    )
+                )  # fmt: skip
+            return None
+        except IntegrityError:
+            pass
+        retaken = self.connection.execute(
+            update(idempotency_keys)
+            .where(*mine, idempotency_keys.c.state == "pending")
+            .where(idempotency_keys.c.created_at < stale_before)
+            .where(idempotency_keys.c.fingerprint == fingerprint)
+            .values(created_at=at)
+        )
+        if retaken.rowcount:
+            return None
+        row = self.connection.execute(select(idempotency_keys).where(*mine)).one()
+        return IdempotencyRecord(
+            principal=row.principal,
+            key=row.key,
+            fingerprint=row.fingerprint,
+            state=row.state,
+            status_code=row.status_code,
+            response=row.response,
+            created_at=row.created_at,
+        )
+
+    def complete_key(
+        self, *, principal: str, key: str, status_code: int, response: str, at: datetime
+    ) -> None:
+        self.connection.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
+            .values(state="done", status_code=status_code, response=response, completed_at=at)
+        )
+
+    def release_key(self, *, principal: str, key: str) -> None:
+        self.connection.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.principal == principal,
+                idempotency_keys.c.key == key,
+                idempotency_keys.c.state == "pending",
+            )
+        )
+
+    # -- work and review queues -----------------------------------------------------------------
+
+    def call_tasks(
+        self, *, on: date, queues: tuple[str, ...], limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Pending call tasks of the latest completed cycle on or before ``on``, by priority."""
+        latest = (
+            select(cycle_runs.c.id)
+            .where(cycle_runs.c.status == "completed", cycle_runs.c.as_of <= on)
+            .order_by(cycle_runs.c.as_of.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        conditions: list[Any] = [
+            actions.c.kind == "call_task",
+            actions.c.status == "pending",
+            actions.c.run_id == latest,
+        ]
+        if queues:
+            conditions.append(actions.c.queue.in_(queues))
+        return self._page(_action_rows().where(*conditions), limit=limit, offset=offset)
+
+    def actions_of(
+        self, loan_id: int, *, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        mine = select(actions).where(actions.c.loan_id == loan_id)
+        total = self.connection.execute(
+            select(func.count()).select_from(mine.subquery())
+        ).scalar_one()
+        rows = self.connection.execute(
+            mine.order_by(actions.c.due_on.desc(), actions.c.id.desc()).limit(limit).offset(offset)
+        )
+        return _rows(rows), int(total)
+
+    def assign_tasks(self, loan_id: int, *, to: str | None, at: datetime) -> None:
+        self.connection.execute(
+            update(actions)
+            .where(
+                actions.c.loan_id == loan_id,
+                actions.c.kind == "call_task",
+                actions.c.status == "pending",
+            )
+            .values(assigned_to=to, updated_at=at)
+        )
+
+    def reviews(
+        self, *, queue: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Pending review items, the latest per account and treatment, by priority."""
+        latest = (
+            select(func.max(actions.c.id))
+            .where(actions.c.kind == "review", actions.c.status == "pending")
+            .group_by(actions.c.loan_id, actions.c.treatment)
+        )
+        conditions: list[Any] = [actions.c.id.in_(latest)]
+        if queue:
+            conditions.append(actions.c.queue == queue)
+        return self._page(_action_rows().where(*conditions), limit=limit, offset=offset)
+
+    def _page(self, query: Any, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        total = self.connection.execute(
+            select(func.count()).select_from(query.subquery())
+        ).scalar_one()
+        ordered = query.order_by(actions.c.priority.desc(), actions.c.id).limit(limit)
+        return _rows(self.connection.execute(ordered.offset(offset))), int(total)
+
+    def action(self, action_id: int) -> dict[str, Any] | None:
+        row = self.connection.execute(_action_rows().where(actions.c.id == action_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def set_action_status(
+        self, action_id: int, *, status: str, at: datetime, details: dict[str, Any]
+    ) -> bool:
+        """Move a pending action (and its pending repeats for the same account and treatment)
+        to ``status``; False when it is no longer pending."""
+        row = self.connection.execute(
+            select(actions.c.loan_id, actions.c.treatment, actions.c.details).where(
+                actions.c.id == action_id, actions.c.status == "pending"
+            )
+        ).one_or_none()
+        if row is None:
+            return False
+        merged = json.dumps({**json.loads(row.details or "{}"), **details}, sort_keys=True)
+        self.connection.execute(
+            update(actions)
+            .where(
+                actions.c.loan_id == row.loan_id,
+                actions.c.treatment == row.treatment,
+                actions.c.status == "pending",
+            )
+            .values(status=status, updated_at=at, details=merged)
+        )
+        return True
+
+    def activity(self, *, since: datetime) -> list[dict[str, Any]]:
+        audit = schema.audit_log
+        return _rows(
+            self.connection.execute(
+                select(audit.c.actor, audit.c.action, func.count().label("count"))
+                .where(audit.c.at >= since)
+                .group_by(audit.c.actor, audit.c.action)
+                .order_by(audit.c.actor, audit.c.action)
+            )
+        )
+
+    # -- the facts of an account ----------------------------------------------------------------
+
+    def loan_header(self, loan_id: int) -> dict[str, Any] | None:
+        loans = schema.loans
+        row = self.connection.execute(select(loans).where(loans.c.id == loan_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def borrower(self, borrower_id: int) -> dict[str, Any] | None:
+        b, points = schema.borrowers, schema.contact_points
+        columns = [c for c in b.c if c.name not in {"dob_sealed", "ssn_sealed", "ssn_index"}]
+        row = self.connection.execute(select(*columns).where(b.c.id == borrower_id)).one_or_none()
+        if row is None:
+            return None
+        found = dict(row._mapping)
+        found["has_dob"] = bool(found.pop("dob_index"))
+        found["contact_points"] = _rows(
+            self.connection.execute(
+                select(points).where(points.c.borrower_id == borrower_id).order_by(points.c.id)
+            )
+        )
+        return found
+
+    def payment_history(self, loan_id: int) -> list[dict[str, Any]]:
+        payments = schema.payments
+        return _rows(
+            self.connection.execute(
+                select(payments)
+                .where(payments.c.loan_id == loan_id)
+                .order_by(payments.c.effective_date.desc(), payments.c.id.desc())
+            )
+        )
+
+    def ledger_balances(self, loan_id: int) -> dict[str, int]:
+        lines = schema.ledger_lines
+        rows = self.connection.execute(
+            select(lines.c.account, func.sum(lines.c.amount_minor))
+            .where(lines.c.loan_id == loan_id, lines.c.account.in_(BORROWER_SIDE))
+            .group_by(lines.c.account)
+        ).all()
+        return {str(account): int(amount) for account, amount in rows}
+
+    def collateral(self, loan_id: int) -> list[dict[str, Any]]:
+        c, v = schema.collateral, schema.valuations
+        found = _rows(self.connection.execute(select(c).where(c.c.loan_id == loan_id)))
+        for item in found:
+            item["valuation"] = self.connection.execute(
+                select(v.c.valued_on, v.c.amount_minor, v.c.source)
+                .where(v.c.collateral_id == item["id"])
+                .order_by(v.c.valued_on.desc())
+                .limit(1)
+            ).one_or_none()
+        return found
+
+    def loans_page(
+        self, *, borrower_id: int | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        loans, b = schema.loans, schema.borrowers
+        query = select(
+            loans.c.id, loans.c.external_id, loans.c.product, loans.c.status, loans.c.currency,
+            loans.c.principal_minor, loans.c.origination_date, loans.c.contract_state,
+            b.c.external_id.label("borrower_ref"),
+        ).join(b, b.c.id == loans.c.borrower_id)  # fmt: skip
+        if borrower_id is not None:
+            query = query.where(
+                or_(loans.c.borrower_id == borrower_id, loans.c.co_borrower_id == borrower_id)
+            )
+        total = self.connection.execute(
+            select(func.count()).select_from(query.subquery())
+        ).scalar_one()
+        rows = self.connection.execute(query.order_by(loans.c.id).limit(limit).offset(offset))
+        return _rows(rows), int(total)
+
+
+def _action_rows() -> Any:
+    """Actions with their account: reference, borrower, the day's delinquency and any lock."""
+    loans, b = schema.loans, schema.borrowers
+    return (
+        select(
+            actions.c.id,
+            actions.c.loan_id,
+            actions.c.treatment,
+            actions.c.kind,
+            actions.c.queue,
+            actions.c.priority,
+            actions.c.status,
+            actions.c.due_on,
+            actions.c.assigned_to,
+            actions.c.details,
+            actions.c.category,
+            loans.c.external_id.label("loan_ref"),
+            loans.c.product,
+            loans.c.currency,
+            b.c.first_name,
+            b.c.last_name,
+            b.c.state,
+            decisions.c.dpd,
+            decisions.c.bucket,
+            decisions.c.balance_minor,
+            decisions.c.past_due_minor,
+            decisions.c.segment,
+            account_locks.c.held_by,
+            account_locks.c.held_by_name,
+            account_locks.c.expires_at.label("lock_expires_at"),
+        )
+        .join(loans, loans.c.id == actions.c.loan_id)
+        .join(b, b.c.id == loans.c.borrower_id)
+        .outerjoin(
+            decisions,
+            (decisions.c.run_id == actions.c.run_id) & (decisions.c.loan_id == actions.c.loan_id),
+        )
+        .outerjoin(account_locks, account_locks.c.loan_id == actions.c.loan_id)
+    )
+
+
+def _lock(row: Row[Any]) -> LockRecord:
+    return LockRecord(
+        loan_id=int(row.loan_id),
+        held_by=row.held_by,
+        held_by_name=row.held_by_name,
+        taken_at=row.taken_at,
+        expires_at=row.expires_at,
+        loan_ref=getattr(row, "loan_ref", ""),
+    )

@@ -1,0 +1,1 @@
+"""Payment gateways: adapters of the ``PaymentGateway`` port (``arrears.services.ports``)."""

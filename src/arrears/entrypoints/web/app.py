@@ -1,0 +1,81 @@
+"""The web app and API in one FastAPI application: ``create_app(container)``.
+
+Each workflow plugs in as a router and its templates. Static files (HTMX and the stylesheet)
+are served from the package: nothing is fetched from a CDN, so everything works offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+
+from arrears import bootstrap
+from arrears.bootstrap import Container
+from arrears.entrypoints.api import api_router
+from arrears.entrypoints.web import errors
+from arrears.entrypoints.web.access import WebContext
+from arrears.entrypoints.web.routes import admin, agent, auth, portal, supervisor
+from arrears.entrypoints.web.templating import HERE, build_templates
+from arrears.services.portal import LinkSender
+from arrears.services.ports import PaymentGateway
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def create_app(
+    container: Container,
+    *,
+    gateway: PaymentGateway | None = None,
+    link_sender: LinkSender | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title="arrears",
+        version="1",
+        summary="Loan recovery: accounts, payments, holds, work queues and reviews.",
+        description=(
+            "Authenticate with `Authorization: Bearer <token>` (systems) or a signed-in "
+            "session (people; unsafe requests then need the `X-CSRF-Token` header). "
+            "Every POST takes an `Idempotency-Key`. Errors are RFC 9457 problem+json."
+        ),
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.web = WebContext(
+        container=container,
+        auth=bootstrap.web_auth(container),
+        gateway=gateway or bootstrap.payment_gateway(container),
+        link_sender=link_sender or bootstrap.portal_link_sender(container),
+        templates=build_templates(),
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (auth, agent, supervisor, portal):
+        app.include_router(module.router)
+    app.include_router(admin.router)
+    app.include_router(admin.agency_router)
+    app.include_router(api_router())
+    errors.install(app)
+    app.middleware("http")(security_headers)
+    return app
+
+
+async def security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    if not request.url.path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+    if request.url.scheme == "https":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response

@@ -1,0 +1,153 @@
+"""The agent workspace: the work queue, taking an account, the account view and its actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.responses import Response
+
+from arrears.domain.holds import BLOCKS, HoldKind
+from arrears.entrypoints.web.access import Access, context, principal_of
+from arrears.entrypoints.web.cookies import see_other
+from arrears.entrypoints.web.templating import render
+from arrears.errors import RuleViolation
+from arrears.services import work_queue
+from arrears.services.account_view import account_view, verify_date_of_birth
+from arrears.services.auth import Role
+from arrears.services.holds import HoldRequest, place_hold
+
+WORKERS = (Role.AGENT, Role.SUPERVISOR)
+READERS = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE)
+router = APIRouter(prefix="/agent", dependencies=[Depends(Access(*READERS))])
+WORK = [Depends(Access(*WORKERS))]
+NOTICES = {
+    "hold": "The hold is in place.",
+    "taken": "You have this account.",
+    "released": "Account released.",
+}
+
+
+@router.get("/queue", dependencies=WORK)
+def queue(
+    request: Request,
+    page: Annotated[int, Query(ge=1)] = 1,
+    queue: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    web, principal = context(request), principal_of(request)
+    found = work_queue.call_queue(
+        principal,
+        page=page,
+        per_page=25,
+        uow_factory=web.container.uow,
+        clock=web.container.clock,
+        queues=(queue,) if queue else None,
+    )
+    locks = work_queue.my_locks(principal, uow_factory=web.container.uow, clock=web.container.clock)
+    return render(request, "agent/queue.html", {"page": found, "queue": queue, "locks": locks})
+
+
+@router.get("/accounts")
+def find_account(request: Request, ref: Annotated[str, Query(max_length=64)] = "") -> Response:
+    if ref.strip():
+        return see_other(f"/agent/accounts/{quote(ref.strip())}", request)
+    return render(request, "agent/find.html", {})
+
+
+@router.get("/accounts/{ref}")
+def account(request: Request, ref: str, done: str = "") -> Response:
+    web, principal = context(request), principal_of(request)
+    view = account_view(
+        ref,
+        viewer=principal.actor,
+        uow_factory=web.container.uow,
+        clock=web.container.clock,
+        settings=web.container.cycle_settings,
+    )
+    return render(
+        request,
+        "agent/account.html",
+        {
+            "view": view,
+            "notice": NOTICES.get(done, ""),
+            "hold_kinds": [(kind.value, BLOCKS[kind].reason) for kind in HoldKind],
+            "mine": view.lock is not None and view.lock.held_by == principal.name,
+            "can_work": principal.role in WORKERS,
+        },
+    )
+
+
+@router.post("/accounts/{ref}/take", dependencies=WORK)
+def take(request: Request, ref: str) -> Response:
+    web = context(request)
+    work_queue.take_account(
+        ref,
+        principal_of(request),
+        uow_factory=web.container.uow,
+        clock=web.container.clock,
+        minutes=web.settings.account_lock_minutes,
+    )
+    return see_other(f"/agent/accounts/{quote(ref)}?done=taken", request)
+
+
+@router.post("/accounts/{ref}/release", dependencies=WORK)
+def release(request: Request, ref: str) -> Response:
+    web = context(request)
+    work_queue.release_account(
+        ref, principal_of(request), uow_factory=web.container.uow, clock=web.container.clock
+    )
+    return see_other("/agent/queue", request)
+
+
+@router.post("/accounts/{ref}/holds")
+def add_hold(
+    request: Request,
+    ref: str,
+    *,
+    kind: Annotated[HoldKind, Form()],
+    reason: Annotated[str, Form(max_length=500)],
+    chapter: Annotated[str, Form(max_length=2)] = "",
+    case_number: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    web, principal = context(request), principal_of(request)
+    work_queue.ensure_free_for(
+        ref, principal, uow_factory=web.container.uow, clock=web.container.clock
+    )
+    place_hold(
+        HoldRequest(
+            kind=kind,
+            reason=reason,
+            set_by=principal.actor,
+            loan=ref,
+            chapter=chapter or None,
+            case_number=case_number or None,
+        ),
+        uow_factory=web.container.uow,
+        clock=web.container.clock,
+    )
+    return see_other(f"/agent/accounts/{quote(ref)}?done=hold", request)
+
+
+@router.post("/accounts/{ref}/verify-dob", dependencies=WORK)
+def verify_dob(
+    request: Request,
+    ref: str,
+    borrower_id: Annotated[int, Form()],
+    dob: Annotated[str, Form(max_length=10)],
+) -> Response:
+    web = context(request)
+    try:
+        born = date.fromisoformat(dob)
+    except ValueError:
+        raise RuleViolation("enter the date as YYYY-MM-DD", rule="identity.dob") from None
+    matched = verify_date_of_birth(
+        ref,
+        borrower_id,
+        born,
+        viewer=principal_of(request).actor,
+        uow_factory=web.container.uow,
+        clock=web.container.clock,
+    )
+    return render(request, "agent/_dob_result.html", {"matched": matched})
