@@ -19,12 +19,7 @@ import polars as pl
 from arrears.compliance.model import GateDecision, Proposal, Stage
 from arrears.domain.contact_log import Channel, ContactRecord, Outcome
 from arrears.domain.contacts import ContactPoint, ContactStatus
-from arrears.compliance.model import GateDecision, Proposal
-from arrears.domain.contact_log import Channel, ContactRecord, Outcome
-from arrears.domain.contacts import ContactPoint, ContactStatus
 from arrears.domain.holds import Hold
-from arrears.domain.plans import PlanRecord, PlanStatus
-from arrears.domain.promises import Promise, PromiseRecord, PromiseStatus
 from arrears.domain.plans import PlanRecord, PlanStatus
 from arrears.domain.promises import Promise, PromiseRecord, PromiseStatus
 from arrears.errors import ArrearsError, Problem
@@ -253,14 +248,6 @@ class UnitOfWork(Protocol):
     def credits(self) -> CreditStore: ...
     @property
     def cycle(self) -> CycleStore: ...
-    @property
-    def contacts(self) -> ContactLogStore: ...
-    @property
-    def promises(self) -> PromiseStore: ...
-    @property
-    def plans(self) -> PlanStore: ...
-    @property
-    def gate(self) -> GateStore: ...
     @property
     def contacts(self) -> ContactLogStore: ...
     @property
@@ -797,77 +784,6 @@ class OutboxUnitOfWork(UnitOfWork, Protocol):
     def __enter__(self) -> OutboxUnitOfWork: ...
     @property
     def outbox(self) -> OutboxStore: ...
-
-
-# -- communication, negotiation and the compliance gate (schema_negotiation, schema_compliance) --
-
-
-@dataclass(frozen=True)
-class LoanProfile:
-    """What the compliance gate needs about a loan and its borrower's address."""
-
-    loan_id: int
-    external_id: str
-    borrower_id: int
-    currency: str
-    product: str
-    contract_state: str
-    contract_type: str
-    borrower_state: str
-    zip_code: str
-    address_time_zone: str
-
-
-class ContactLogStore(Protocol):
-    def add(
-        self, record: ContactRecord, *, created_at: datetime, details: dict[str, Any]
-    ) -> int | None: ...
-    def find(self, reference: str, outcome: Outcome) -> int | None: ...
-    def for_loan(self, loan_id: int, *, limit: int | None = None) -> list[ContactRecord]: ...
-    def points_of(self, borrower_id: int) -> list[ContactPoint]: ...
-    def set_point_status(self, point_id: int, status: ContactStatus) -> None: ...
-    def opt_out_point(self, point_id: int, channel: Channel, *, at: datetime) -> None: ...
-    def preferred_hours(self, borrower_id: int) -> tuple[int, int] | None: ...
-    def set_preferred_hours(
-        self, borrower_id: int, hours: tuple[int, int] | None, *, by: str, at: datetime
-    ) -> None: ...
-    def recent_frame(
-        self, first: int, last: int, *, since: datetime, before: datetime
-    ) -> pl.DataFrame: ...
-    def milestones_frame(self, first: int, last: int, *, before: datetime) -> pl.DataFrame: ...
-
-
-class PromiseStore(Protocol):
-    def add(self, promise: Promise, *, contact_id: int | None, created_at: datetime) -> int: ...
-    def get(self, promise_id: int) -> PromiseRecord | None: ...
-    def for_loan(self, loan_id: int) -> list[PromiseRecord]: ...
-    def in_range(self, first: int, last: int) -> list[PromiseRecord]: ...
-    def set_status(
-        self, promise_id: int, *, status: PromiseStatus, decided_on: date | None,
-        evaluated_on: date, at: datetime,
-    ) -> None: ...  # fmt: skip
-
-
-class PlanStore(Protocol):
-    def add(self, plan: PlanRecord, *, created_at: datetime) -> int: ...
-    def get(self, plan_id: int) -> PlanRecord | None: ...
-    def for_loan(self, loan_id: int) -> list[PlanRecord]: ...
-    def in_range(self, first: int, last: int) -> list[PlanRecord]: ...
-    def set_status(
-        self, plan_id: int, *, status: PlanStatus, misses: int, paid_minor: int,
-        evaluated_on: date, at: datetime,
-    ) -> None: ...  # fmt: skip
-    def cancel(self, plan_id: int, *, by: str, reason: str, at: datetime) -> None: ...
-
-
-class GateStore(Protocol):
-    def record(
-        self, proposal: Proposal, decision: GateDecision, *, borrower_id: int, at: datetime,
-        stage: str, actor: str,
-    ) -> int: ...  # fmt: skip
-    def decisions_for(self, loan_id: int, *, limit: int = 50) -> list[dict[str, Any]]: ...
-    def loan_profile(self, loan_id: int) -> LoanProfile | None: ...
-    def partition_profiles(self, first: int, last: int) -> pl.DataFrame: ...
 
 
 # -- communication, negotiation and the compliance gate (schema_negotiation, schema_compliance) --

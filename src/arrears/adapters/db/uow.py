@@ -11,19 +11,15 @@ from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.audit_store import SqlAuditLog
 from arrears.adapters.db.contacts_store import SqlContactLog
 from arrears.adapters.db.credits_store import SqlCredits
-from arrears.adapters.db.contacts_store import SqlContactLog
 from arrears.adapters.db.cycle_store import SqlCycleStore
-from arrears.adapters.db.gate_store import SqlGateStore
 from arrears.adapters.db.gate_store import SqlGateStore
 from arrears.adapters.db.holds_store import SqlHolds
 from arrears.adapters.db.import_runs import SqlImportRuns
 from arrears.adapters.db.ledger_store import SqlLedgerStore
 from arrears.adapters.db.outbox_store import SqlOutboxStore
 from arrears.adapters.db.plans_store import SqlPlans
-from arrears.adapters.db.plans_store import SqlPlans
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.portfolio_store import SqlPortfolioStore
-from arrears.adapters.db.promises_store import SqlPromises
 from arrears.adapters.db.promises_store import SqlPromises
 from arrears.adapters.db.sessions_store import SqlPortalStore, SqlSessions
 from arrears.adapters.db.strategy_store import SqlStrategies
@@ -129,24 +125,6 @@ class SqlUnitOfWork:
     @property
     def outbox(self) -> SqlOutboxStore:
         return SqlOutboxStore(self.connection)
-
-    # -- communication, negotiation and the compliance gate ----------------------------------
-
-    @property
-    def contacts(self) -> SqlContactLog:
-        return SqlContactLog(self.connection)
-
-    @property
-    def promises(self) -> SqlPromises:
-        return SqlPromises(self.connection)
-
-    @property
-    def plans(self) -> SqlPlans:
-        return SqlPlans(self.connection)
-
-    @property
-    def gate(self) -> SqlGateStore:
-        return SqlGateStore(self.connection)
 
     # -- communication, negotiation and the compliance gate ----------------------------------
 
