@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -84,6 +84,61 @@ class Settings(BaseSettings):
     public_url: str | None = None
     #: Demo mode: portal sign-in links are written to the console when no outbox delivers them.
     demo_mode: bool = False
+    # -- channels, templates and the outbox (docs/channels.md) --------------------------------
+    #: Who messages are from: the collector named in every message and the validation notice
+    #: (12 CFR 1006.34(c)(2)(i)), with where to write, call and pay.
+    collector_name: str = "Example Lending"
+    collector_address: list[str] = Field(
+        default_factory=lambda: ["PO Box 1000", "Springfield, IL 62701"]
+    )
+    collector_phone: str = "1-800-555-0100"
+    collector_hours: str = "Monday to Friday, 8am to 8pm Eastern"
+    collector_email: str = "help@example.com"
+    collector_website: str = "www.example.com"
+    payment_url: str = "https://www.example.com/pay"
+    #: The creditor the debts are owed to now (1006.34(c)(2)(v)); unset: the collector (a
+    #: lender collecting its own loans).
+    creditor_name: str | None = None
+    #: Where disputes are accepted electronically (1006.34(c)(4)); empty: by mail and phone only.
+    electronic_disputes: str = "www.example.com/dispute"
+    #: Name on the envelope's return address; must not suggest debt collection (15 U.S.C.
+    #: 1692f(8)). Unset: the collector's name.
+    letter_return_name: str | None = None
+    #: Reference dates to itemize a debt from, first known wins (12 CFR 1006.34(b)(3)).
+    itemization_preference: list[str] = Field(
+        default_factory=lambda: ["charge_off", "last_payment", "transaction"]
+    )
+    #: SMTP: ``smtp_security`` is none, starttls or tls (implicit TLS, usually port 465).
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    #: A CA bundle to trust for the SMTP server's certificate (a private CA); unset: system.
+    smtp_ca_file: Path | None = None
+    smtp_timeout_seconds: float = 30.0
+    email_from: str = "Example Lending <help@example.com>"
+    #: Unsubscribe address and page for the List-Unsubscribe header (RFC 2369, RFC 8058).
+    email_unsubscribe_mailto: str = "unsubscribe@example.com"
+    email_unsubscribe_url: str | None = None
+    #: SMS provider HTTP API: the messages endpoint, API key (Bearer) and sending number.
+    sms_endpoint: str | None = None
+    sms_api_key: SecretStr | None = None
+    sms_from: str = ""
+    sms_timeout_seconds: float = 10.0
+    #: Shared secret of the provider's webhook signatures (HMAC-SHA256); unset refuses all.
+    sms_webhook_secret: SecretStr | None = None
+    sms_webhook_tolerance_seconds: int = 300
+    #: Daily print batches of letters; unset: ``print`` under the data directory.
+    print_dir: Path | None = None
+    #: Outbox delivery: tries per message, backoff (first delay, cap), batch size, how long a
+    #: claimed message may stay "sending" before it is looked at again, and the sender's poll.
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 60.0
+    outbox_backoff_max_seconds: float = 6 * 3600.0
+    outbox_batch: int = 200
+    outbox_claim_timeout_seconds: float = 900.0
+    outbox_poll_seconds: float = 15.0
 
     @field_validator("data_dir")
     @classmethod
