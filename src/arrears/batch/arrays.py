@@ -118,14 +118,6 @@ def loan_bounds(starts: Ints, *, run_loan: Ints, rows: int, loans: int) -> tuple
     return first, end
 
 
-def group_bounds(positions: Ints, count: int) -> tuple[Ints, Ints]:
-    """(first row, one past the last row) of each of ``count`` loans in sorted ``positions``."""
-    everyone = np.arange(count, dtype=np.int64)
-    first = np.searchsorted(positions, everyone, side="left").astype(np.int64)
-    end = np.searchsorted(positions, everyone, side="right").astype(np.int64)
-    return first, end
-
-
 def row_loans(first: Ints, end: Ints) -> Ints:
     """The loan position of every row, from per-loan row bounds (rows grouped by loan)."""
     return np.repeat(np.arange(first.size, dtype=np.int64), end - first)

@@ -87,7 +87,7 @@ class Coverage:
     charge_off: Ints  # per sorted loan: charge-off day, NEVER if none
     items: Totals
     payments: Totals
-    installments: Installments
+    installments: Installments  # those ever unpaid for a day, by (loan, due day)
 
 
 def coverage(
@@ -109,7 +109,9 @@ def coverage(
     rows = _item_rows(items, loan_ids, day_number(horizon))
     payment_totals = _good_payments(payments, loan_ids, horizon)
     plan = installments_of(rows, payments=payment_totals, tolerance=tolerance_minor)
-    return Coverage(loan_ids, input_row, charge_off, rows.totals, payment_totals, plan)
+    return Coverage(
+        loan_ids, input_row, charge_off, rows.totals, payment_totals, plan.unpaid_for_a_while()
+    )
 
 
 def _item_rows(items: pl.DataFrame, loan_ids: Ints, horizon: int) -> ItemRows:

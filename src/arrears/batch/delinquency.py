@@ -76,14 +76,13 @@ def _frozen_dofd(prepared: Coverage) -> Ints:
     """
     charged_off = prepared.charge_off < NEVER
     cutoff = np.where(charged_off, prepared.charge_off, NO_DAY)
-    return episodes(prepared.installments, cutoff).dofd
+    return episodes(prepared.installments, cutoff, loans=cutoff.size).dofd
 
 
 def _on(prepared: Coverage, day: int, *, frozen: Ints, buckets: BucketScheme) -> pl.DataFrame:
     """The delinquency frame of every loan on ``day``, loans in input order."""
     count = prepared.loan_ids.size
-    cutoff = np.full(count, day, dtype=np.int32)
-    state = episodes(prepared.installments, cutoff)
+    state = episodes(prepared.installments, day, loans=count)
     keeps_frozen = (prepared.charge_off <= day) & (frozen != NO_DAY)
     dofd = np.where(keeps_frozen, frozen, state.dofd)
     dpd = np.where(state.oldest_unpaid != NO_DAY, day - state.oldest_unpaid, 0)

@@ -31,21 +31,22 @@ class Episodes:
     cured_on: Ints  # first day after the latest finished episode
 
 
-def episodes(installments: Installments, cutoff: Ints) -> Episodes:
-    """The episode state of every loan on its own cut-off day (``cutoff[loan position]``)."""
-    loans = cutoff.size
+def episodes(installments: Installments, cutoff: Ints | int, *, loans: int) -> Episodes:
+    """The episode state of every loan on its cut-off day: ``cutoff`` for all of them, or
+    ``cutoff[loan position]`` each."""
     oldest = np.full(loans, NO_DAY, dtype=np.int64)
     dofd = np.full(loans, NO_DAY, dtype=np.int64)
     cured = np.full(loans, NO_DAY, dtype=np.int64)
-    owner_cutoff = cutoff[installments.loan]
-    # An interval counts when it starts by the cut-off and is not empty.
-    counts = (installments.due < owner_cutoff) & (installments.cleared > installments.due + 1)
-    rows = np.flatnonzero(counts)
+    owner_cutoff = cutoff if isinstance(cutoff, int) else cutoff[installments.loan]
+    rows = np.flatnonzero(installments.due < owner_cutoff)  # started by the cut-off
     if rows.size == 0:
         return Episodes(oldest, dofd, cured)
     loan = installments.loan[rows]
     due = installments.due[rows]
-    day_after_cutoff = owner_cutoff[rows] + 1
+    if isinstance(owner_cutoff, int):
+        day_after_cutoff: Ints = np.full(rows.size, owner_cutoff + 1, dtype=np.int32)
+    else:
+        day_after_cutoff = owner_cutoff[rows] + 1
     end = np.minimum(installments.cleared[rows], day_after_cutoff)
     _oldest_open(oldest, loan=loan, due=due, open_at_cutoff=end == day_after_cutoff)
     furthest = cummax_within(loan, end)

@@ -40,6 +40,12 @@ class Installments:
     due: Ints
     cleared: Ints  # first day counted as paid; NO_DAY if never unpaid, NEVER if not by horizon
 
+    def unpaid_for_a_while(self) -> Installments:
+        """Only those left unpaid at least one day (cleared after the day after their due
+        date): the others never make a loan delinquent, on any date."""
+        keep = self.cleared > self.due + 1
+        return Installments(self.loan[keep], self.due[keep], self.cleared[keep])
+
 
 def installments_of(rows: ItemRows, *, payments: Totals, tolerance: int) -> Installments:
     """The installments due before the horizon with their cleared days."""
