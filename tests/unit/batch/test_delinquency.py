@@ -94,3 +94,50 @@ def test_delinquency_on_several_dates_stacks_one_frame_per_date() -> None:
         (date(2026, 2, 28), 27, "1-29"),
         (date(2026, 3, 31), 0, "current"),
     ]
+
+
+def test_dofd_appears_on_the_day_an_episode_reaches_30_days_past_due() -> None:
+    """One 100.00 installment due Jan 1. Unpaid: 29 DPD on Jan 30 (no DOFD yet), 30 DPD on
+    Jan 31 (DOFD Jan 1). Paid in full on Jan 31 instead: the episode ended at 29 days, so on
+    Feb 5 there is no DOFD and the loan was cured on Jan 31. Charged off on Feb 1 while 31 days
+    past due, then paid on Feb 10: the DOFD Jan 1 stays on Feb 15."""
+    due = pl.DataFrame(
+        [
+            {"loan_id": loan_id, "seq": 1, "due_date": date(2026, 1, 1), "principal_minor": 9_000,
+             "interest_minor": 1_000, "fees_minor": 0}
+            for loan_id in (1, 2, 3)
+        ],
+        schema=INSTALLMENTS,
+    )  # fmt: skip
+    paid = pl.DataFrame(
+        [
+            (2, 1, date(2026, 1, 31), 10_000, True, None),
+            (3, 2, date(2026, 2, 10), 10_000, True, None),
+        ],
+        schema=PAYMENTS,
+        orient="row",
+    )
+    loans = pl.concat(
+        [
+            _loans(),
+            _loans().with_columns(pl.lit(2, dtype=pl.Int64).alias("loan_id")),
+            _loans(date(2026, 2, 1)).with_columns(pl.lit(3, dtype=pl.Int64).alias("loan_id")),
+        ]
+    )
+    dates = [date(2026, 1, 30), date(2026, 1, 31), date(2026, 2, 5), date(2026, 2, 15)]
+    frame = delinquency_at(due_items(due), paid, loans, dates=dates)
+    rows = frame.select("loan_id", "as_of", "dpd", "dofd", "cured_on").sort("loan_id", "as_of")
+    assert rows.rows() == [
+        (1, date(2026, 1, 30), 29, None, None),
+        (1, date(2026, 1, 31), 30, date(2026, 1, 1), None),
+        (1, date(2026, 2, 5), 35, date(2026, 1, 1), None),
+        (1, date(2026, 2, 15), 45, date(2026, 1, 1), None),
+        (2, date(2026, 1, 30), 29, None, None),
+        (2, date(2026, 1, 31), 0, None, date(2026, 1, 31)),
+        (2, date(2026, 2, 5), 0, None, date(2026, 1, 31)),
+        (2, date(2026, 2, 15), 0, None, date(2026, 1, 31)),
+        (3, date(2026, 1, 30), 29, None, None),
+        (3, date(2026, 1, 31), 30, date(2026, 1, 1), None),
+        (3, date(2026, 2, 5), 35, date(2026, 1, 1), None),
+        (3, date(2026, 2, 15), 0, date(2026, 1, 1), date(2026, 2, 10)),
+    ]
