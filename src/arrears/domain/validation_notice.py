@@ -90,4 +90,5 @@ def missing_facts(facts: ValidationFacts) -> list[str]:
 
 
 def _lines(lines: tuple[str, ...]) -> bool:
-    return any(line.strip() for line in lines)
+    """Whether an address says anything (not just the separators of empty fields)."""
+    return any(character.isalnum() for line in lines for character in line)
