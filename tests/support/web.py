@@ -23,7 +23,7 @@ from arrears.services.users import create_user, issue_token
 from support.db import run_import
 from support.portfolio import TODAY
 
-PASSWORD = "correct horse battery"  # noqa: S105 (test users only)
+PASSWORD = "correct horse battery"
 #: username -> role; two agents so locks can be contested.
 STAFF = {
     "alice": "agent",

@@ -7,9 +7,9 @@ Viewing an account shows personal data, so every view is written to the audit tr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,11 +18,18 @@ import polars as pl
 from arrears.batch.delinquency import delinquency
 from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
+from arrears.compliance.facts import ContactFacts
+from arrears.compliance.gate import evaluate
+from arrears.compliance.model import Proposal
+from arrears.compliance.settings import DEFAULT_SETTINGS
 from arrears.domain.borrowers import mask_ssn
 from arrears.domain.clock import Clock
-from arrears.domain.holds import ActionCategory, Hold, blocking_holds
+from arrears.domain.contact_log import Channel
+from arrears.domain.contacts import ContactKind
+from arrears.domain.holds import ActionCategory, Hold
 from arrears.domain.money import Money
 from arrears.errors import NotFoundError
+from arrears.services.compliance import DEFAULT_TEMPLATES, gather_facts
 from arrears.services.cycle import CycleSettings
 from arrears.services.ports import LockRecord, WebUnitOfWork
 
@@ -30,6 +37,8 @@ COMPONENTS = ("principal", "interest", "fees", "penalties", "costs")
 #: Reg F presumes calls before 8 a.m. or after 9 p.m. local time inconvenient.
 CALL_HOURS = (8, 21)
 CALL_HOURS_SOURCE = "12 CFR 1006.6(b)(1)(i)"
+CALLS_PER_WEEK = 7
+CHANNELS = (Channel.CALL, Channel.SMS, Channel.EMAIL, Channel.LETTER)
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ class CompliancePanel:
     channels: dict[str, str]  # channel -> "allowed" or why not
     blocked_by: list[str]
     calls_left: int | None
-    note: str = ""
+    note: str = "Reg F presumes more than 7 calls in 7 days harassment (12 CFR 1006.14(b)(2))"
     source: str = CALL_HOURS_SOURCE
 
 
@@ -140,7 +149,6 @@ def account_view(
         ]
         holds = uow.holds.for_loan(loan_id)
         lock = uow.web.lock(loan_id)
-        preferences = uow.portal.preferences(int(loan["borrower_id"]))
         view = AccountView(
             loan_id=loan_id,
             ref=ref,
@@ -155,13 +163,7 @@ def account_view(
             decisions=uow.cycle.decisions_for(loan_id, limit=10),
             collateral=uow.web.collateral(loan_id),
             lock=lock if lock is not None and lock.expires_at > now else None,
-            compliance=compliance_panel(
-                parties[0] if parties else None,
-                holds,
-                now=now,
-                today=today,
-                hours=(preferences.preferred_start_hour, preferences.preferred_end_hour),
-            ),
+            compliance=compliance_panel(uow, loan_id, now=now),
         )
         view.schedule.extend(_schedule(uow, loan_id, view.delinquency, today, loan["currency"]))
         uow.audit.record(
@@ -261,82 +263,57 @@ def _party(uow: WebUnitOfWork, borrower_id: int, relation: str) -> Party:
     )
 
 
-def compliance_panel(
-    party: Party | None,
-    holds: Iterable[Hold],
-    *,
-    now: datetime,
-    today: date,
-    hours: tuple[int | None, int | None] = (None, None),
-) -> CompliancePanel:
-    """May the borrower be called now, in every time zone they may be in, and by which channel.
-
-    Calls are allowed only when it is between 8 a.m. and 9 p.m. (or inside the borrower's own
-    preferred hours) in *every* zone, and no hold blocks contact.
-    """
-    blocked = blocking_holds(list(holds), ActionCategory.CONTACT, today)
-    reasons = [f"{b.hold.kind.value} hold: {b.reason} ({b.source})" for b in blocked]
-    if party is None:
-        return CompliancePanel(False, [], {}, reasons or ["no borrower on file"], None)
-    start, end = hours[0] if hours[0] is not None else CALL_HOURS[0], hours[1] or CALL_HOURS[1]
-    zones = sorted(_zones(party))
-    times = []
-    for zone in zones:
+def compliance_panel(uow: WebUnitOfWork, loan_id: int, *, now: datetime) -> CompliancePanel:
+    """May the borrower be contacted now, by each channel, as the compliance gate judges it:
+    quiet hours in every zone they may be in, holds, opt-outs, consent and call frequency.
+    A look, not an action: nothing is recorded (the gate records when something is sent)."""
+    profile = uow.gate.loan_profile(loan_id)
+    assert profile is not None
+    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS)
+    channels: dict[str, str] = {}
+    blocked: list[str] = []
+    for channel in CHANNELS:
+        proposal = Proposal(
+            loan_id=loan_id, channel=channel, category=ActionCategory.CONTACT,
+            template=DEFAULT_TEMPLATES[channel], contact_point_id=_point_for(facts, channel),
+        )  # fmt: skip
+        decision = evaluate(proposal, facts, at=now, settings=DEFAULT_SETTINGS)
+        hits = decision.blocked_by
+        channels[channel.value] = "allowed" if not hits else "; ".join(h.reason for h in hits)
+        if channel is Channel.CALL:
+            blocked = [f"{h.reason} ({h.source})" for h in hits]
+    start, end = facts.preferred_hours or CALL_HOURS
+    zones = []
+    for zone in sorted(facts.time_zones()):
         local = now.astimezone(ZoneInfo(zone))
-        times.append(ZoneTime(zone, local, start <= local.hour < end))
-    channels = _channels(party.contact_points, held=bool(blocked))
-    may_call = bool(times) and all(t.allowed for t in times) and channels["call"] == "allowed"
+        zones.append(ZoneTime(zone, local, start <= local.hour < end))
+    day = now.astimezone(ZoneInfo(DEFAULT_SETTINGS.day_zone)).date()
+    placed = sum(
+        1
+        for r in facts.history
+        if r.is_call_attempt and day - timedelta(days=6) <= r.day(DEFAULT_SETTINGS.day_zone)
+    )
     return CompliancePanel(
-        may_call_now=may_call,
-        zones=times,
+        may_call_now=channels[Channel.CALL.value] == "allowed",
+        zones=zones,
         channels=channels,
-        blocked_by=reasons,
-        calls_left=None,
-        note="calls in the 7-day window are counted once contacts are logged",
+        blocked_by=blocked,
+        calls_left=max(0, CALLS_PER_WEEK - placed),
     )
 
 
-def _zones(party: Party) -> set[str]:
-    zones = {party.time_zone} if party.time_zone else set()
-    for point in party.contact_points:
-        if point["status"] == "active" and str(point["kind"]).endswith("_phone"):
-            zones.update(z for z in str(point["time_zones"] or "").split(",") if z)
-    return zones
-
-
-def _channels(points: list[dict[str, Any]], *, held: bool) -> dict[str, str]:
-    active = [p for p in points if p["status"] == "active"]
-    phones = [p for p in active if str(p["kind"]).endswith("_phone")]
-    mobiles = [p for p in phones if p["kind"] == "mobile_phone"]
-    emails = [p for p in active if str(p["kind"]).endswith("_email")]
-    found = {
-        "call": _first_reason(phones, "call_opted_out_at", "no phone on file"),
-        "sms": _sms(mobiles),
-        "email": _first_reason(emails, "email_opted_out_at", "no email on file"),
-        "letter": "allowed",
-    }
-    if held:
-        return dict.fromkeys(found, "a hold stops contact")
-    return found
-
-
-def _first_reason(points: list[dict[str, Any]], opted_out: str, missing: str) -> str:
-    if not points:
-        return missing
-    if all(p[opted_out] is not None for p in points):
-        return "opted out"
-    return "allowed"
-
-
-def _sms(mobiles: list[dict[str, Any]]) -> str:
-    if not mobiles:
-        return "no mobile on file"
-    usable = [p for p in mobiles if p["sms_opted_out_at"] is None]
-    if not usable:
-        return "opted out"
-    if not any(p["sms_consent_at"] is not None for p in usable):
-        return "no consent to texts (47 U.S.C. 227)"
-    return "allowed"
+def _point_for(facts: ContactFacts, channel: Channel) -> int | None:
+    """The contact point a channel would use: a mobile first for calls, a personal email."""
+    usable = [p for p in facts.contact_points if p.usable]
+    if channel is Channel.SMS:
+        usable = [p for p in usable if p.kind is ContactKind.MOBILE_PHONE]
+    elif channel.uses_phone:
+        usable = sorted((p for p in usable if p.kind.is_phone), key=lambda p: p.kind.value)
+    elif channel is Channel.EMAIL:
+        usable = sorted((p for p in usable if p.kind.is_email), key=lambda p: p.kind.value)
+    else:
+        return None
+    return usable[0].id if usable else None
 
 
 def verify_date_of_birth(

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+import secrets
 import shutil
 import time
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from arrears.bootstrap import Container, build, initialise
-from arrears.config import load_settings
+from arrears.bootstrap import Container, build, initialise, web_auth
+from arrears.config import Settings, load_settings
 from arrears.domain.calendar import US_FEDERAL
 from arrears.domain.clock import FixedClock
 from arrears.entrypoints.cli.cycle import print_cycle
 from arrears.entrypoints.cli.output import RichProgress, console
 from arrears.entrypoints.cli.portfolio import compute_status, print_import, print_status, run_import
+from arrears.entrypoints.cli.serve import run_server
+from arrears.services import portal
+from arrears.services.auth import Principal, Role
 from arrears.services.cycle import CycleReport, run_cycle
+from arrears.services.users import ensure_user
+from arrears.services.work_queue import call_queue
 
 
 def demo_command(
@@ -24,6 +32,7 @@ def demo_command(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same portfolio.")] = 42,
     days: Annotated[int, typer.Option(help="Calendar days of daily cycles to run.")] = 90,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after the status.")] = False,
+    port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
     """Generate a demo portfolio, import it, run the daily cycle over recent business days and
     show the result."""
@@ -58,7 +67,7 @@ def demo_command(
         print_cycle(last)
     console.print(f"Demo finished its work in {time.monotonic() - started:.1f}s.")
     if not no_serve:
-        console.print("The web app is not part of this release yet; nothing to serve.")
+        serve_demo(settings, portfolio=demo_dir / "portfolio", port=port)
 
 
 def run_recent_cycles(container: Container, *, today: date, days: int) -> CycleReport | None:
@@ -82,3 +91,67 @@ def run_recent_cycles(container: Container, *, today: date, days: int) -> CycleR
         progress.advance(1)
     progress.finish()
     return report
+
+
+DEMO_USERS = {
+    "agent": ("agent", "Alex Agent"),
+    "agent2": ("agent", "Blair Agent"),
+    "supervisor": ("supervisor", "Sam Supervisor"),
+    "compliance": ("compliance", "Casey Compliance"),
+    "admin": ("admin", "Ari Admin"),
+    "agency": ("agency", "Acme Recovery"),
+}
+
+
+def serve_demo(settings: Settings, *, portfolio: Path, port: int) -> None:
+    """Demo users with fresh passwords, a borrower to try the portal with, then the web app
+    (on the real clock, in demo mode: portal sign-in links go to the console)."""
+    container = build(settings.model_copy(update={"demo_mode": True}))
+    url = f"http://127.0.0.1:{port}"
+    console.print(
+        f"\n[bold]Sign in at {url}/login[/] (demo users, passwords made for this run):",
+        soft_wrap=True,
+    )
+    for username, (role, name) in DEMO_USERS.items():
+        password = secrets.token_urlsafe(9)
+        ensure_user(
+            username=username, display_name=name, role=role, password=password, by="demo",
+            uow_factory=container.uow, clock=container.clock,
+        )  # fmt: skip
+        console.print(f"  {role:<11} {username:<11} {password}", markup=False)
+    borrower = demo_borrower(container, portfolio)
+    if borrower is not None:
+        ref, dob, zip_code, email = borrower
+        console.print(f"[bold]Borrower portal at {url}/portal[/] (synthetic demo borrower):")
+        console.print(f"  account {ref}, date of birth {dob}, ZIP {zip_code}", markup=False)
+        sent: list[portal.LinkMessage] = []
+        if email:
+            portal.request_link(
+                email, address="demo", base_url=url, sender=sent.append,
+                auth=web_auth(container),
+            )  # fmt: skip
+        for message in sent:
+            console.print(
+                f"  or open {message.url} (one use, 30 minutes)", markup=False, soft_wrap=True
+            )
+    run_server(container, host="127.0.0.1", port=port)
+
+
+def demo_borrower(container: Container, portfolio: Path) -> tuple[str, str, str, str] | None:
+    """The borrower of the most urgent call in the queue: (loan, date of birth, ZIP, email)."""
+    agent = Principal(kind="staff", role=Role.AGENT, name="demo", display_name="demo")
+    page = call_queue(agent, page=1, per_page=1, uow_factory=container.uow, clock=container.clock)
+    if not page.items:
+        return None
+    ref = str(page.items[0]["loan_ref"])
+    borrower = _row(portfolio / "loans.csv", "loan_id", ref)
+    person = _row(portfolio / "borrowers.csv", "borrower_id", borrower.get("borrower_id", ""))
+    if not person.get("date_of_birth"):
+        return None
+    email = person.get("email") or person.get("work_email") or ""
+    return ref, person["date_of_birth"], person.get("zip", "")[:5], email
+
+
+def _row(path: Path, key: str, value: str) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return next((row for row in csv.DictReader(handle) if row.get(key) == value), {})

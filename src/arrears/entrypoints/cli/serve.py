@@ -1,0 +1,115 @@
+"""``arrears serve``: the web app and API under uvicorn, with the outbox sender alongside."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from arrears import bootstrap
+from arrears.bootstrap import Container, build
+from arrears.entrypoints.cli.output import console
+
+log = logging.getLogger("arrears.serve")
+_LINK = re.compile(r"/portal/link/[^/?\s\"]+")
+
+
+class RedactSecrets(logging.Filter):
+    """Keep one-time sign-in links out of the access log (they are credentials)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _LINK.sub("/portal/link/[redacted]", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _LINK.sub("/portal/link/[redacted]", record.msg)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging with the redaction filter on its access and error logs."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = {
+        **LOGGING_CONFIG,
+        "filters": {"redact": {"()": RedactSecrets}},
+        "handlers": {
+            name: {**handler, "filters": ["redact"]}
+            for name, handler in LOGGING_CONFIG["handlers"].items()
+        },
+    }
+    config["loggers"] = {
+        **LOGGING_CONFIG["loggers"],
+        "arrears": {"handlers": ["default"], "level": "INFO", "propagate": False},
+    }
+    return config
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app and API (and send due outbox messages in the background)."""
+    container = build()
+    container.require_schema()
+    run_server(container, host=host, port=port)
+
+
+def start_outbox_sender(container: Container, stop: threading.Event) -> threading.Thread | None:
+    """Run the outbox sender in a thread when the outbox workflow provides one."""
+    try:
+        from arrears.services import sending
+    except ImportError:
+        return None
+    make: Callable[[Container], Any] | None = getattr(bootstrap, "outbox_sender", None)
+    if make is None or not hasattr(sending, "run_sender"):
+        return None
+    sender = make(container)
+    poll = float(getattr(container.settings, "outbox_poll_seconds", 15.0))
+    thread = threading.Thread(
+        target=sending.run_sender,
+        args=(sender,),
+        kwargs={"stop": stop, "poll_seconds": poll},
+        name="outbox-sender",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def run_server(
+    container: Container,
+    *,
+    host: str,
+    port: int,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    import uvicorn
+
+    from arrears.entrypoints.web.app import create_app
+
+    app = create_app(container)
+    url = f"http://{host}:{port}"
+    stop = threading.Event()
+    sender = start_outbox_sender(container, stop)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_config=log_config(), proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1", server_header=False,
+    )  # fmt: skip
+    console.print(f"Serving arrears at [bold]{url}[/] (Ctrl+C stops).")
+    if sender is not None:
+        console.print("The outbox sender is running alongside.")
+    if ready is not None:
+        ready(url)
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        stop.set()
+        if sender is not None:
+            sender.join(timeout=10)

@@ -1,0 +1,116 @@
+"""The main flows in a real browser: an agent works an account, a supervisor approves a review
+item, a borrower signs in, sees the itemization and pays, a borrower disputes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.web import BORROWERS, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def staff_sign_in(page: Any, username: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def portal_sign_in(page: Any, borrower: str) -> None:
+    facts = BORROWERS[borrower]
+    page.goto("/portal/sign-in")
+    page.locator("#reference").fill(facts["loan"])
+    page.locator("#dob").fill(facts["dob"])
+    page.locator("#zip_code").fill(facts["zip"])
+    page.locator("form[action='/portal/sign-in'] button[type=submit]").click()
+
+
+def test_an_agent_takes_an_account_from_the_queue_and_places_a_hold(page: Any, shots: Path) -> None:
+    """Sign in, take the 104-days-late account from the queue (it is locked to the agent), see
+    balances, delinquency and the compliance panel, then place a dispute hold."""
+    page.goto("/login")
+    page.screenshot(path=shots / "login.png")
+    staff_sign_in(page, "alice")
+    page.wait_for_url("**/agent/queue")
+    assert page.get_by_role("heading", name="Calls to make today").is_visible()
+    page.screenshot(path=shots / "agent-queue.png", full_page=True)
+    page.get_by_role("button", name="Take account L1").click()
+    page.wait_for_url("**/agent/accounts/L1?done=taken")
+    assert page.get_by_text("You have this account", exact=True).is_visible()
+    assert page.get_by_text("104").first.is_visible()
+    assert page.get_by_text("***-**-6789").is_visible()
+    assert "1985" not in page.content(), "the date of birth is never shown"
+    page.screenshot(path=shots / "agent-account.png", full_page=True)
+    page.locator("#hold-kind").select_option("dispute")
+    page.locator("#hold-reason").fill("Borrower says the balance is wrong")
+    page.get_by_role("button", name="Place the hold").click()
+    page.wait_for_url("**/agent/accounts/L1?done=hold")
+    assert page.get_by_text("The hold is in place.").is_visible()
+    assert page.get_by_text("Borrower says the balance is wrong").is_visible()
+    assert page.get_by_text("collection stops on a disputed debt").first.is_visible()
+
+
+def test_a_supervisor_approves_a_review_item(page: Any, shots: Path) -> None:
+    """The approvals queue lists the cycle's review items; approving one swaps its row in place
+    (HTMX) and it leaves the queue."""
+    staff_sign_in(page, "sue")
+    page.wait_for_url("**/supervisor/approvals")
+    rows = page.locator("tbody tr")
+    before = rows.count()
+    assert before >= 1
+    page.screenshot(path=shots / "supervisor-approvals.png", full_page=True)
+    first = rows.first
+    first.get_by_label("Note").fill("Within policy")
+    first.get_by_role("button", name="Approve").click()
+    assert page.locator("tbody .badge.ok", has_text="approved").first.is_visible()
+    page.reload()
+    assert page.locator("tbody tr").count() == before - 1
+    page.goto("/supervisor/strategy")
+    page.screenshot(path=shots / "supervisor-strategy.png", full_page=True)
+    page.goto("/supervisor/analytics")
+    page.screenshot(path=shots / "supervisor-dashboard.png", full_page=True)
+
+
+def test_a_borrower_signs_in_sees_the_itemization_and_pays(page: Any, shots: Path) -> None:
+    """Ana (Spanish) signs in with her account number, date of birth and ZIP, sees what she
+    owes by component, pays by card and gets a receipt; the balance goes down."""
+    page.goto("/portal/sign-in")
+    page.screenshot(path=shots / "portal-sign-in.png", full_page=True)
+    portal_sign_in(page, "B1")
+    page.wait_for_url("**/portal/accounts")
+    assert page.get_by_role("heading", name="Sus cuentas").is_visible()
+    page.get_by_role("link", name="Ver detalles y pagar").click()
+    assert page.get_by_text("Capital").is_visible()
+    assert page.get_by_text("$636.54").first.is_visible()
+    page.screenshot(path=shots / "portal-account-es.png", full_page=True)
+    page.get_by_role("link", name="Hacer un pago").click()
+    page.get_by_label("Cantidad (USD)").fill("100.00")
+    page.get_by_label("Número de tarjeta").fill("4242 4242 4242 4242")
+    page.get_by_label("Código de seguridad").fill("123")
+    page.screenshot(path=shots / "portal-pay-es.png", full_page=True)
+    page.get_by_role("button", name="Pagar").click()
+    assert page.get_by_role("heading", name="Gracias — recibimos su pago").is_visible()
+    assert page.get_by_text("4242").is_visible()
+    page.screenshot(path=shots / "portal-receipt-es.png", full_page=True)
+    page.get_by_role("link", name="Volver a su cuenta").click()
+    assert page.get_by_text("$536.54").first.is_visible()
+
+
+def test_a_borrower_disputes_the_debt(page: Any, shots: Path) -> None:
+    """Tom disputes his debt from the portal: a dispute hold is in place and he is told
+    collection stops until verification is sent."""
+    portal_sign_in(page, "B2")
+    page.wait_for_url("**/portal/accounts")
+    page.get_by_role("link", name="See details and pay").click()
+    page.screenshot(path=shots / "portal-account.png", full_page=True)
+    page.get_by_role("link", name="Dispute this debt").click()
+    page.get_by_label("Tell us why").fill("I already paid the September installment.")
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_text("We have your dispute.").is_visible()
+    assert page.get_by_text("your dispute").first.is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=shots / "portal-dispute-phone.png", full_page=True)
