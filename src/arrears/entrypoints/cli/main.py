@@ -12,6 +12,7 @@ from arrears.entrypoints.cli.metro2 import app as metro2_app
 from arrears.entrypoints.cli.negotiation import app as negotiation_app
 from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
+from arrears.entrypoints.cli.report import app as report_app
 from arrears.entrypoints.cli.serve import serve_command
 from arrears.entrypoints.cli.strategy import app as strategy_app
 from arrears.entrypoints.cli.users import app as users_app
@@ -38,6 +39,7 @@ app.add_typer(metro2_app, name="metro2", help="Metro 2 credit-reporting files.")
 app.add_typer(negotiation_app)  # arrears contact / promise / plan
 app.add_typer(compliance_app, name="compliance", help="The compliance gate: check, rules.")
 app.add_typer(strategy_app, name="strategy", help="Strategies: check, activate, inspect.")
+app.add_typer(report_app)  # arrears report / goals / export
 app.add_typer(users_app, name="user", help="Staff users and API tokens for systems.")
 
 if __name__ == "__main__":  # pragma: no cover

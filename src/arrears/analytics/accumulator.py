@@ -1,0 +1,169 @@
+"""Collects every metric's partial sums, partition by partition, and finishes them together.
+
+The service hands each partition's frames to ``add`` (and the unpartitioned sources to
+``add_source``) and asks for the finished figures once the last partition is in: only sums
+are kept between partitions, so memory does not grow with the portfolio.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from arrears.analytics import agents, bucket_trend, costs, curves, experiments, roll_rates
+from arrears.analytics.goal_series import goal_partial
+from arrears.analytics.partials import combine
+from arrears.analytics.plan import ReportPlan
+from arrears.analytics.recovery import window_accounts, window_partial, window_rates
+from arrears.analytics.snapshots import on
+from arrears.analytics.workflow_metrics import WORKFLOW_METRICS
+
+
+@dataclass(frozen=True)
+class PartitionFrames:
+    """One partition's inputs, already derived (``snapshots``, ``balance_events``)."""
+
+    loans: pl.DataFrame  # inputs.LOANS
+    snapshots: pl.DataFrame  # snapshots.SNAPSHOTS on plan.snapshot_dates
+    events: pl.DataFrame  # snapshots.balance_events
+    payments: pl.DataFrame  # inputs.PAYMENTS
+    actions: pl.DataFrame  # inputs.ACTIONS
+    entrants: pl.DataFrame  # experiments.entrants
+    outcome_states: pl.DataFrame  # snapshots of the entrants on their outcome dates
+    sources: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+@dataclass
+class Finished:
+    """Every metric's combined figures (frames), ready to be laid out as report sections."""
+
+    trend: pl.DataFrame
+    transitions: pl.DataFrame
+    window: pl.DataFrame
+    curves: pl.DataFrame
+    costs_by_treatment: pl.DataFrame
+    agents: pl.DataFrame
+    experiment_arms: pl.DataFrame
+    experiment_comparisons: pl.DataFrame
+    workflow: dict[str, pl.DataFrame]
+    goal_measures: pl.DataFrame
+    accounts: int
+
+
+class ReportAccumulator:
+    def __init__(
+        self, plan: ReportPlan, *, treatment_costs: pl.DataFrame, arms: pl.DataFrame
+    ) -> None:
+        self.plan = plan
+        self.treatment_costs = treatment_costs
+        self.arms = arms
+        self.parts: dict[str, list[pl.DataFrame]] = defaultdict(list)
+        self.accounts = 0
+
+    def add(self, frames: PartitionFrames) -> None:
+        plan, snaps = self.plan, frames.snapshots
+        window = plan.window
+        self.accounts += on(snaps, plan.as_of).height
+        trend_rows = snaps.filter(pl.col("as_of").is_in(plan.trend_dates))
+        self.parts["trend"].append(bucket_trend.trend_partial(trend_rows))
+        self.parts["transitions"].append(
+            roll_rates.transitions_partial(snaps, plan.month_end_dates)
+        )
+        measured = window_accounts(
+            on(snaps, window.start),
+            on(snaps, plan.as_of),
+            frames.payments,
+            window,
+            bucket_names=plan.bucket_names,
+        )
+        self.parts["window"].append(window_partial(measured))
+        self._add_curves(frames)
+        self.parts["costs"].append(costs.cost_partial(frames.actions, self.treatment_costs, window))
+        self.parts["agents"].append(
+            agents.agent_partial(
+                frames.actions, frames.payments, window, outcome_days=plan.outcome_days
+            )
+        )
+        self.parts["experiments"].append(
+            experiments.outcome_partial(frames.entrants, frames.outcome_states, frames.payments)
+        )
+        if plan.goal_days:
+            self.parts["goals"].append(
+                goal_partial(
+                    snaps,
+                    frames.payments,
+                    frames.actions,
+                    self.treatment_costs,
+                    days=plan.goal_days,
+                    window_days=plan.window_days,
+                    bucket_names=plan.bucket_names,
+                )
+            )
+        for name, frame in frames.sources.items():
+            self.add_source(name, frame, payments=frames.payments)
+
+    def _add_curves(self, frames: PartitionFrames) -> None:
+        plan = self.plan
+        cohorts = curves.delinquency_cohorts(frames.snapshots, plan.month_end_dates)
+        self.parts["curves"].append(
+            curves.curve_partial(
+                cohorts,
+                frames.payments,
+                curve=curves.DELINQUENCY,
+                as_of=plan.as_of,
+                months=plan.curve_months,
+            )
+        )
+        charged = curves.charge_off_cohorts(
+            frames.loans, frames.events, since=plan.month_end_dates[0], as_of=plan.as_of
+        )
+        self.parts["curves"].append(
+            curves.curve_partial(
+                charged,
+                frames.payments,
+                curve=curves.CHARGE_OFF,
+                as_of=plan.as_of,
+                months=plan.curve_months,
+            )
+        )
+
+    def add_source(self, name: str, frame: pl.DataFrame, *, payments: pl.DataFrame) -> None:
+        """A workflow source's rows (of one partition, or all of them when unpartitioned)."""
+        for metric in WORKFLOW_METRICS:
+            if metric.source == name:
+                self.parts[f"source:{metric.key}"].append(
+                    metric.partial(frame, payments, self.plan.window)
+                )
+
+    def finish(self, *, available: frozenset[str]) -> Finished:
+        plan = self.plan
+        arms = experiments.arm_results(self.parts["experiments"], self.arms)
+        compared = (
+            experiments.comparisons(
+                arms, confidence=plan.confidence, power=plan.power, effect=plan.effect
+            )
+            if arms.height
+            else pl.DataFrame()
+        )
+        workflow = {
+            metric.key: metric.finish(
+                combine(self.parts[f"source:{metric.key}"], list(metric.keys))
+            )
+            for metric in WORKFLOW_METRICS
+            if metric.source in available and self.parts[f"source:{metric.key}"]
+        }
+        return Finished(
+            trend=bucket_trend.trend(self.parts["trend"], bucket_names=plan.bucket_names),
+            transitions=combine(self.parts["transitions"], roll_rates.KEYS),
+            window=window_rates(self.parts["window"], bucket_names=plan.bucket_names),
+            curves=curves.curves(self.parts["curves"], as_of=plan.as_of, months=plan.curve_months),
+            costs_by_treatment=costs.cost_by_treatment(self.parts["costs"]),
+            agents=agents.agent_performance(self.parts["agents"]),
+            experiment_arms=arms,
+            experiment_comparisons=compared,
+            workflow=workflow,
+            goal_measures=combine(self.parts["goals"], ["day", "dimension", "key", "measure"]),
+            accounts=self.accounts,
+        )

@@ -1,0 +1,349 @@
+"""The analytics report: every metric as of a date, computed from the event history.
+
+``compute_report`` is the one entry point for the ``arrears report`` command and the supervisor
+dashboard. It reads the portfolio one partition of loans at a time (from the database or a
+Parquet export, through the ``AnalyticsReads`` port), rebuilds each loan's standing on every
+date the metrics need (``batch.delinquency.delinquency_at`` and ``analytics.snapshots``), adds
+the partition's partial sums to an ``analytics.accumulator.ReportAccumulator`` and, at the end,
+lays the figures out as a ``Report``. Nothing is read from stored snapshots, so a payment
+backdated today changes every past figure it should.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from types import TracebackType
+from typing import Any, Protocol
+
+import polars as pl
+
+from arrears.analytics import experiments, inputs
+from arrears.analytics.accumulator import PartitionFrames, ReportAccumulator
+from arrears.analytics.goal_series import goal_series, progress
+from arrears.analytics.goals import Goal, goals_frame
+from arrears.analytics.plan import ReportPlan
+from arrears.analytics.report_model import Report
+from arrears.analytics.sections import build_sections
+from arrears.analytics.snapshots import SNAPSHOTS, balance_events, snapshots
+from arrears.analytics.sources import SOURCES
+from arrears.analytics.strategy_frames import treatment_costs
+from arrears.batch.delinquency import delinquency_at
+from arrears.batch.installments import installments_for
+from arrears.batch.items import due_items
+from arrears.domain.allocation import WaterfallPolicy
+from arrears.domain.clock import Clock
+from arrears.domain.delinquency import BucketScheme
+from arrears.errors import ArrearsError
+from arrears.services.goals import GoalStore
+from arrears.services.ports import NoProgress, Progress
+from arrears.strategy.catalogue import default_catalogue
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A slice of loans read together. ``loan_ids`` may be empty when the source partitions by
+    itself (a Parquet export's files)."""
+
+    number: int
+    loan_ids: list[int]
+
+
+class AnalyticsReads(Protocol):
+    """What the metrics read, partition by partition (frames in ``analytics.inputs`` terms)."""
+
+    def available_sources(self) -> frozenset[str]:
+        """Names of the ``analytics.sources`` whose records exist."""
+        ...
+
+    def currencies(self) -> dict[str, int]: ...
+    def partitions(self, *, size: int) -> list[Partition]: ...
+    def loans(self, partition: Partition) -> pl.DataFrame:
+        """``inputs.LOANS`` plus the batch loan columns and ``schedule_source``."""
+        ...
+
+    def stored_installments(self, partition: Partition, *, due_by: date) -> pl.DataFrame: ...
+    def charges(self, partition: Partition) -> pl.DataFrame: ...
+    def payments(self, partition: Partition) -> pl.DataFrame:
+        """``batch.frames.PAYMENTS``."""
+        ...
+
+    def adjustments(self, partition: Partition) -> pl.DataFrame: ...
+    def decisions(self, partition: Partition) -> pl.DataFrame: ...
+    def actions(self, partition: Partition, *, after: date) -> pl.DataFrame: ...
+    def source(self, name: str, partition: Partition | None) -> pl.DataFrame: ...
+    def experiment_arms(self, *, buckets: BucketScheme) -> pl.DataFrame: ...
+
+
+class AnalyticsUnitOfWork(Protocol):
+    def __enter__(self) -> AnalyticsUnitOfWork: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+    @property
+    def analytics(self) -> AnalyticsReads: ...
+    @property
+    def goals(self) -> GoalStore: ...
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    buckets: BucketScheme
+    policy: WaterfallPolicy
+    partition_loans: int = 50_000
+    months: int = 12
+    window_days: int = 30
+    trend_days: int = 30
+    outcome_days: int = 30
+    curve_months: int = 12
+    confidence: float = 0.95
+    power: float = 0.8
+    effect: float | None = None
+
+
+def compute_report(
+    uow_factory: Callable[[], AnalyticsUnitOfWork],
+    *,
+    as_of: date,
+    clock: Clock,
+    settings: ReportSettings,
+    currency: str | None = None,
+    goals: Sequence[Goal] | None = None,
+    progress_to: Progress | None = None,
+) -> Report:
+    """Every metric of the report as of ``as_of`` (goals from the store unless given)."""
+    today = clock.today()
+    if as_of > today:
+        raise ArrearsError(f"--as-of {as_of} is in the future (today is {today})")
+    shown = progress_to or NoProgress()
+    with uow_factory() as uow:
+        reads = uow.analytics
+        chosen = _currency(reads.currencies(), currency)
+        tracked = list(goals) if goals is not None else uow.goals.all()
+        plan = _plan(as_of, settings, with_goals=bool(tracked))
+        available = reads.available_sources()
+        arms = reads.experiment_arms(buckets=settings.buckets)
+        accumulator = ReportAccumulator(
+            plan, treatment_costs=treatment_costs(default_catalogue()), arms=arms
+        )
+        parts = reads.partitions(size=settings.partition_loans)
+        shown.start(f"report as of {as_of}", unit="partitions")
+        for part in parts:
+            frames = _partition_frames(
+                reads,
+                part,
+                plan=plan,
+                settings=settings,
+                currency=chosen,
+                arms=arms,
+                available=available,
+            )
+            if frames is not None:
+                accumulator.add(frames)
+            shown.advance(1)
+        for name in sorted(available):
+            if not SOURCES[name].partitioned:
+                accumulator.add_source(name, reads.source(name, None), payments=_no_payments())
+        shown.finish()
+    finished = accumulator.finish(available=available)
+    goal_rows = tuple(
+        progress(goal, goal_series(finished.goal_measures, goal, days=plan.goal_days), as_of=as_of)
+        for goal in tracked
+    )
+    return Report(
+        as_of=as_of,
+        generated_at=clock.now(),
+        currency=chosen or "",
+        accounts=finished.accounts,
+        settings=plan.settings(),
+        sections=build_sections(finished, plan, available=available),
+        goals=goal_rows,
+    )
+
+
+def _plan(as_of: date, settings: ReportSettings, *, with_goals: bool) -> ReportPlan:
+    return ReportPlan(
+        as_of=as_of,
+        bucket_names=tuple(settings.buckets.names),
+        months=settings.months,
+        window_days=settings.window_days,
+        trend_days=settings.trend_days,
+        outcome_days=settings.outcome_days,
+        curve_months=settings.curve_months,
+        confidence=settings.confidence,
+        power=settings.power,
+        effect=settings.effect,
+        with_goals=with_goals,
+    )
+
+
+def _currency(found: dict[str, int], wanted: str | None) -> str | None:
+    """The one currency the report is in: amounts of different currencies never add up."""
+    if wanted is not None:
+        if wanted not in found:
+            raise ArrearsError(
+                f"no loans in {wanted} (the portfolio has {sorted(found) or 'none'})"
+            )
+        return wanted
+    if len(found) > 1:
+        raise ArrearsError(
+            f"the portfolio has loans in {', '.join(sorted(found))}: choose one with --currency"
+        )
+    return next(iter(found), None)
+
+
+def _partition_frames(
+    reads: AnalyticsReads,
+    part: Partition,
+    *,
+    plan: ReportPlan,
+    settings: ReportSettings,
+    currency: str | None,
+    arms: pl.DataFrame,
+    available: frozenset[str],
+) -> PartitionFrames | None:
+    """Read one partition and rebuild every loan's standing on the plan's dates."""
+    loans = reads.loans(part).filter(
+        (pl.col("currency") == currency) & (pl.col("origination_date") <= plan.as_of)
+    )
+    if loans.height == 0:
+        return None
+    ids = loans["loan_id"].implode()
+    stored = reads.stored_installments(part, due_by=plan.as_of)
+    items = due_items(
+        installments_for(loans, stored.filter(pl.col("loan_id").is_in(ids)), due_by=plan.as_of),
+        reads.charges(part).filter(pl.col("loan_id").is_in(ids)),
+        policy=settings.policy,
+    )
+    payments = inputs.with_cash(reads.payments(part).filter(pl.col("loan_id").is_in(ids)))
+    adjustments = reads.adjustments(part).filter(pl.col("loan_id").is_in(ids))
+    events = balance_events(loans, items, payments, adjustments)
+    states = delinquency_at(
+        items,
+        payments,
+        loans,
+        dates=plan.snapshot_dates,
+        policy=settings.policy,
+        buckets=settings.buckets,
+    )
+    entered = experiments.entrants(
+        reads.decisions(part).filter(pl.col("loan_id").is_in(ids)),
+        arms,
+        as_of=plan.as_of,
+        outcome_days=plan.outcome_days,
+    )
+    return PartitionFrames(
+        loans=loans,
+        snapshots=snapshots(states, loans, events),
+        events=events,
+        payments=payments,
+        actions=reads.actions(part, after=plan.actions_after).filter(pl.col("loan_id").is_in(ids)),
+        entrants=entered,
+        outcome_states=_outcome_states(
+            entered, loans=loans, items=items, payments=payments, events=events, settings=settings
+        ),
+        sources={
+            name: reads.source(name, part).filter(pl.col("loan_id").is_in(ids))
+            for name in sorted(available)
+            if SOURCES[name].partitioned
+        },
+    )
+
+
+def _outcome_states(
+    entered: pl.DataFrame,
+    *,
+    loans: pl.DataFrame,
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    events: pl.DataFrame,
+    settings: ReportSettings,
+) -> pl.DataFrame:
+    """Snapshots of experiment entrants on their own outcome dates only."""
+    if entered.height == 0:
+        return pl.DataFrame(schema=SNAPSHOTS)
+    ids = entered["loan_id"].unique().implode()
+    own = loans.filter(pl.col("loan_id").is_in(ids))
+    states = delinquency_at(
+        items.filter(pl.col("loan_id").is_in(ids)),
+        payments.filter(pl.col("loan_id").is_in(ids)),
+        own,
+        dates=sorted(entered["outcome_on"].unique().to_list()),
+        policy=settings.policy,
+        buckets=settings.buckets,
+    )
+    wanted = entered.select("loan_id", pl.col("outcome_on").alias("as_of")).unique()
+    return snapshots(states.join(wanted, on=["loan_id", "as_of"], how="semi"), own, events)
+
+
+def _no_payments() -> pl.DataFrame:
+    return inputs.empty(inputs.PAYMENTS)
+
+
+class FrameSink(Protocol):
+    """Where an export's frames go (a directory of Parquet files)."""
+
+    def write(self, frame_name: str, partition: int | None, frame: pl.DataFrame) -> None: ...
+    def finish(self, meta: dict[str, Any]) -> None: ...
+
+
+def export_frames(
+    uow_factory: Callable[[], AnalyticsUnitOfWork],
+    sink: FrameSink,
+    *,
+    clock: Clock,
+    settings: ReportSettings,
+    progress_to: Progress | None = None,
+) -> dict[str, int]:
+    """Write every frame the report reads, partition by partition; returns rows per frame.
+
+    The export holds the whole event history (not figures), so a report computed from it
+    (``arrears report --from-parquet``) can be as of any date the history covers.
+    """
+    shown = progress_to or NoProgress()
+    rows: Counter[str] = Counter()
+    with uow_factory() as uow:
+        reads = uow.analytics
+        available = reads.available_sources()
+        parts = reads.partitions(size=settings.partition_loans)
+        shown.start("export", unit="partitions")
+        for part in parts:
+            frames = {
+                "loans": reads.loans(part),
+                "installments": reads.stored_installments(part, due_by=date.max),
+                "charges": reads.charges(part),
+                "payments": reads.payments(part),
+                "adjustments": reads.adjustments(part),
+                "decisions": reads.decisions(part),
+                "actions": reads.actions(part, after=date.min),
+                **{
+                    f"sources/{name}": reads.source(name, part)
+                    for name in sorted(available)
+                    if SOURCES[name].partitioned
+                },
+            }
+            for name, frame in frames.items():
+                sink.write(name, part.number, frame)
+                rows[name] += frame.height
+            shown.advance(1)
+        for name in sorted(available):
+            if not SOURCES[name].partitioned:
+                sink.write(f"sources/{name}", None, reads.source(name, None))
+        sink.write("experiment_arms", None, reads.experiment_arms(buckets=settings.buckets))
+        sink.write("goals", None, goals_frame(uow.goals.all()))
+        sink.finish(
+            {
+                "exported_at": clock.now().isoformat(),
+                "partitions": len(parts),
+                "currencies": reads.currencies(),
+                "sources": sorted(available),
+                "rows": dict(rows),
+            }
+        )
+        shown.finish()
+    return dict(rows)
