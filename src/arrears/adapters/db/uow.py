@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from arrears.adapters.db.accounts_store import SqlAccounts
+from arrears.adapters.db.agencies_store import SqlAgencies
 from arrears.adapters.db.audit_store import SqlAuditLog
 from arrears.adapters.db.contacts_store import SqlContactLog
 from arrears.adapters.db.credits_store import SqlCredits
@@ -16,12 +17,14 @@ from arrears.adapters.db.gate_store import SqlGateStore
 from arrears.adapters.db.holds_store import SqlHolds
 from arrears.adapters.db.import_runs import SqlImportRuns
 from arrears.adapters.db.ledger_store import SqlLedgerStore
+from arrears.adapters.db.legal_store import SqlLegal
 from arrears.adapters.db.outbox_store import SqlOutboxStore
 from arrears.adapters.db.plans_store import SqlPlans
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.portfolio_store import SqlPortfolioStore
 from arrears.adapters.db.promises_store import SqlPromises
 from arrears.adapters.db.sessions_store import SqlPortalStore, SqlSessions
+from arrears.adapters.db.settlements_store import SqlSettlements
 from arrears.adapters.db.strategy_store import SqlStrategies
 from arrears.adapters.db.users_store import SqlUsers
 from arrears.adapters.db.web_store import SqlWebStore
@@ -143,3 +146,17 @@ class SqlUnitOfWork:
     @property
     def gate(self) -> SqlGateStore:
         return SqlGateStore(self.connection)
+
+    # -- settlements, legal action and agencies (schema_settlements, schema_legal, …) ---------
+
+    @property
+    def settlements(self) -> SqlSettlements:
+        return SqlSettlements(self.connection)
+
+    @property
+    def legal(self) -> SqlLegal:
+        return SqlLegal(self.connection)
+
+    @property
+    def agencies(self) -> SqlAgencies:
+        return SqlAgencies(self.connection)

@@ -43,8 +43,11 @@ def arm_for(experiment: str, loan_id: int, *, challenger_share: Decimal) -> Arm:
 @dataclass(frozen=True, slots=True)
 class AgencyLoad:
     agency: Agency
-    challenger: bool
     placed: int  # accounts it holds now
+
+    @property
+    def challenger(self) -> bool:
+        return self.agency.challenger
 
     @property
     def room(self) -> int:

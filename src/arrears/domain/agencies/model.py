@@ -35,6 +35,8 @@ class Agency:
     capacity: int  # accounts it may hold at once
     states: frozenset[str]  # where it is licensed to collect
     active: bool = True
+    challenger: bool = False  # in the challenger arm of its tier's champion/challenger split
+    phone: str = ""  # for the placement notice to the borrower
     id: int | None = None
 
     def __post_init__(self) -> None:

@@ -83,6 +83,7 @@ class OfferRecord:
     accepted_on: date | None = None
     decided_on: date | None = None
     plan_id: int | None = None
+    conditional_credit_id: int | None = None  # the waiver posted on acceptance, if any
     review_action_id: int | None = None
     note: str = ""
     created_at: datetime | None = None
