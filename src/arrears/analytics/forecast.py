@@ -25,8 +25,13 @@ _MIN_POINTS = 3
 
 
 def t_quantile(probability: float, degrees: int) -> float:
-    """Student's t quantile by the Cornish–Fisher expansion (Abramowitz & Stegun 26.7.5);
-    within 0.001 of the tables from 3 degrees of freedom."""
+    """Student's t quantile: exact for 1 and 2 degrees of freedom, otherwise the
+    Cornish–Fisher expansion (Abramowitz & Stegun 26.7.5), within 0.004 of the tables at 3
+    degrees and 0.001 from 5."""
+    if degrees == 1:
+        return math.tan(math.pi * (probability - 0.5))
+    if degrees == 2:
+        return (2 * probability - 1) / math.sqrt(2 * probability * (1 - probability))
     z = NormalDist().inv_cdf(probability)
     v = float(degrees)
     terms = (

@@ -44,11 +44,16 @@ def _paid_between(
         else (pl.col("effective_date") > pl.col(after))
     )
     return (
-        records.with_columns(until.alias("_until"))
-        .join(_good(payments, window), on="loan_id")
+        records.select(key, "loan_id", after, until.alias("_until"))
+        .join(
+            _good(payments, window).select(
+                "loan_id", "effective_date", pl.col("amount_minor").alias("_paid")
+            ),
+            on="loan_id",
+        )
         .filter(start & (pl.col("effective_date") <= pl.col("_until")))
         .group_by(key)
-        .agg(pl.col("amount_minor").sum().cast(pl.Int64).alias("paid_minor"))
+        .agg(pl.col("_paid").sum().cast(pl.Int64).alias("paid_minor"))
     )
 
 
