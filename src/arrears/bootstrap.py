@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from arrears.adapters.channels.letters import PrintBatchChannel
+from arrears.adapters.channels.print_batch import PrintBatchFolders
+from arrears.adapters.channels.sms_http import HttpSmsChannel, SmsSettings
+from arrears.adapters.channels.smtp import SmtpEmailChannel, SmtpSettings
+from arrears.adapters.channels.templates import JinjaTemplates
+from arrears.adapters.channels.webhook_signature import HmacWebhookVerifier
 from arrears.adapters.db import migrate
 from arrears.adapters.db.engine import make_engine
 from arrears.adapters.db.uow import SqlUnitOfWork
+from arrears.adapters.documents import JinjaDocuments
 from arrears.adapters.field_crypto import FieldCipher, load_or_create_cipher
 from arrears.adapters.files.portfolio_files import PortfolioFiles
 from arrears.adapters.files.problem_log import ProblemLog
@@ -22,13 +31,19 @@ from arrears.domain.allocation import WaterfallPolicy
 from arrears.domain.clock import Clock
 from arrears.domain.components import Component
 from arrears.domain.delinquency import BucketScheme
+from arrears.domain.itemization import ItemizationBasis
 from arrears.errors import ConfigurationError
 from arrears.services import portal
 from arrears.services.auth import Auth, AuthSettings
+from arrears.services.compliance import check_contact
 from arrears.services.cycle import CycleSettings
 from arrears.services.importing import ImportSettings
+from arrears.services.messages import Identity
+from arrears.services.outbox import Messaging
 from arrears.services.portal import LinkSender
-from arrears.services.ports import PaymentGateway
+from arrears.services.ports import ContactGate, MessageChannel, PaymentGateway
+from arrears.services.recovery_settings import Recovery, default_policies
+from arrears.services.sending import Sender, SenderSettings
 
 
 @dataclass
@@ -153,3 +168,123 @@ def portal_link_sender(container: Container) -> LinkSender:
     """How one-time portal links reach borrowers: the console in demo mode until an outbox
     channel delivers them."""
     return portal.logged_link_sender if container.settings.demo_mode else portal.undelivered_link
+
+
+# -- channels, templates and the outbox (docs/channels.md) -------------------------------------
+
+
+def messaging(container: Container) -> Messaging:
+    """Templates, the compliance gate and who the messages are from, for enqueue and send."""
+    s = container.settings
+    try:
+        preference = tuple(ItemizationBasis(name) for name in s.itemization_preference)
+    except ValueError as error:
+        raise ConfigurationError(f"itemization_preference: {error}") from None
+    identity = Identity(
+        collector_name=s.collector_name,
+        collector_address=tuple(s.collector_address),
+        phone=s.collector_phone,
+        hours=s.collector_hours,
+        email=s.collector_email,
+        website=s.collector_website,
+        payment_url=s.payment_url,
+        electronic_disputes=s.electronic_disputes,
+        creditor_name=s.creditor_name or s.collector_name,
+        return_name=s.letter_return_name or s.collector_name,
+        unsubscribe_mailto=s.email_unsubscribe_mailto,
+        itemization_preference=preference,
+    )
+    gate: ContactGate = partial(
+        check_contact, actor="outbox", settings=container.cycle_settings.compliance
+    )
+    return Messaging(renderer=JinjaTemplates(), gate=gate, identity=identity)
+
+
+def print_dir(container: Container) -> Path:
+    return container.settings.print_dir or container.settings.data_dir / "print"
+
+
+def message_channels(container: Container) -> dict[str, MessageChannel]:
+    """Email and letters always; SMS when a provider endpoint is configured."""
+    s = container.settings
+    channels: dict[str, MessageChannel] = {
+        "email": SmtpEmailChannel(
+            SmtpSettings(
+                host=s.smtp_host,
+                port=s.smtp_port,
+                sender=s.email_from,
+                security=s.smtp_security,
+                username=s.smtp_username,
+                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                ca_file=s.smtp_ca_file,
+                timeout_seconds=s.smtp_timeout_seconds,
+                unsubscribe_mailto=s.email_unsubscribe_mailto,
+                unsubscribe_url=s.email_unsubscribe_url,
+            ),
+            clock=container.clock,
+        ),
+        "letter": PrintBatchChannel(print_dir(container)),
+    }
+    if s.sms_endpoint:
+        channels["sms"] = HttpSmsChannel(
+            SmsSettings(
+                endpoint=s.sms_endpoint,
+                api_key=s.sms_api_key.get_secret_value() if s.sms_api_key else "",
+                sender=s.sms_from,
+                timeout_seconds=s.sms_timeout_seconds,
+            )
+        )
+    return channels
+
+
+def outbox_sender(
+    container: Container,
+    *,
+    channels: dict[str, MessageChannel] | None = None,
+    rng: random.Random | None = None,
+) -> Sender:
+    """The sender ``arrears outbox send`` and ``arrears serve`` run (``run_sender``)."""
+    s = container.settings
+    return Sender(
+        uow_factory=container.uow,
+        channels=channels if channels is not None else message_channels(container),
+        messaging=messaging(container),
+        clock=container.clock,
+        settings=SenderSettings(
+            max_attempts=s.outbox_max_attempts,
+            backoff_seconds=s.outbox_backoff_seconds,
+            backoff_max_seconds=s.outbox_backoff_max_seconds,
+            batch=s.outbox_batch,
+            claim_timeout_seconds=s.outbox_claim_timeout_seconds,
+        ),
+        rng=rng or random.Random(),  # noqa: S311 - jitter, not secrecy
+    )
+
+
+def print_batches(container: Container) -> PrintBatchFolders:
+    return PrintBatchFolders(print_dir(container))
+
+
+def sms_webhook_verifier(container: Container) -> HmacWebhookVerifier:
+    s = container.settings
+    secret = s.sms_webhook_secret.get_secret_value() if s.sms_webhook_secret else None
+    return HmacWebhookVerifier(secret, tolerance_seconds=s.sms_webhook_tolerance_seconds)
+
+
+# -- settlements, legal action and agencies (docs/settlements.md, legal.md, agencies.md) -------
+
+
+def recovery(container: Container, *, send: bool = True) -> Recovery:
+    """The recovery policies (as shipped), the waterfall, the gate's settings and — when
+    ``send`` — the outbox's messaging for offer letters, demand letters and placement notices."""
+    return Recovery(
+        policies=default_policies(),
+        waterfall=container.policy,
+        compliance=container.cycle_settings.compliance,
+        messaging=messaging(container) if send else None,
+    )
+
+
+def legal_documents(container: Container) -> JinjaDocuments:
+    """Court documents rendered from ``templates/documents`` (the summons cover sheet)."""
+    return JinjaDocuments()

@@ -26,9 +26,12 @@ REQUIRED = {
     "plan_confirmation", "settlement_offer", "demand_letter", "collection_call",
     "limited_content_message",
 }  # fmt: skip
+#: The templates this module renders with hand-made contexts (later workflows' notices have
+#: their own tests; every template's files are checked below).
+COVERED = sorted(REQUIRED | {"sms_opt_out_confirmation"})
 CASES = [
     (name, channel, language)
-    for name in LIBRARY.names()
+    for name in COVERED
     for channel in LIBRARY.info(name).channels  # type: ignore[union-attr]
     for language in ("en", "es")
 ]
@@ -62,6 +65,21 @@ def test_the_library_has_every_template_the_issue_names_with_a_version() -> None
         assert info is not None, name
         assert info.version >= 1, name
         assert info.channels, name
+
+
+FILES = {"email": ("subject.txt", "email.txt"), "sms": ("sms.txt",), "letter": ("letter.html",),
+         "call": ("script.txt",)}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LIBRARY.names())
+def test_every_template_has_its_files_in_both_languages(name: str) -> None:
+    """A template lists its channels; each has its files in English and Spanish."""
+    info = LIBRARY.info(name)
+    assert info is not None
+    for channel in info.channels:
+        for language in ("en", "es"):
+            for file in FILES[channel]:
+                assert (DEFAULT_ROOT / name / language / file).is_file(), (language, file)
 
 
 @pytest.mark.parametrize(("name", "channel", "language"), CASES)
@@ -117,8 +135,8 @@ def test_a_missing_variable_blocks_with_a_clear_reason() -> None:
 
 
 def test_an_unknown_template_or_channel_is_a_clear_failure() -> None:
-    with pytest.raises(TemplateFailure, match="no message template 'right_to_cure_notice'"):
-        LIBRARY.render(template="right_to_cure_notice", channel="letter", language="en",
+    with pytest.raises(TemplateFailure, match="no message template 'no_such_notice'"):
+        LIBRARY.render(template="no_such_notice", channel="letter", language="en",
                        context=context_for("payment_reminder"))  # fmt: skip
     with pytest.raises(TemplateFailure, match="has no sms version"):
         LIBRARY.render(template="validation_notice", channel="sms", language="en",

@@ -261,7 +261,7 @@ class SqlOutboxStore:
         return MessageFacts(
             loan=loan._asdict(),
             borrower={k: v for k, v in person._asdict().items() if not k.startswith(_SEALED)},
-            contact_points=tuple(self._points(borrowers.c.id == borrower_id)),
+            contact_points=tuple(self._points(schema.contact_points.c.borrower_id == borrower_id)),
             balance_minor=sum(ln.amount_minor for ln in lines if ln.effective_date <= as_of),
             past_due_minor=int(state[1]) if state else 0,
             days_past_due=int(state[0]) if state else 0,

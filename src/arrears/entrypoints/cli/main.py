@@ -10,6 +10,7 @@ from arrears.entrypoints.cli.demo import demo_command
 from arrears.entrypoints.cli.holds import app as holds_app
 from arrears.entrypoints.cli.metro2 import app as metro2_app
 from arrears.entrypoints.cli.negotiation import app as negotiation_app
+from arrears.entrypoints.cli.outbox import app as outbox_app
 from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
 from arrears.entrypoints.cli.report import app as report_app
@@ -36,6 +37,7 @@ app.command("serve")(handle_errors(serve_command))
 
 app.add_typer(holds_app, name="hold", help="Holds: what may not be done on an account.")
 app.add_typer(metro2_app, name="metro2", help="Metro 2 credit-reporting files.")
+app.add_typer(outbox_app)  # arrears outbox / letters
 app.add_typer(negotiation_app)  # arrears contact / promise / plan
 app.add_typer(compliance_app, name="compliance", help="The compliance gate: check, rules.")
 app.add_typer(strategy_app, name="strategy", help="Strategies: check, activate, inspect.")

@@ -1,0 +1,55 @@
+"""The SMS provider's webhook: ``POST /webhooks/sms`` (under the API prefix).
+
+Replies and delivery receipts arrive here signed with the shared secret (``X-Signature``,
+see ``arrears.adapters.channels.webhook_signature``). A bad or missing signature is refused with
+401 and changes nothing; a good one is handled by ``arrears.services.sms_inbound``. The web app
+includes ``router`` (``arrears.entrypoints.api.webhook_router``); the container comes from the
+app's state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse, Response
+
+from arrears import bootstrap
+from arrears.adapters.channels.webhook_signature import SIGNATURE_HEADER
+from arrears.bootstrap import Container
+from arrears.entrypoints.api.problems import problem
+from arrears.errors import ArrearsError
+from arrears.services.sms_inbound import BadSignature, receive_webhook
+
+router = APIRouter(tags=["webhooks"])
+
+
+def container_of(request: Request) -> Container:
+    """The app's container (``app.state.web.container`` or ``app.state.container``)."""
+    state = request.app.state
+    web = getattr(state, "web", None)
+    found: Any = getattr(web, "container", None) or getattr(state, "container", None)
+    if not isinstance(found, Container):
+        raise RuntimeError("the app has no container in its state")
+    return found
+
+
+@router.post("/webhooks/sms", status_code=200, response_model=None)
+async def sms_webhook(request: Request) -> Response:
+    """Receive one provider event (a reply or a delivery receipt)."""
+    body = await request.body()
+    container = container_of(request)
+    try:
+        result = receive_webhook(
+            body,
+            request.headers.get(SIGNATURE_HEADER),
+            verifier=bootstrap.sms_webhook_verifier(container),
+            uow_factory=container.uow,
+            messaging=bootstrap.messaging(container),
+            clock=container.clock,
+        )
+    except BadSignature as refused:
+        return problem(401, "bad-signature", str(refused))
+    except ArrearsError as error:
+        return problem(400, "bad-webhook", str(error))
+    return JSONResponse({"received": result.kind, "opted_out": result.opted_out})

@@ -1,0 +1,109 @@
+"""Email over SMTP to a real local SMTP server: delivery with the right message, a server that
+is down (queued for retry, nothing lost), a refused recipient (a bounce that invalidates the
+address), and an asynchronous bounce."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from arrears.bootstrap import Container
+from arrears.services.deliveries import apply_receipt
+from arrears.services.sending import send_due
+from support.channels import SmtpSink, free_port
+from support.outbox import email_channel, enqueue, import_texas, outbox_rows, sender
+
+
+@pytest.fixture
+def book(container: Container, tmp_path: Path) -> Container:
+    import_texas(container, tmp_path, 3)
+    return container
+
+
+def contact_outcomes(container: Container) -> list[tuple[str, str]]:
+    with container.engine.connect() as connection:
+        rows = connection.execute(text("SELECT channel, outcome FROM contacts ORDER BY id")).all()
+    return [(r.channel, r.outcome) for r in rows]
+
+
+def test_an_email_reaches_the_smtp_server_with_both_parts_and_its_headers(book: Container) -> None:
+    """One message, delivered once: text and HTML parts, Message-ID recorded as the
+    provider's id, List-Unsubscribe, the opt-out line; logged as sent in the contact log."""
+    enqueue(book, "TL1", "email")
+    with SmtpSink() as sink:
+        outcomes = send_due(sender(book, {"email": email_channel(book, sink.port)}))
+    assert outcomes == {"sent": 1}
+    (email,) = sink.received
+    (row,) = outbox_rows(book)
+    assert row["status"] == "sent"
+    assert email["Message-ID"] == row["provider_message_id"]
+    assert email["To"] == "pat1@example.com"
+    assert email["List-Unsubscribe"].startswith("<mailto:unsubscribe@example.com?subject=")
+    plain = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = email.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "To stop receiving emails from us at this address" in plain
+    assert "This communication is from a debt collector." in html
+    assert contact_outcomes(book) == [("email", "sent")]
+
+
+def test_an_unreachable_server_leaves_the_message_queued_for_a_later_try(book: Container) -> None:
+    """Nothing listens: the message goes back to the queue with a backoff and its error; when
+    the server is back and the delay has passed, it is delivered — nothing lost."""
+    enqueue(book, "TL1", "email")
+    port = free_port()
+    channel = email_channel(book, port)
+    first = send_due(sender(book, {"email": channel}))
+    (row,) = outbox_rows(book)
+    assert first == {"retry": 1}
+    assert (row["status"], row["attempts"]) == ("queued", 1)
+    assert "mail server unreachable" in row["last_error"]
+    assert send_due(sender(book, {"email": channel})) == {}, "not due before its backoff"
+    book.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
+    with SmtpSink() as sink:
+        outcomes = send_due(sender(book, {"email": email_channel(book, sink.port)}))
+    assert outcomes == {"sent": 1}
+    assert len(sink.received) == 1
+    assert outbox_rows(book)[0]["attempts"] == 2
+
+
+def test_a_refused_recipient_is_a_bounce_and_the_address_is_never_used_again(
+    book: Container,
+) -> None:
+    enqueue(book, "TL2", "email")
+    with SmtpSink(refuse={"pat2@example.com"}) as sink:
+        outcomes = send_due(sender(book, {"email": email_channel(book, sink.port)}))
+        assert outcomes == {"bounced": 1}
+        assert sink.received == []
+    (row,) = outbox_rows(book)
+    assert row["status"] == "bounced"
+    assert "550" in row["last_error"]
+    with book.engine.connect() as connection:
+        status = connection.execute(
+            text("SELECT status FROM contact_points WHERE value = 'pat2@example.com'")
+        ).scalar_one()
+    assert status == "invalid"
+    again = enqueue(book, "TL2", "email", key="second")
+    assert again.status == "blocked"
+    assert any("no usable email" in reason for reason in again.reasons)
+
+
+def test_a_bounce_reported_later_moves_a_sent_message_to_bounced(book: Container) -> None:
+    """An asynchronous bounce (a DSN naming our Message-ID) after the server accepted it."""
+    enqueue(book, "TL3", "email")
+    with SmtpSink() as sink:
+        send_due(sender(book, {"email": email_channel(book, sink.port)}))
+    message_id = outbox_rows(book)[0]["provider_message_id"]
+    with book.uow() as uow:
+        found = apply_receipt(uow, channel="email", provider_message_id=message_id,
+                              status="bounced", at=book.clock.now(), clock=book.clock,
+                              error="5.1.1 mailbox unknown")  # fmt: skip
+        again = apply_receipt(uow, channel="email", provider_message_id=message_id,
+                              status="delivered", at=book.clock.now(), clock=book.clock)  # fmt: skip
+        uow.commit()
+    assert found == outbox_rows(book)[0]["id"]
+    assert again is None, "a late 'delivered' never undoes a bounce"
+    assert outbox_rows(book)[0]["status"] == "bounced"
+    assert contact_outcomes(book) == [("email", "sent"), ("email", "bounced")]
