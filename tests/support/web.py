@@ -134,3 +134,36 @@ def portal_sign_in(client: TestClient, borrower: str) -> str:
 
 def key() -> str:
     return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+    dependencies: tuple[object, ...]
+    module: str
+
+
+def routes_of(app: FastAPI) -> list[RouteInfo]:
+    """Every route with its effective dependencies (those of the routers it was included
+    through too), on FastAPI versions that flatten included routers and those that do not."""
+    from fastapi import routing
+    from starlette.routing import Mount
+
+    iterate = getattr(routing, "iter_route_contexts", None)
+    found = []
+    for route in iterate(app.routes) if iterate else app.routes:
+        path = route.path
+        if isinstance(getattr(route, "original_route", route), Mount) or path is None:
+            found.append(RouteInfo(path or "", frozenset(), (), "starlette.mount"))
+            continue
+        endpoint = route.endpoint
+        found.append(
+            RouteInfo(
+                path=path,
+                methods=frozenset(route.methods or ()),
+                dependencies=tuple(d.dependency for d in getattr(route, "dependencies", [])),
+                module=getattr(endpoint, "__module__", ""),
+            )
+        )
+    return found

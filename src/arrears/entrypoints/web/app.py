@@ -17,7 +17,7 @@ from arrears.bootstrap import Container
 from arrears.entrypoints.api import api_router
 from arrears.entrypoints.web import errors
 from arrears.entrypoints.web.access import WebContext
-from arrears.entrypoints.web.routes import admin, agent, auth, portal, supervisor
+from arrears.entrypoints.web.routes import admin, agent, auth, negotiation, portal, supervisor
 from arrears.entrypoints.web.templating import HERE, build_templates
 from arrears.services.portal import LinkSender
 from arrears.services.ports import PaymentGateway
@@ -55,10 +55,11 @@ def create_app(
         templates=build_templates(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, agent, supervisor, portal):
-        app.include_router(module.router)
-    app.include_router(admin.router)
-    app.include_router(admin.agency_router)
+    for router in (
+        auth.router, agent.router, negotiation.router, supervisor.router, portal.router,
+        admin.router, admin.agency_router,
+    ):  # fmt: skip
+        app.include_router(router, include_in_schema=False)  # pages, not the API
     app.include_router(api_router())
     errors.install(app)
     app.middleware("http")(security_headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote
@@ -9,15 +10,20 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import Response
 
+from arrears.domain.contact_log import Channel
 from arrears.domain.holds import BLOCKS, HoldKind
 from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.entrypoints.web.cookies import see_other
+from arrears.entrypoints.web.routes.negotiation import AGENT_OUTCOMES
 from arrears.entrypoints.web.templating import render
 from arrears.errors import RuleViolation
 from arrears.services import work_queue
 from arrears.services.account_view import account_view, verify_date_of_birth
 from arrears.services.auth import Role
+from arrears.services.contacts import contact_history
 from arrears.services.holds import HoldRequest, place_hold
+from arrears.services.plans import show_plans
+from arrears.services.promises import promises_of
 
 WORKERS = (Role.AGENT, Role.SUPERVISOR)
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE)
@@ -25,6 +31,9 @@ router = APIRouter(prefix="/agent", dependencies=[Depends(Access(*READERS))])
 WORK = [Depends(Access(*WORKERS))]
 NOTICES = {
     "hold": "The hold is in place.",
+    "contact": "The contact is logged.",
+    "promise": "The promise is recorded.",
+    "plan": "The plan is set up.",
     "taken": "You have this account.",
     "released": "Account released.",
 }
@@ -66,11 +75,18 @@ def account(request: Request, ref: str, done: str = "") -> Response:
         clock=web.container.clock,
         settings=web.container.cycle_settings,
     )
+    uow, clock = web.container.uow, web.container.clock
     return render(
         request,
         "agent/account.html",
         {
             "view": view,
+            "contacts": list(reversed(contact_history(ref, uow_factory=uow, limit=20))),
+            "promises": promises_of(ref, uow_factory=uow, clock=clock),
+            "plans": show_plans(ref, uow_factory=uow, clock=clock),
+            "channels": [c.value for c in Channel],
+            "outcomes": [o.value for o in AGENT_OUTCOMES],
+            "key": uuid.uuid4().hex,
             "notice": NOTICES.get(done, ""),
             "hold_kinds": [(kind.value, BLOCKS[kind].reason) for kind in HoldKind],
             "mine": view.lock is not None and view.lock.held_by == principal.name,
