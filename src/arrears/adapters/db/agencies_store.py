@@ -130,6 +130,19 @@ class SqlAgencies:
             query = query.where(placements.c.status == status.value)
         return [_placement(r) for r in self.connection.execute(query)]
 
+    def unplaced_accounts(self) -> list[str]:
+        """Lender's ids of open loans without a placement in force, in id order."""
+        placed = select(placements.c.loan_id).where(
+            placements.c.status == PlacementStatus.PLACED.value
+        )
+        rows = self.connection.execute(
+            select(schema.loans.c.external_id)
+            .where(schema.loans.c.id.not_in(placed))
+            .where(schema.loans.c.status.in_(["active", "charged_off"]))
+            .order_by(schema.loans.c.id)
+        ).scalars()
+        return [str(r) for r in rows]
+
     def recall(self, placement_id: int, *, on: date, reason: str, at: datetime) -> bool:
         """End a placement in force (False when it was not in force any more)."""
         result = self.connection.execute(

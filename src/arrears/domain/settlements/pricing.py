@@ -105,7 +105,7 @@ class Pricing:
     expires_on: date
     schedule: tuple[tuple[date, int], ...]
     reasons: tuple[str, ...]
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[tuple[str, str], ...] = field(default=())  # (rule, why)
     policy_version: int = 1
 
     @property
@@ -147,7 +147,7 @@ class Pricing:
             "expires_on": self.expires_on.isoformat(),
             "schedule": [{"due_on": d.isoformat(), "amount_minor": a} for d, a in self.schedule],
             "reasons": list(self.reasons),
-            "problems": list(self.problems),
+            "problems": [{"rule": rule, "message": why} for rule, why in self.problems],
             "policy_version": self.policy_version,
         }  # fmt: skip
 
@@ -196,7 +196,7 @@ def price_offer(facts: PricingFacts, request: OfferRequest, policies: Policies) 
     schedule = _schedule(facts, request, policy, amount)
     if len(schedule) > 1 and min(part for _, part in schedule) < policy.min_installment_minor:
         minimum = Money(policy.min_installment_minor, facts.currency).format()
-        problems.append(f"installments must be at least {minimum}")
+        problems.append(("settlement.terms", f"installments must be at least {minimum}"))
     reasons = _reasons(
         facts=facts,
         top=top,
@@ -277,53 +277,72 @@ def forgone_interest(facts: PricingFacts, installments: int) -> int:
 
 def _shape_problems(
     facts: PricingFacts, request: OfferRequest, policy: SettlementPolicy
-) -> list[str]:
+) -> list[tuple[str, str]]:
     n, kind = request.installments, request.offer_type
-    problems = []
+    problems: list[tuple[str, str]] = []
     if facts.balances.total <= 0:
-        problems.append("nothing is owed: there is nothing to settle")
+        problems.append(("settlement.terms", "nothing is owed: there is nothing to settle"))
     if kind is OfferType.LUMP_SUM and n != 1:
-        problems.append("a lump sum is one payment")
+        problems.append(("settlement.terms", "a lump sum is one payment"))
     if kind in {OfferType.STRUCTURED, OfferType.INTEREST_FREEZE} and n < 2:
-        problems.append(f"a {kind.value.replace('_', ' ')} needs at least 2 installments")
+        problems.append(
+            ("settlement.terms", f"a {kind.value.replace('_', ' ')} needs at least 2 installments")
+        )
     if n > policy.max_installments:
-        problems.append(f"at most {policy.max_installments} installments")
+        problems.append(("settlement.terms", f"at most {policy.max_installments} installments"))
     if kind is OfferType.FEE_WAIVER and facts.balances.fees + facts.balances.penalties == 0:
-        problems.append("there are no fees or penalties to waive")
+        problems.append(("settlement.terms", "there are no fees or penalties to waive"))
     if kind is OfferType.INTEREST_FREEZE and facts.annual_rate <= 0:
-        problems.append("the loan bears no interest to freeze")
+        problems.append(("settlement.terms", "the loan bears no interest to freeze"))
     if request.amount_minor is not None and kind in {
         OfferType.FEE_WAIVER,
         OfferType.INTEREST_FREEZE,
     }:
-        problems.append(f"a {kind.value.replace('_', ' ')} sets its own amount")
+        problems.append(
+            ("settlement.terms", f"a {kind.value.replace('_', ' ')} sets its own amount")
+        )
     return problems
 
 
 def _amount_problems(
     facts: PricingFacts, request: OfferRequest, *, amount: int, waived: int, floor: int,
     floor_basis: str, ladder: int, ladder_discount: Decimal,
-) -> list[str]:  # fmt: skip
+) -> list[tuple[str, str]]:  # fmt: skip
     balance = facts.balances.total
     money = _money(facts.currency)
-    problems = []
+    problems: list[tuple[str, str]] = []
     if amount <= 0:
-        problems.append("the amount must be positive")
+        problems.append(("settlement.amount", "the amount must be positive"))
     elif amount > balance:
-        problems.append(f"{money(amount)} is more than the balance {money(balance)}")
+        problems.append(
+            ("settlement.amount", f"{money(amount)} is more than the balance {money(balance)}")
+        )
     if 0 < amount < floor:
-        problems.append(f"{money(amount)} is below the floor {money(floor)} set by {floor_basis}")
+        problems.append(
+            (
+                "settlement.floor",
+                f"{money(amount)} is below the floor {money(floor)} set by {floor_basis}",
+            )
+        )
     if request.offer_type is not OfferType.INTEREST_FREEZE and 0 < amount < ladder:
         problems.append(
-            f"{money(amount)} is beyond the ladder: at most {_pct(ladder_discount)} off "
-            f"({money(ladder)}) at {facts.dpd} days past due"
-            + (" (charged off)" if facts.charged_off else "")
+            (
+                "settlement.ladder",
+                f"{money(amount)} is beyond the ladder: at most {_pct(ladder_discount)} off "
+                f"({money(ladder)}) at {facts.dpd} days past due"
+                + (" (charged off)" if facts.charged_off else ""),
+            )
         )
     if (
         request.offer_type is OfferType.INTEREST_FREEZE
         and _share(waived, balance) > ladder_discount
     ):
-        problems.append(f"the interest given up is beyond the ladder ({_pct(ladder_discount)})")
+        problems.append(
+            (
+                "settlement.ladder",
+                f"the interest given up is beyond the ladder ({_pct(ladder_discount)})",
+            )
+        )
     return problems
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from arrears.entrypoints.cli.agencies import app as agencies_app
 from arrears.entrypoints.cli.compliance import app as compliance_app
 from arrears.entrypoints.cli.cycle import cycle_command, decisions_command
 from arrears.entrypoints.cli.demo import demo_command
 from arrears.entrypoints.cli.holds import app as holds_app
+from arrears.entrypoints.cli.legal import app as legal_app
 from arrears.entrypoints.cli.metro2 import app as metro2_app
 from arrears.entrypoints.cli.negotiation import app as negotiation_app
+from arrears.entrypoints.cli.offers import app as offers_app
 from arrears.entrypoints.cli.outbox import app as outbox_app
 from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
@@ -43,6 +46,9 @@ app.add_typer(compliance_app, name="compliance", help="The compliance gate: chec
 app.add_typer(strategy_app, name="strategy", help="Strategies: check, activate, inspect.")
 app.add_typer(report_app)  # arrears report / goals / export
 app.add_typer(users_app, name="user", help="Staff users and API tokens for systems.")
+app.add_typer(offers_app, name="offer", help="Settlement offers: price, approve, settle.")
+app.add_typer(legal_app, name="legal", help="Legal action: referral, proceedings, costs.")
+app.add_typer(agencies_app, name="agency", help="Recovery agencies: place, recall, remit.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
