@@ -8,7 +8,8 @@ computes a metric when its source is available (``services.analytics`` asks an
 when it is not. No number is ever made up for a missing source.
 
 ``partitioned`` sources are read per partition of loans (their metrics also need the loans'
-payments); the others are read once.
+payments); the others are read once. A legal case has one row per cost incurred (or one row
+with no cost), so costs count from the day they were incurred.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ SOURCES: Final[dict[str, SourceSpec]] = {
                     "offer_id": pl.Int64,
                     "loan_id": pl.Int64,
                     "presented_on": pl.Date,
-                    "status": pl.String,
+                    "accepted_on": pl.Date,
                     "balance_minor": pl.Int64,
                     "settlement_minor": pl.Int64,
                 }
@@ -119,7 +120,8 @@ SOURCES: Final[dict[str, SourceSpec]] = {
                     "loan_id": pl.Int64,
                     "referred_on": pl.Date,
                     "closed_on": pl.Date,
-                    "costs_minor": pl.Int64,
+                    "cost_on": pl.Date,
+                    "cost_minor": pl.Int64,
                 }
             ),
         ),
@@ -169,9 +171,6 @@ CONVERSATION_OUTCOMES: Final = frozenset(
 )
 """Contact outcomes that mean the borrower was reached and spoken with (a right-party
 contact), as ``arrears.domain.contact_log.Outcome.is_conversation`` defines them."""
-
-ACCEPTED_OFFER_STATUSES: Final = frozenset({"accepted", "fulfilled", "broken"})
-"""Offer statuses reached only after the borrower accepted."""
 
 FUNNEL_STEPS: Final[tuple[tuple[str, frozenset[str]], ...]] = (
     ("visit", frozenset({"visit", "signed_in"})),

@@ -16,11 +16,7 @@ import polars as pl
 from arrears.analytics.inputs import collected
 from arrears.analytics.partials import ratio
 from arrears.analytics.periods import Window, month_label, quarter_label
-from arrears.analytics.sources import (
-    ACCEPTED_OFFER_STATUSES,
-    CONVERSATION_OUTCOMES,
-    FUNNEL_STEPS,
-)
+from arrears.analytics.sources import CONVERSATION_OUTCOMES, FUNNEL_STEPS
 
 
 def _good(payments: pl.DataFrame, window: Window) -> pl.DataFrame:
@@ -104,14 +100,14 @@ def contact_partial(contacts: pl.DataFrame, payments: pl.DataFrame, window: Wind
 
 
 def offer_partial(offers: pl.DataFrame, payments: pl.DataFrame, window: Window) -> pl.DataFrame:
-    """**Settlement rate**: of the offers presented in the window, the share accepted (status
-    accepted, fulfilled or broken). **Average discount**: 1 − Σ settlement amount ÷ Σ balance
-    at the offer, over the accepted offers (balance-weighted)."""
+    """**Settlement rate**: of the offers presented in the window, the share accepted by its
+    end. **Average discount**: 1 − Σ settlement amount ÷ Σ balance at the offer, over those
+    accepted offers (balance-weighted)."""
     del payments
     presented = offers.filter(
         (pl.col("presented_on") > window.start) & (pl.col("presented_on") <= window.end)
     )
-    accepted = pl.col("status").is_in(sorted(ACCEPTED_OFFER_STATUSES))
+    accepted = pl.col("accepted_on").is_not_null() & (pl.col("accepted_on") <= window.end)
     return presented.select(
         pl.len().cast(pl.Int64).alias("presented"),
         accepted.sum().cast(pl.Int64).alias("accepted"),
@@ -161,16 +157,23 @@ def placement_partial(
 
 def legal_partial(cases: pl.DataFrame, payments: pl.DataFrame, window: Window) -> pl.DataFrame:
     """**Legal recovery net of costs** by referral quarter: good payments after referral (up to
-    the case's close or the as-of date) less the case costs."""
-    referred = cases.filter(pl.col("referred_on") <= window.end).with_columns(
+    the case's close or the as-of date) less the case costs incurred by the as-of date."""
+    referred = cases.filter(pl.col("referred_on") <= window.end)
+    costs = (
+        referred.filter(pl.col("cost_on") <= window.end)
+        .group_by("case_id")
+        .agg(pl.col("cost_minor").sum().cast(pl.Int64).alias("costs_minor"))
+    )
+    distinct = referred.unique("case_id").with_columns(
         quarter_label("referred_on").alias("quarter")
     )
     until = pl.min_horizontal(pl.col("closed_on").fill_null(window.end), pl.lit(window.end))
     paid = _paid_between(
-        referred, payments, key="case_id", after="referred_on", until=until, window=window
+        distinct, payments, key="case_id", after="referred_on", until=until, window=window
     )
     return (
-        referred.join(paid, on="case_id", how="left")
+        distinct.join(paid, on="case_id", how="left")
+        .join(costs, on="case_id", how="left")
         .group_by("quarter")
         .agg(
             pl.len().cast(pl.Int64).alias("cases"),

@@ -103,14 +103,15 @@ def test_right_party_contact_rate() -> None:
 
 
 def test_settlement_rate_and_average_discount() -> None:
-    """Four offers presented in March, two accepted: 600.00 for a 1 000.00 balance and 350.00
-    for 500.00 → settled 950.00 of 1 500.00, average discount 1 − 950/1 500 = 36.7%."""
+    """Four offers presented in March; two accepted by 31 Mar: 600.00 for a 1 000.00 balance
+    and 350.00 for 500.00 → settled 950.00 of 1 500.00, average discount 1 − 950/1 500 =
+    36.7%. One accepted on 2 Apr is not accepted yet as of 31 Mar; one was never accepted."""
     rows = [
         {
             "offer_id": 1,
             "loan_id": 1,
             "presented_on": D(2026, 3, 2),
-            "status": "fulfilled",
+            "accepted_on": D(2026, 3, 4),
             "balance_minor": 1000_00,
             "settlement_minor": 600_00,
         },
@@ -118,7 +119,7 @@ def test_settlement_rate_and_average_discount() -> None:
             "offer_id": 2,
             "loan_id": 2,
             "presented_on": D(2026, 3, 3),
-            "status": "accepted",
+            "accepted_on": D(2026, 3, 31),
             "balance_minor": 500_00,
             "settlement_minor": 350_00,
         },
@@ -126,7 +127,7 @@ def test_settlement_rate_and_average_discount() -> None:
             "offer_id": 3,
             "loan_id": 3,
             "presented_on": D(2026, 3, 4),
-            "status": "declined",
+            "accepted_on": D(2026, 4, 2),
             "balance_minor": 800_00,
             "settlement_minor": 500_00,
         },
@@ -134,7 +135,7 @@ def test_settlement_rate_and_average_discount() -> None:
             "offer_id": 4,
             "loan_id": 4,
             "presented_on": D(2026, 3, 5),
-            "status": "expired",
+            "accepted_on": None,
             "balance_minor": 100_00,
             "settlement_minor": 80_00,
         },
@@ -197,26 +198,18 @@ def test_agency_liquidation_by_placement_vintage() -> None:
 
 
 def test_legal_and_repossession_recovery_net_of_costs() -> None:
-    """Legal: case referred 5 Jan (costs 300.00), 1 000.00 paid on 1 Mar → net 700.00.
+    """Legal: case referred 5 Jan with costs of 200.00 (10 Jan) and 100.00 (20 Feb), and one of
+    50.00 on 2 Apr (after the report); 1 000.00 paid on 1 Mar → net 700.00.
     Repossession: taken 3 Jan, sold 20 Feb for 9 000.00 with 1 200.00 costs → net 7 800.00."""
+    case = {"case_id": 1, "loan_id": 1, "referred_on": D(2026, 1, 5), "closed_on": None}
+    costs = [(D(2026, 1, 10), 200_00), (D(2026, 2, 20), 100_00), (D(2026, 4, 2), 50_00)]
     legal = run(
         "legal_recovery",
-        [
-            {
-                "case_id": 1,
-                "loan_id": 1,
-                "referred_on": D(2026, 1, 5),
-                "closed_on": None,
-                "costs_minor": 300_00,
-            }
-        ],
+        [{**case, "cost_on": day, "cost_minor": amount} for day, amount in costs],
         payments((1, D(2026, 3, 1), 1000_00)),
     )
-    assert (legal["quarter"], legal["recovered_minor"], legal["net_minor"]) == (
-        "2026Q1",
-        1000_00,
-        700_00,
-    )
+    assert (legal["quarter"], legal["cases"], legal["recovered_minor"]) == ("2026Q1", 1, 1000_00)
+    assert (legal["costs_minor"], legal["net_minor"]) == (300_00, 700_00)
     repo = run(
         "repossession_recovery",
         [

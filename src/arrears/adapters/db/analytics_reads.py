@@ -80,24 +80,31 @@ SOURCE_QUERIES: dict[str, SourceQuery] = {
         "p.loan_id",
     ),
     "offers": SourceQuery(
-        {"offers": ("id", "loan_id", "presented_on", "status", "balance_minor",
-                    "settlement_minor")},
-        "SELECT o.id AS offer_id, o.loan_id, o.presented_on, o.status, o.balance_minor, "
-        "o.settlement_minor FROM offers o WHERE 1 = 1",
+        {"settlement_offers": ("id", "loan_id", "presented_on", "accepted_on", "balance_minor",
+                               "amount_minor")},
+        "SELECT o.id AS offer_id, o.loan_id, o.presented_on, o.accepted_on, o.balance_minor, "
+        "o.amount_minor AS settlement_minor FROM settlement_offers o "
+        "WHERE o.presented_on IS NOT NULL",
         "o.loan_id",
     ),
     "placements": SourceQuery(
-        {"agency_placements": ("id", "loan_id", "agency", "placed_on", "recalled_on",
-                               "placed_balance_minor")},
-        "SELECT a.id AS placement_id, a.loan_id, a.agency, a.placed_on, a.recalled_on, "
-        "a.placed_balance_minor FROM agency_placements a WHERE 1 = 1",
-        "a.loan_id",
+        {"placements": ("id", "loan_id", "agency_id", "placed_on", "recalled_on",
+                        "balance_minor"),
+         "agencies": ("id", "name")},
+        "SELECT p.id AS placement_id, p.loan_id, a.name AS agency, p.placed_on, p.recalled_on, "
+        "p.balance_minor AS placed_balance_minor FROM placements p "
+        "JOIN agencies a ON a.id = p.agency_id WHERE 1 = 1",
+        "p.loan_id",
     ),
     "legal_cases": SourceQuery(
-        {"legal_cases": ("id", "loan_id", "referred_on", "closed_on", "costs_minor")},
-        "SELECT l.id AS case_id, l.loan_id, l.referred_on, l.closed_on, l.costs_minor "
-        "FROM legal_cases l WHERE 1 = 1",
-        "l.loan_id",
+        {"legal_cases": ("id", "loan_id", "referred_on"),
+         "legal_proceedings": ("id", "case_id"),
+         "legal_costs": ("proceeding_id", "incurred_on", "amount_minor")},
+        "SELECT c.id AS case_id, c.loan_id, c.referred_on, NULL AS closed_on, "
+        "k.incurred_on AS cost_on, k.amount_minor AS cost_minor FROM legal_cases c "
+        "LEFT JOIN legal_proceedings p ON p.case_id = c.id "
+        "LEFT JOIN legal_costs k ON k.proceeding_id = p.id WHERE 1 = 1",
+        "c.loan_id",
     ),
     "repossessions": SourceQuery(
         {"repossessions": ("loan_id", "repossessed_on", "sold_on", "proceeds_minor",
