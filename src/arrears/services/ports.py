@@ -269,6 +269,8 @@ class UnitOfWork(Protocol):
     def legal(self) -> LegalStore: ...
     @property
     def agencies(self) -> AgencyStore: ...
+    @property
+    def collateral(self) -> CollateralStore: ...
 
 
 class Progress(Protocol):
@@ -953,3 +955,91 @@ class AgencyStore(Protocol):
     def differences(self, remittance_ids: list[int]) -> list[dict[str, Any]]: ...
     def collections(self, placement_ids: list[int]) -> list[Collected]: ...
     def complaints(self, placement_ids: list[int]) -> dict[int, int]: ...
+
+
+# -- collateral recovery: registry, repossession and foreclosure cases (schema_collateral) ----
+
+
+@dataclass(frozen=True)
+class CollateralRecord:
+    """A piece of collateral as the import stored it, with the registry's later facts."""
+
+    id: int
+    external_id: str
+    loan_id: int
+    kind: str  # vehicle | property
+    vin: str | None
+    year: int | None
+    make: str | None
+    model: str | None
+    mileage: int | None
+    condition: str | None
+    address: tuple[str, ...]  # real property: line1, line2, city, state, zip
+    property_type: str | None
+    lien_position: int | None
+    occupancy: str | None
+    facts: dict[str, Any] = field(default_factory=dict)  # collateral_facts row, if any
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    kind: str  # repossession | foreclosure
+    loan_id: int
+    collateral_id: int
+    state: str
+    stage: str
+    consumer_goods: bool
+    opened_on: date
+    opened_by: str
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    seq: int
+    event: str
+    effective_on: date
+    key: str | None
+    actor: str
+    details: dict[str, Any]
+    recorded_at: datetime
+
+
+class CollateralStore(Protocol):
+    def loan_terms(self, loan_id: int) -> dict[str, Any] | None: ...
+    def of_loan(self, loan_id: int) -> list[CollateralRecord]: ...
+    def get(self, collateral_id: int) -> CollateralRecord | None: ...
+    def by_external_id(self, external_id: str) -> CollateralRecord | None: ...
+    def add(self, *, external_id: str, loan_id: int, kind: str, fields: dict[str, Any],
+            at: datetime) -> int: ...  # fmt: skip
+    def save_facts(self, collateral_id: int, facts: dict[str, Any], *, by: str,
+                   at: datetime) -> None: ...  # fmt: skip
+    def valuations(self, collateral_id: int) -> list[dict[str, Any]]: ...
+    def add_valuation(
+        self, collateral_id: int, *, valued_on: date, amount_minor: int, source: str,
+        valued_by: str, mileage: int | None, note: str, at: datetime,
+    ) -> int | None: ...  # fmt: skip
+    def add_vendor(self, *, code: str, name: str, phone: str, states: str,
+                   at: datetime) -> int: ...  # fmt: skip
+    def vendor(self, code: str) -> dict[str, Any] | None: ...
+    def vendors(self) -> list[dict[str, Any]]: ...
+    def open_case(
+        self, *, kind: str, loan_id: int, collateral_id: int, state: str, stage: str,
+        consumer_goods: bool, opened_on: date, opened_by: str, at: datetime,
+    ) -> int: ...  # fmt: skip
+    def case(self, case_id: int) -> CaseRecord | None: ...
+    def open_case_of(self, collateral_id: int, *, kind: str) -> CaseRecord | None: ...
+    def cases_of_loan(self, loan_id: int) -> list[CaseRecord]: ...
+    def open_cases(self, *, kind: str, closed: tuple[str, ...]) -> list[CaseRecord]: ...
+    def steps(self, case_id: int) -> list[StepRecord]: ...
+    def add_step(
+        self, case_id: int, *, event: str, on: date, details: dict[str, Any], key: str | None,
+        actor: str, at: datetime,
+    ) -> int | None: ...  # fmt: skip
+    def set_stage(self, case_id: int, *, stage: str, closed_on: date | None,
+                  at: datetime) -> None: ...  # fmt: skip
+    def add_review(
+        self, *, loan_id: int, treatment: str, queue: str, category: str, due_on: date,
+        priority: int, details: dict[str, Any], at: datetime,
+    ) -> int: ...  # fmt: skip

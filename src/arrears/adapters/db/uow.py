@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.agencies_store import SqlAgencies
 from arrears.adapters.db.audit_store import SqlAuditLog
+from arrears.adapters.db.collateral_store import SqlCollateralStore
 from arrears.adapters.db.contacts_store import SqlContactLog
 from arrears.adapters.db.credits_store import SqlCredits
 from arrears.adapters.db.cycle_store import SqlCycleStore
@@ -160,3 +161,9 @@ class SqlUnitOfWork:
     @property
     def agencies(self) -> SqlAgencies:
         return SqlAgencies(self.connection)
+
+    # -- collateral recovery (schema_collateral) ----------------------------------------------
+
+    @property
+    def collateral(self) -> SqlCollateralStore:
+        return SqlCollateralStore(self.connection)

@@ -50,7 +50,6 @@ TERMINAL: frozenset[Stage] = frozenset(
 class Event(StrEnum):
     """What can happen to a case: transitions, and facts recorded along the way."""
 
-    OPEN = "open"
     SEND_CURE_NOTICE = "send_cure_notice"
     END_CURE_PERIOD = "end_cure_period"  # a timer: the last day to cure has passed
     CURE = "cure"
