@@ -140,6 +140,22 @@ class Settings(BaseSettings):
     outbox_claim_timeout_seconds: float = 900.0
     outbox_poll_seconds: float = 15.0
 
+    # -- credit-bureau furnishing (docs/metro2-furnishing.md) ---------------------------------
+    #: Who reports to the bureaus, as the Metro 2 Header Record names them; unset: the
+    #: collector's name, address and telephone.
+    metro2_reporter_name: str | None = None
+    metro2_reporter_address: str | None = None
+    metro2_reporter_phone: str | None = None
+    #: The furnisher's identification number with the bureaus (Base Segment field 5).
+    metro2_identification_number: str = "ARREARS001"
+    #: Program identifiers the bureaus assigned (Header Record).
+    metro2_equifax_program_id: str = ""
+    metro2_experian_program_id: str = ""
+    metro2_transunion_program_id: str = ""
+    metro2_innovis_program_id: str = ""
+    #: creditor (its own loans), collector (third-party collection) or debt_buyer.
+    metro2_furnisher: Literal["creditor", "collector", "debt_buyer"] = "creditor"
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

@@ -1043,3 +1043,66 @@ class CollateralStore(Protocol):
         self, *, loan_id: int, treatment: str, queue: str, category: str, due_on: date,
         priority: int, details: dict[str, Any], at: datetime,
     ) -> int: ...  # fmt: skip
+
+
+# -- credit-bureau furnishing: Metro 2 exports (schema_furnishing) -----------------------------
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """A completed Metro 2 export of a reporting month (``YYYY-MM``)."""
+
+    id: int
+    month: str
+    as_of: date
+    date_created: date
+    path: str
+    sha256: str
+    records: int
+    corrected: int
+    excluded: dict[str, int]
+    framing: str
+    created_at: datetime
+
+
+class FurnishingReads(Protocol):
+    """What furnishing reads for the loans ``first``..``last`` (frames of
+    ``arrears.batch.furnishing.inputs``)."""
+
+    def accounts(self, first: int, last: int, *, as_of: date) -> pl.DataFrame: ...
+    def people(self, borrower_ids: list[int], *, reveal: bool) -> pl.DataFrame: ...
+    def holds(self, first: int, last: int) -> pl.DataFrame: ...
+    def contacts(self, first: int, last: int) -> pl.DataFrame: ...
+    def credits(self, first: int, last: int) -> pl.DataFrame: ...
+    def plans(self, first: int, last: int) -> pl.DataFrame: ...
+    def settlements(self, first: int, last: int) -> pl.DataFrame: ...
+    def placements(self, first: int, last: int) -> pl.DataFrame: ...
+    def collateral_events(self, first: int, last: int) -> pl.DataFrame: ...
+    def ledger_accounts(self, loan_id: int, *, as_of: date) -> dict[str, int]: ...
+
+
+class FurnishingStore(Protocol):
+    def exports_for(self, month: str) -> list[ExportRecord]: ...
+    def open_export(
+        self, *, month: str, as_of: date, date_created: date, path: str, framing: str,
+        actor: str, at: datetime,
+    ) -> int: ...  # fmt: skip
+    def add_accounts(self, export_id: int, reported: pl.DataFrame) -> None: ...
+    def complete_export(
+        self, export_id: int, *, sha256: str, records: int, corrected: int,
+        excluded: dict[str, int],
+    ) -> None: ...  # fmt: skip
+    def discard_export(self, export_id: int) -> None: ...
+    def prior(self, first: int, last: int, *, month: str) -> pl.DataFrame: ...
+    def first_reports(self, first: int, last: int, *, month: str) -> pl.DataFrame: ...
+    def loan_ids(self) -> list[int]: ...
+
+
+class FurnishingUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work as Metro 2 furnishing sees it: the foundation's stores and its own."""
+
+    def __enter__(self) -> FurnishingUnitOfWork: ...
+    @property
+    def furnishing_reads(self) -> FurnishingReads: ...
+    @property
+    def furnishing(self) -> FurnishingStore: ...

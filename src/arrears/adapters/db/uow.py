@@ -14,6 +14,8 @@ from arrears.adapters.db.collateral_store import SqlCollateralStore
 from arrears.adapters.db.contacts_store import SqlContactLog
 from arrears.adapters.db.credits_store import SqlCredits
 from arrears.adapters.db.cycle_store import SqlCycleStore
+from arrears.adapters.db.furnishing_reads import SqlFurnishingReads
+from arrears.adapters.db.furnishing_store import SqlFurnishingStore
 from arrears.adapters.db.gate_store import SqlGateStore
 from arrears.adapters.db.holds_store import SqlHolds
 from arrears.adapters.db.import_runs import SqlImportRuns
@@ -167,3 +169,13 @@ class SqlUnitOfWork:
     @property
     def collateral(self) -> SqlCollateralStore:
         return SqlCollateralStore(self.connection)
+
+    # -- credit-bureau furnishing (schema_furnishing) -----------------------------------------
+
+    @property
+    def furnishing_reads(self) -> SqlFurnishingReads:
+        return SqlFurnishingReads(self.connection, cipher=self.cipher)
+
+    @property
+    def furnishing(self) -> SqlFurnishingStore:
+        return SqlFurnishingStore(self.connection)

@@ -1,4 +1,4 @@
-"""``arrears metro2``: validate Metro 2 files and convert them to and from JSON.
+"""``arrears metro2``: validate, convert, export (furnish) and explain Metro 2 files.
 
 ``validate`` streams the file (memory does not grow with its size), lists every problem and exits
 with status 6 when there is any. ``convert`` writes to a temporary file next to the output and
@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import IO, Annotated, BinaryIO
 
 import typer
+from rich.table import Table
 
+from arrears.batch.furnishing import FurnisherKind, Reporter
+from arrears.batch.furnishing.exclusions import BY_REASON
+from arrears.batch.furnishing.inputs import settings_for
+from arrears.batch.furnishing.mapping import SOURCES
+from arrears.bootstrap import Container, build
+from arrears.entrypoints.cli.output import console, handle_errors, money, parse_date
 from arrears.errors import ValidationFailed
 from arrears.formats.metro2 import (
     Format,
@@ -33,10 +40,16 @@ from arrears.formats.metro2 import (
     write_file,
 )
 from arrears.formats.metro2.jsonio import dumps, stream_to_json
+from arrears.services.furnishing import (
+    Explanation,
+    ExportSettings,
+    explain_account,
+    export_month,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Metro 2 credit-reporting files: validate, and convert to and from JSON.",
+    help="Metro 2 credit-reporting files: validate, convert, export the month, explain.",
 )
 
 #: Exit status when the file has problems (the project's ValidationFailed status).
@@ -234,3 +247,146 @@ def _print_failure(failure: Metro2FormatError, stream: IO[str] | None = None) ->
     print(f"Refused: {failure.total} problem(s)", file=target)
     for problem in failure.metro2_problems:
         print(f"  {problem}", file=target)
+
+
+# -- export and explain (furnishing: docs/metro2-furnishing.md) -----------------------------------
+
+
+def _export_settings(container: Container, *, framing: Framing) -> ExportSettings:
+    """Reporter identity and furnishing rules from the settings (metro2_* and collector_*)."""
+    s = container.settings
+    phone = "".join(ch for ch in (s.metro2_reporter_phone or s.collector_phone) if ch.isdigit())
+    reporter = Reporter(
+        name=(s.metro2_reporter_name or s.collector_name).upper(),
+        address=(s.metro2_reporter_address or ", ".join(s.collector_address)).upper(),
+        telephone=int(phone[-10:]) if len(phone) >= 10 else 0,
+        equifax_program_id=s.metro2_equifax_program_id,
+        experian_program_id=s.metro2_experian_program_id,
+        transunion_program_id=s.metro2_transunion_program_id,
+        innovis_program_id=s.metro2_innovis_program_id,
+    )
+    furnishing = settings_for(
+        identification_number=s.metro2_identification_number,
+        furnisher=FurnisherKind(s.metro2_furnisher),
+        compliance=container.cycle_settings.compliance,
+    )
+    return ExportSettings(
+        reporter=reporter,
+        furnishing=furnishing,
+        policy=container.policy,
+        partition_loans=s.partition_loans,
+        framing=framing,
+    )
+
+
+@app.command("export")
+@handle_errors
+def export(
+    as_of: Annotated[str, typer.Option("--as-of", help="Last day of the period (YYYY-MM-DD).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    packed: Annotated[bool, typer.Option(help="Write the packed format.")] = False,
+    blocked: Annotated[bool, typer.Option(help="Block Descriptor Words (character).")] = False,
+    newlines: Annotated[bool, typer.Option(help="A line break after each record.")] = False,
+) -> None:
+    """Build the month's Metro 2 file from account state and record the export.
+
+    Exporting a month again marks the accounts whose reported data changed with the
+    Correction Indicator; an unchanged month is written byte for byte again.
+    """
+    day = parse_date(as_of, option="--as-of")
+    assert day is not None
+    framing = (
+        Framing.packed()
+        if packed
+        else Framing(blocked=blocked, line_separator=b"\n" if newlines else b"")
+    )
+    container = build()
+    container.require_schema()
+    report = export_month(
+        as_of=day,
+        output=output,
+        uow_factory=container.uow,
+        clock=container.clock,
+        settings=_export_settings(container, framing=framing),
+    )
+    state = "unchanged since the last export" if report.status == "unchanged" else "written"
+    console.print(
+        f"{report.path}: {report.records:,} account(s) for {report.month} ({state}), "
+        f"{report.corrected:,} corrected; SHA-256 {report.sha256}",
+        markup=False,
+    )
+    statuses = {
+        name.removeprefix("total_status_").upper(): getattr(report.trailer, name)
+        for name in dir(report.trailer)
+        if name.startswith("total_status_") and getattr(report.trailer, name)
+    }
+    console.print("Statuses: " + (", ".join(f"{k} {v:,}" for k, v in statuses.items()) or "none"))
+    left = ", ".join(f"{reason} {count:,}" for reason, count in report.excluded.items())
+    console.print(f"Not furnished: {left or 'none'}", markup=False)
+
+
+@app.command("explain")
+@handle_errors
+def explain(
+    loan: Annotated[str, typer.Option(help="Loan id (lender's).")],
+    as_of: Annotated[str, typer.Option("--as-of", help="Last day of the period (YYYY-MM-DD).")],
+) -> None:
+    """Show an account's Metro 2 fields for a month next to the facts they come from."""
+    day = parse_date(as_of, option="--as-of")
+    assert day is not None
+    container = build()
+    container.require_schema()
+    found = explain_account(
+        loan=loan,
+        as_of=day,
+        uow_factory=container.uow,
+        settings=_export_settings(container, framing=Framing()),
+    )
+    print_explanation(found)
+
+
+def print_explanation(found: Explanation) -> None:
+    facts = found.facts
+    if found.exclusion is not None:
+        reason = BY_REASON[found.exclusion["reason"]]
+        console.print(
+            f"{found.loan} is not furnished for {found.as_of}: {reason.summary} "
+            f"({reason.rule}; {reason.source})",
+            markup=False,
+        )
+    table = Table(title=f"{found.loan} as of {found.as_of}")
+    for column in ("field", "reported", "from", "facts"):
+        table.add_column(column, overflow="fold")
+    record = found.record or {}
+    for source in SOURCES:
+        value = record.get(source.field, "(not furnished)" if not record else "")
+        shown = ", ".join(f"{name}={facts.get(name)}" for name in source.facts)
+        table.add_row(source.field, _shown(value), source.source, shown)
+    table.add_row("social_security_number", "(sealed; only written to the file)", "", "")
+    console.print(table)
+    ledger = ", ".join(f"{account} {amount:,}" for account, amount in found.ledger.items())
+    console.print(f"Ledger (minor units, effective by {found.as_of}): {ledger or 'no entries'}")
+    _print_history(found)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _money(value: object) -> str:
+    return money(value) if isinstance(value, int) else ""
+
+
+def _print_history(found: Explanation) -> None:
+    profile = str(found.facts.get("payment_history_profile") or "")
+    table = Table(title="Delinquency at the as-of date and the 24 previous month ends")
+    for column in ("date", "profile", "days past due", "past due", "DOFD", "due", "paid"):
+        table.add_column(column)
+    for index, row in enumerate(found.history):
+        character = profile[index - 1] if 0 < index <= len(profile) else ""
+        table.add_row(
+            str(row["as_of"]), character, str(row["dpd"]), _money(row["amount_past_due_minor"]),
+            _shown(row["dofd"]), _money(row["due_to_date_minor"]),
+            _money(row["paid_to_date_minor"]),
+        )  # fmt: skip
+    console.print(table)
