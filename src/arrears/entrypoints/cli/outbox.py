@@ -79,8 +79,9 @@ def list_messages(
     container.require_schema()
     records = outbox_listing(statuses=status or [], limit=limit, uow_factory=container.uow)
     table = Table(title="Outbox")
-    for column in ("#", "loan", "channel", "template", "status", "tries", "updated", "why"):
+    for column in ("#", "loan", "channel", "template", "status", "tries", "updated"):
         table.add_column(column)
+    table.add_column("why", overflow="fold")
     for record in records:
         why = "; ".join(record.blocked_reasons) if record.status == "blocked" else record.last_error
         rules = ", ".join(record.blocked_rules)
