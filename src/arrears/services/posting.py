@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
+import polars as pl
 
 from arrears.batch.frames import ENTRIES, LINES, empty
 from arrears.batch.installments import installments_for
@@ -47,26 +48,46 @@ def post_loans(
     fresh: np.ndarray | None = None,
 ) -> PostingCounts:
     """Post every loan of ``loan_ids``; loans in ``fresh`` are known to have no journal yet
-    (just imported), so their journal is not read back."""
+    (just imported), so their journal is not read back.
+
+    Partition k+1 is read before partition k's entries start writing, and planned while they
+    are written (the database and the planner each keep a core busy).
+    """
     progress = progress or NoProgress()
     counts = PostingCounts()
     fresh = fresh if fresh is not None else np.empty(0, dtype=np.int64)
-    for ids in partitions(loan_ids, partition):
-        progress.advance(len(ids))
-        unread = bool(np.isin(np.array(ids, dtype=np.int64), fresh).all())
-        loans = uow.reads.loans(ids)
-        installments = installments_for(loans, uow.reads.stored_installments(ids))
-        items = due_items(installments, uow.reads.charges(ids), policy=policy)
-        entries, lines = plan_postings(
-            loans,
-            items,
-            uow.reads.payments(ids),
-            empty(ENTRIES) if unread else uow.ledger.entries_of(ids),
-            empty(LINES) if unread else uow.ledger.lines_of(ids),
-            as_of=as_of,
-        )
-        check_balanced(lines)
-        counts.entries += uow.ledger.append(entries, lines, recorded_at=recorded_at, run_id=run_id)
-        counts.lines += lines.height
-        counts.loans += len(ids)
+    parts = list(partitions(loan_ids, partition))
+    if not parts:
+        return counts
+    with uow.ledger.appender() as appender:
+        inputs = _read(uow, parts[0], fresh=fresh, policy=policy)
+        for number, ids in enumerate(parts):
+            entries, lines = plan_postings(*inputs, as_of=as_of)
+            check_balanced(lines)
+            appender.wait()
+            if number + 1 < len(parts):
+                inputs = _read(uow, parts[number + 1], fresh=fresh, policy=policy)
+            counts.entries += appender.submit(
+                entries, lines, recorded_at=recorded_at, run_id=run_id
+            )
+            counts.lines += lines.height
+            counts.loans += len(ids)
+            progress.advance(len(ids))
     return counts
+
+
+def _read(
+    uow: UnitOfWork, ids: list[int], *, fresh: np.ndarray, policy: WaterfallPolicy
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """What planning a partition needs: loans, items, payments and the journal so far."""
+    unread = bool(np.isin(np.array(ids, dtype=np.int64), fresh).all())
+    loans = uow.reads.loans(ids)
+    installments = installments_for(loans, uow.reads.stored_installments(ids))
+    items = due_items(installments, uow.reads.charges(ids), policy=policy)
+    return (
+        loans,
+        items,
+        uow.reads.payments(ids),
+        empty(ENTRIES) if unread else uow.ledger.entries_of(ids),
+        empty(LINES) if unread else uow.ledger.lines_of(ids),
+    )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -237,3 +238,36 @@ def utc_now_column(now: datetime, height: int, name: str) -> pl.Series:
 
 def date_series(name: str, values: Sequence[date | None]) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Date)
+
+
+class BackgroundWrites:
+    """One bulk write at a time on a worker thread, so the caller can compute the next batch
+    while the database ingests this one (two cores: the server's and ours).
+
+    The caller must not use the connection until ``wait()`` returns; an error in the worker is
+    raised by the next ``wait()`` (and so reaches the caller's transaction, which rolls back).
+    """
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self, work: Callable[[], None]) -> None:
+        self.wait()
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as error:  # handed to the caller on wait()
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="arrears-bulk-write", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error

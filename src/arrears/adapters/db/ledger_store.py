@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.bulk import insert_frame, lookup
+from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
 
 ENTRY_COLUMNS = {
     "ledger_entries.loan_id": pl.Int64,
@@ -62,15 +62,29 @@ class SqlLedgerStore:
 
         The caller has checked the batch balances (``check_balanced``) before calling.
         """
-        if entries.height == 0:
-            return 0
-        first_id = self._reserve_ids(entries.height)
+        with self.appender() as appender:
+            written = appender.submit(entries, lines, recorded_at=recorded_at, run_id=run_id)
+        return written
+
+    def appender(self) -> LedgerAppender:
+        """Appends batch after batch, each written on a worker thread while the caller plans
+        the next (``with store.appender() as a: a.submit(...)``)."""
+        return LedgerAppender(self)
+
+    def _rows(
+        self,
+        entries: pl.DataFrame,
+        lines: pl.DataFrame,
+        first_id: int,
+        recorded_at: datetime,
+        run_id: int,
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Entries with their reserved ids, and lines pointing at them."""
         with_ids = entries.with_columns(
             pl.int_range(first_id, first_id + entries.height, dtype=pl.Int64).alias("id"),
             pl.lit(recorded_at).alias("recorded_at"),
             pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
         )
-        insert_frame(self.connection, schema.ledger_entries, with_ids)
         keyed = lines.join(
             with_ids.select("loan_id", "source", "version", pl.col("id").alias("entry_id")),
             on=["loan_id", "source", "version"],
@@ -78,13 +92,7 @@ class SqlLedgerStore:
         )
         if keyed.height != lines.height:
             raise ValueError("every line must belong to an entry of the same batch")
-        insert_frame(
-            self.connection,
-            schema.ledger_lines,
-            keyed.select("entry_id", "loan_id", "account", "amount_minor"),
-        )
-        self._after_reserved(first_id + entries.height - 1)
-        return entries.height
+        return with_ids, keyed.select("entry_id", "loan_id", "account", "amount_minor")
 
     def _reserve_ids(self, count: int) -> int:
         if self.connection.dialect.name == "postgresql":
@@ -116,3 +124,45 @@ class SqlLedgerStore:
             },
         )
         return lines.group_by("loan_id", "account").agg(pl.col("amount_minor").sum())
+
+
+class LedgerAppender:
+    """Ids are reserved once (under the table lock on PostgreSQL; SQLite has one writer) and
+    handed out in order, so each batch's lines can point at their entries in one insert."""
+
+    def __init__(self, store: SqlLedgerStore) -> None:
+        self.store = store
+        self.writes = BackgroundWrites()
+        self.next_id: int | None = None
+
+    def __enter__(self) -> LedgerAppender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.writes.wait()
+        if self.next_id is not None:
+            self.store._after_reserved(self.next_id - 1)
+
+    def submit(
+        self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
+    ) -> int:
+        self.writes.wait()
+        if entries.height == 0:
+            return 0
+        if self.next_id is None:
+            self.next_id = self.store._reserve_ids(0)
+        first_id = self.next_id
+        self.next_id += entries.height
+        entry_rows, line_rows = self.store._rows(entries, lines, first_id, recorded_at, run_id)
+        connection = self.store.connection
+
+        def write() -> None:
+            insert_frame(connection, schema.ledger_entries, entry_rows)
+            insert_frame(connection, schema.ledger_lines, line_rows)
+
+        self.writes.start(write)
+        return entries.height
+
+    def wait(self) -> None:
+        """Let the last batch finish: the connection is free again afterwards."""
+        self.writes.wait()
