@@ -190,7 +190,7 @@ def decide_partition(
         ),
     )  # fmt: skip
     segments = assign_segments(features, strategy.strategy)
-    arms = assign_arms(features, strategy.strategy)
+    arms = assign_arms(features, strategy.strategy, segments=segments)
     candidates = candidate_treatments(
         features, segments, arms, history, strategy.strategy, as_of=as_of
     )
