@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from typer.testing import CliRunner
 
 from arrears.bootstrap import Container
+from arrears.entrypoints.cli.main import app
 from arrears.services.deliveries import apply_receipt
 from arrears.services.sending import send_due
 from support.channels import SmtpSink, free_port
+from support.dsn import bounce_report
 from support.outbox import email_channel, enqueue, import_texas, outbox_rows, sender
 
 
@@ -107,3 +110,27 @@ def test_a_bounce_reported_later_moves_a_sent_message_to_bounced(book: Container
     assert again is None, "a late 'delivered' never undoes a bounce"
     assert outbox_rows(book)[0]["status"] == "bounced"
     assert contact_outcomes(book) == [("email", "sent"), ("email", "bounced")]
+
+
+def test_a_bounce_report_read_by_the_cli_bounces_the_message_and_invalidates_the_address(
+    book: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``arrears outbox bounces report.eml``: the RFC 3464 report names our Message-ID."""
+    if book.schema:
+        pytest.skip("the CLI reads the default schema")
+    enqueue(book, "TL3", "email")
+    with SmtpSink() as sink:
+        send_due(sender(book, {"email": email_channel(book, sink.port)}))
+    report = tmp_path / "bounce.eml"
+    report.write_bytes(bounce_report(outbox_rows(book)[0]["provider_message_id"]))
+    monkeypatch.setenv("ARREARS_DATA_DIR", str(book.settings.data_dir))
+    monkeypatch.setenv("ARREARS_DATABASE_URL", book.settings.effective_database_url)
+    result = CliRunner().invoke(app, ["outbox", "bounces", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "1 hard bounce(s) read, 1 matched" in result.output
+    assert outbox_rows(book)[0]["status"] == "bounced"
+    with book.engine.connect() as connection:
+        status = connection.execute(
+            text("SELECT status FROM contact_points WHERE value = 'pat3@example.com'")
+        ).scalar_one()
+    assert status == "invalid"

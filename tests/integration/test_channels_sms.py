@@ -148,3 +148,23 @@ def test_an_ordinary_reply_is_recorded_and_revokes_nothing(
         scalar(book, "SELECT COUNT(*) FROM contact_points WHERE sms_opted_out_at IS NOT NULL") == 0
     )
     assert scalar(book, "SELECT COUNT(*) FROM outbox_events") == 1
+
+
+def test_the_web_app_serves_the_webhook_under_the_api_and_checks_its_signature(
+    book: Container,
+) -> None:
+    """Mounted by the web app at ``/api/v1/webhooks/sms`` without a sign-in: the signature is
+    the only credential."""
+    from arrears.entrypoints.web.app import create_app
+
+    web = TestClient(create_app(book))
+    event = {"event_id": "evt-7", "type": "message.inbound", "from": "+15125550003",
+             "text": "ALTO"}  # fmt: skip
+    body = json.dumps(event).encode()
+    forged = sign(body, secret="guess", timestamp=int(book.clock.now().timestamp()))
+    refused = web.post("/api/v1/webhooks/sms", content=body, headers={"X-Signature": forged})
+    assert refused.status_code == 401
+    good = sign(body, secret=SECRET, timestamp=int(book.clock.now().timestamp()))
+    accepted = web.post("/api/v1/webhooks/sms", content=body, headers={"X-Signature": good})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json() == {"received": "inbound", "opted_out": True}

@@ -71,3 +71,19 @@ def apply_receipt(
         entity_id=str(record.id), details={"channel": channel, "error": error[:200]},
     )  # fmt: skip
     return record.id
+
+
+def record_bounces(
+    uow: OutboxUnitOfWork, bounces: list[tuple[str, str]], *, at: datetime, clock: Clock
+) -> list[int]:
+    """Hard bounces reported later by the mail system, as (Message-ID, reason): each moves its
+    message to ``bounced`` and invalidates the address; returns the messages found."""
+    found = []
+    for message_id, reason in bounces:
+        moved = apply_receipt(
+            uow, channel="email", provider_message_id=message_id, status="bounced", at=at,
+            clock=clock, error=reason,
+        )  # fmt: skip
+        if moved is not None:
+            found.append(moved)
+    return found

@@ -1,18 +1,21 @@
-"""``arrears outbox`` (enqueue, send, list, show, retry) and ``arrears letters batch``."""
+"""``arrears outbox`` (enqueue, send, list, show, retry, bounces) and ``arrears letters batch``."""
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from arrears import bootstrap
+from arrears.adapters.channels.dsn import read_bounces
 from arrears.adapters.db.schema_outbox import OUTBOX_STATUSES
 from arrears.bootstrap import build
 from arrears.entrypoints.cli.output import console, handle_errors, parse_date
 from arrears.errors import ArrearsError, NotFoundError
+from arrears.services.deliveries import record_bounces
 from arrears.services.letters import build_print_batch
 from arrears.services.outbox import enqueue_day, outbox_listing, retry_message
 from arrears.services.sending import send_due
@@ -118,6 +121,29 @@ def show(message_id: Annotated[int, typer.Argument(help="Outbox message number."
         console.print(f"Subject: {record.subject}", markup=False)
     console.print(record.body_text or f"(letter: {record.pdf_path or 'not printed yet'})",
                   markup=False)  # fmt: skip
+
+
+@outbox_app.command("bounces")
+@handle_errors
+def bounces(
+    files: Annotated[list[Path], typer.Argument(help="Bounce reports (.eml, RFC 3464).")],
+) -> None:
+    """Record hard bounces that came back by email: each marks its message bounced and the
+    address invalid (never used again)."""
+    container = build()
+    container.require_schema()
+    hard = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ArrearsError(f"cannot read {path}: {error.strerror}") from None
+        hard += [(b.message_id, f"{b.status} {b.diagnostic}".strip())
+                 for b in read_bounces(data) if b.permanent]  # fmt: skip
+    with container.uow() as uow:
+        found = record_bounces(uow, hard, at=container.clock.now(), clock=container.clock)
+        uow.commit()
+    console.print(f"{len(hard)} hard bounce(s) read, {len(found)} matched an outbox message.")
 
 
 @outbox_app.command("retry")
