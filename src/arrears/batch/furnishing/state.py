@@ -43,7 +43,9 @@ def account_state(facts: PartitionFacts, *, as_of: date, furnisher: FurnisherKin
     collects = furnisher.collects
     return frame.with_columns(
         paid.fill_null(False).alias("paid"),
-        pl.coalesce("settled_on", "last_credit_on", pl.lit(as_of)).alias("paid_on"),
+        pl.when(paid)
+        .then(pl.coalesce("settled_on", "last_credit_on", pl.lit(as_of)))
+        .alias("paid_on"),
         (pl.col("charge_off_date") <= as_of).fill_null(False).alias("charged_off"),
         pl.col("plan_in_force").fill_null(False),
         pl.col("actual_payment_minor").fill_null(0),

@@ -314,6 +314,7 @@ def export(
         f"{report.path}: {report.records:,} account(s) for {report.month} ({state}), "
         f"{report.corrected:,} corrected; SHA-256 {report.sha256}",
         markup=False,
+        soft_wrap=True,
     )
     statuses = {
         name.removeprefix("total_status_").upper(): getattr(report.trailer, name)
@@ -322,7 +323,7 @@ def export(
     }
     console.print("Statuses: " + (", ".join(f"{k} {v:,}" for k, v in statuses.items()) or "none"))
     left = ", ".join(f"{reason} {count:,}" for reason, count in report.excluded.items())
-    console.print(f"Not furnished: {left or 'none'}", markup=False)
+    console.print(f"Not furnished: {left or 'none'}", markup=False, soft_wrap=True)
 
 
 @app.command("explain")
@@ -353,6 +354,7 @@ def print_explanation(found: Explanation) -> None:
             f"{found.loan} is not furnished for {found.as_of}: {reason.summary} "
             f"({reason.rule}; {reason.source})",
             markup=False,
+            soft_wrap=True,
         )
     table = Table(title=f"{found.loan} as of {found.as_of}")
     for column in ("field", "reported", "from", "facts"):
