@@ -164,19 +164,24 @@ def retry(
 @letters_app.command("batch")
 @handle_errors
 def batch(
-    date: Annotated[str | None, typer.Option(help="Business day (default today).")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Mailing day (default: the next business day from today).")
+    ] = None,
 ) -> None:
-    """Print the day's letters to PDF and write the batch manifest (safe to run again)."""
+    """Print the letters due for a mailing day to PDF and write its manifest (safe to run
+    again; a past day's batch is only listed again)."""
     container = build()
     container.require_schema()
-    day = parse_date(date, option="--date") or container.clock.today()
-    report = build_print_batch(
-        bootstrap.outbox_sender(container), day=day, batches=bootstrap.print_batches(container)
-    )
+    sender = bootstrap.outbox_sender(container)
+    mailing_day = sender.messaging.identity.calendar.next_business_day(container.clock.today())
+    day = parse_date(date, option="--date") or mailing_day
+    report = build_print_batch(sender, day=day, batches=bootstrap.print_batches(container))
     files = report.files
     console.print(
         f"Print batch {day}: {files.letters:,} letters, {files.pages:,} pages in {files.folder}",
         markup=False,
     )
+    if day < mailing_day:
+        console.print("A past day: nothing new was printed, the manifest was written again.")
     for outcome, count in sorted(report.sent.items()):
         console.print(f"  {outcome}: {count:,}")
