@@ -28,6 +28,7 @@ from arrears.services.ports import (
     PortfolioWriter,
     Progress,
     UnitOfWork,
+    WriteResultLike,
 )
 from arrears.services.posting import PostingCounts, post_loans
 
@@ -153,23 +154,39 @@ def _load(
             tally = counts.setdefault(kind_name, defaultdict(int))
             opened = files.open(path, kind)
             progress.start(f"{kind_name}: {path.name}")
+            # Batch k-1 is written on a worker thread while batch k is checked; batch k's
+            # references are looked up first, while the (single) connection is free.
+            pending = None
             for raw in files.batches(opened):
                 references = writer.references(kind_name, files.reference_keys(kind, raw))
-                checked = files.check(kind, raw, references=references, file=str(path))
-                sink.add(checked.problems)
-                result = writer.write(kind_name, checked.valid, file=str(path))
-                if result.problems is not None:
-                    sink.add(result.problems)
+                waiting: Callable[[], WriteResultLike] | None = (
+                    writer.submit(kind_name, pending.valid, file=str(path))
+                    if pending is not None
+                    else None
+                )
+                pending = files.check(kind, raw, references=references, file=str(path))
+                sink.add(pending.problems)
                 tally["rows"] += raw.frame.height
-                tally["rejected"] += checked.rejected_rows.len()
-                tally["inserted"] += result.inserted
-                tally["updated"] += result.updated
-                tally["unchanged"] += result.unchanged
-                touched.append(result.touched_loans)
+                tally["rejected"] += pending.rejected_rows.len()
                 progress.advance(raw.frame.height)
+                if waiting is not None:
+                    _tally(tally, waiting(), sink, touched)
+            if pending is not None:
+                _tally(tally, writer.write(kind_name, pending.valid, file=str(path)), sink, touched)
             sink.add_problems(opened.problems)
             progress.finish()
     return {k: dict(v) for k, v in counts.items()}, np.unique(np.concatenate(touched))
+
+
+def _tally(
+    tally: dict[str, int], result: WriteResultLike, sink: ProblemSink, touched: list[np.ndarray]
+) -> None:
+    if result.problems is not None:
+        sink.add(result.problems)
+    tally["inserted"] += result.inserted
+    tally["updated"] += result.updated
+    tally["unchanged"] += result.unchanged
+    touched.append(result.touched_loans)
 
 
 def _record_success(

@@ -9,6 +9,7 @@ known payment id may only change status (e.g. returned); anything else is refuse
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,7 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, bindparam, delete, text, update
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.bulk import insert_frame, lookup
+from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
 from arrears.adapters.field_crypto import FieldCipher
 from arrears.domain import geo
 
@@ -77,6 +78,18 @@ class SqlPortfolioStore:
             connection.execute(text("SELECT 1 FROM payments LIMIT 1")).first() is not None
         )
         self.new_loans: list[np.ndarray] = []
+        self._writes = BackgroundWrites()
+
+    def submit(self, kind: str, valid: pl.DataFrame, *, file: str) -> Callable[[], WriteResult]:
+        """``write`` on a worker thread (the caller checks the next batch meanwhile)."""
+        results: list[WriteResult] = []
+        self._writes.start(lambda: results.append(self.write(kind, valid, file=file)))
+
+        def result() -> WriteResult:
+            self._writes.wait()
+            return results[0]
+
+        return result
 
     def new_loan_ids(self) -> np.ndarray:
         """Loans this store inserted: nothing about them can be in the journal yet."""
