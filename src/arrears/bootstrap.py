@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -34,6 +35,7 @@ from arrears.domain.delinquency import BucketScheme
 from arrears.domain.itemization import ItemizationBasis
 from arrears.errors import ConfigurationError
 from arrears.services import portal
+from arrears.services.analytics import AnalyticsUnitOfWork
 from arrears.services.auth import Auth, AuthSettings
 from arrears.services.compliance import check_contact
 from arrears.services.cycle import CycleSettings
@@ -74,7 +76,7 @@ class Container:
     def import_settings(self) -> ImportSettings:
         return ImportSettings(
             batch_rows=self.settings.import_batch_rows,
-            partition_loans=self.settings.partition_loans,
+            partition_loans=self.settings.posting_partition_loans,
             policy=self.policy,
         )
 
@@ -288,3 +290,10 @@ def recovery(container: Container, *, send: bool = True) -> Recovery:
 def legal_documents(container: Container) -> JinjaDocuments:
     """Court documents rendered from ``templates/documents`` (the summons cover sheet)."""
     return JinjaDocuments()
+
+
+def analytics_units(container: Container) -> Callable[[], AnalyticsUnitOfWork]:
+    """Units of work with the analytics reads, for the dashboard's report."""
+    from arrears.adapters.db.analytics_reads import SqlAnalyticsUnitOfWork
+
+    return partial(SqlAnalyticsUnitOfWork, container.engine, cipher=container.cipher)

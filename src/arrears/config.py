@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     import_batch_rows: int = 250_000
     #: Loans per partition when posting to the ledger or running the cycle.
     partition_loans: int = 50_000
+    #: Loans per partition when posting a whole import to the ledger (two partitions are in
+    #: memory at once: one being written, the next being planned).
+    posting_partition_loans: int = 20_000
     #: Web app: minutes a staff session may sit idle, and the most hours it lives.
     session_idle_minutes: int = 30
     session_max_hours: int = 10
