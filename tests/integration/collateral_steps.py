@@ -39,8 +39,7 @@ class Flow:
     def on(self, day: date) -> None:
         """Move the clock to ``day`` (15:00 UTC) and bring the loan's journal up to it."""
         self.clock.set(datetime(day.year, day.month, day.day, 15, tzinfo=self.clock.now().tzinfo))
-        self.run(lambda uow: ledger.post_through(uow, self.loan_id, as_of=day,
-                                                 at=self.clock.now()))  # fmt: skip
+        self.run(lambda uow: ledger.post_through(uow, self.loan_id, as_of=day, at=self.clock.now()))
 
     def run(self, step: Callable[[UnitOfWork], T]) -> T:
         with self.container.uow() as uow:
@@ -62,20 +61,24 @@ class Flow:
         """Every journal entry of the loan balances (debits = credits)."""
         with self.container.engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT e.id, SUM(l.amount_minor) FROM ledger_entries e JOIN ledger_lines l "
-                     "ON l.entry_id = e.id WHERE e.loan_id = :loan GROUP BY e.id"),
+                text(
+                    "SELECT e.id, SUM(l.amount_minor) FROM ledger_entries e JOIN ledger_lines l "
+                    "ON l.entry_id = e.id WHERE e.loan_id = :loan GROUP BY e.id"
+                ),
                 {"loan": self.loan_id},
-            ).all()  # fmt: skip
+            ).all()
         return bool(rows) and all(total == 0 for _, total in rows)
 
     def letters(self, template: str) -> list[dict[str, Any]]:
         """The outbox messages of ``template`` for the loan: status, recipient, details, html."""
         with self.container.engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT borrower_id, status, context, body_html FROM outbox_messages "
-                     "WHERE loan_id = :loan AND template = :template ORDER BY id"),
+                text(
+                    "SELECT borrower_id, status, context, body_html FROM outbox_messages "
+                    "WHERE loan_id = :loan AND template = :template ORDER BY id"
+                ),
                 {"loan": self.loan_id, "template": template},
-            ).all()  # fmt: skip
+            ).all()
         return [
             {"borrower_id": r[0], "status": r[1], "context": json.loads(r[2]), "html": r[3]}
             for r in rows
@@ -83,8 +86,17 @@ class Flow:
 
     def snapshot(self) -> dict[str, int]:
         """Row counts of everything a refused step must leave alone."""
-        tables = ["collateral_cases", "collateral_case_steps", "ledger_entries", "ledger_lines",
-                  "charges", "payments", "outbox_messages", "valuations", "collateral"]  # fmt: skip
+        tables = [
+            "collateral_cases",
+            "collateral_case_steps",
+            "ledger_entries",
+            "ledger_lines",
+            "charges",
+            "payments",
+            "outbox_messages",
+            "valuations",
+            "collateral",
+        ]
         with self.container.engine.connect() as connection:
             counts = {
                 table: int(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())

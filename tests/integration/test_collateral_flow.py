@@ -50,8 +50,11 @@ EXPLAINED = date(2026, 12, 28)
 def flow(container: Container, portfolio_files: list[Path]) -> Flow:
     run_import(container, portfolio_files)
     flow = Flow(container, "L2")
-    flow.run(lambda uow: repo.register_vendor(uow, code="ACME", name="Acme Recovery",
-                                              actor="ops", at=flow.clock.now(), states=["CA"]))  # fmt: skip
+    flow.run(
+        lambda uow: repo.register_vendor(
+            uow, code="ACME", name="Acme Recovery", actor="ops", at=flow.clock.now(), states=["CA"]
+        )
+    )
     return flow
 
 
@@ -59,34 +62,87 @@ def held(flow: Flow) -> int:
     """Open the case, send the cure notice, let the period pass, assign, repossess, charge
     storage: the vehicle is held on 2026-12-11. Returns the case id."""
     flow.on(TODAY)
-    case_id = flow.run(lambda uow: repo.open_case(uow, loan_id=flow.loan_id, on=TODAY,
-                                                  actor="ops", at=flow.clock.now()))  # fmt: skip
-    flow.run(lambda uow: repo.send_cure_notice(uow, case_id=case_id, on=TODAY, actor="ops",
-             at=flow.clock.now(), as_of=TODAY, messaging=flow.messaging))  # fmt: skip
+    case_id = flow.run(
+        lambda uow: repo.open_case(
+            uow, loan_id=flow.loan_id, on=TODAY, actor="ops", at=flow.clock.now()
+        )
+    )
+    flow.run(
+        lambda uow: repo.send_cure_notice(
+            uow,
+            case_id=case_id,
+            on=TODAY,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=TODAY,
+            messaging=flow.messaging,
+        )
+    )
     flow.on(date(2026, 12, 8))
     flow.run(lambda uow: advance_cases(uow, as_of=flow.today, at=flow.clock.now()))
-    flow.run(lambda uow: repo.assign_vendor(uow, case_id=case_id, vendor="ACME", on=flow.today,
-                                            actor="ops", at=flow.clock.now()))  # fmt: skip
+    flow.run(
+        lambda uow: repo.assign_vendor(
+            uow, case_id=case_id, vendor="ACME", on=flow.today, actor="ops", at=flow.clock.now()
+        )
+    )
     flow.on(REPOSSESSED)
-    flow.run(lambda uow: repo.record_repossession(
-        uow, case_id=case_id, on=REPOSSESSED, location="Acme lot 4", actor="acme",
-        at=flow.clock.now(), as_of=REPOSSESSED, property_items=["gym bag"],
-        retaking_cost_minor=40_000))  # fmt: skip
+    flow.run(
+        lambda uow: repo.record_repossession(
+            uow,
+            case_id=case_id,
+            on=REPOSSESSED,
+            location="Acme lot 4",
+            actor="acme",
+            at=flow.clock.now(),
+            as_of=REPOSSESSED,
+            property_items=["gym bag"],
+            retaking_cost_minor=40_000,
+        )
+    )
     flow.on(NOTICE)
-    flow.run(lambda uow: repo.record_cost(uow, case_id=case_id, kind=ExpenseKind.STORAGE,
-             amount_minor=30_000, on=NOTICE, actor="acme", at=flow.clock.now(), as_of=NOTICE))  # fmt: skip
+    flow.run(
+        lambda uow: repo.record_cost(
+            uow,
+            case_id=case_id,
+            kind=ExpenseKind.STORAGE,
+            amount_minor=30_000,
+            on=NOTICE,
+            actor="acme",
+            at=flow.clock.now(),
+            as_of=NOTICE,
+        )
+    )
     return case_id
 
 
 def notice_and_sell(flow: Flow, case_id: int, *, price_minor: int) -> None:
-    flow.run(lambda uow: sale.send_disposition_notice(
-        uow, case_id=case_id, on=NOTICE, method=SaleMethod.PRIVATE, sale_on=SALE, actor="ops",
-        at=flow.clock.now(), as_of=NOTICE, messaging=flow.messaging))  # fmt: skip
+    flow.run(
+        lambda uow: sale.send_disposition_notice(
+            uow,
+            case_id=case_id,
+            on=NOTICE,
+            method=SaleMethod.PRIVATE,
+            sale_on=SALE,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=NOTICE,
+            messaging=flow.messaging,
+        )
+    )
     flow.on(SALE)
-    flow.run(lambda uow: sale.record_sale(
-        uow, case_id=case_id, on=SALE, price_minor=price_minor, buyer="Metro Auto Auction",
-        actor="ops", at=flow.clock.now(), as_of=SALE,
-        costs=[(ExpenseKind.SELLING, 50_000), (ExpenseKind.PREPARING, 25_000)]))  # fmt: skip
+    flow.run(
+        lambda uow: sale.record_sale(
+            uow,
+            case_id=case_id,
+            on=SALE,
+            price_minor=price_minor,
+            buyer="Metro Auto Auction",
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=SALE,
+            costs=[(ExpenseKind.SELLING, 50_000), (ExpenseKind.PREPARING, 25_000)],
+        )
+    )
 
 
 def stage(flow: Flow, case_id: int) -> Stage:
@@ -96,13 +152,25 @@ def stage(flow: Flow, case_id: int) -> Stage:
 def test_default_to_deficiency_letter_with_the_ledger_checked_at_every_step(flow: Flow) -> None:
     flow.on(TODAY)
     assert flow.owed() == 1_387_587
-    case_id = flow.run(lambda uow: repo.open_case(uow, loan_id=flow.loan_id, on=TODAY,
-                                                  actor="ops", at=flow.clock.now()))  # fmt: skip
+    case_id = flow.run(
+        lambda uow: repo.open_case(
+            uow, loan_id=flow.loan_id, on=TODAY, actor="ops", at=flow.clock.now()
+        )
+    )
     assert flow.owed() == 1_387_587, "opening a case moves no money"
 
     # Right-to-cure notice: to the borrower and the co-borrower, figures from the ledger.
-    flow.run(lambda uow: repo.send_cure_notice(uow, case_id=case_id, on=TODAY, actor="ops",
-             at=flow.clock.now(), as_of=TODAY, messaging=flow.messaging))  # fmt: skip
+    flow.run(
+        lambda uow: repo.send_cure_notice(
+            uow,
+            case_id=case_id,
+            on=TODAY,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=TODAY,
+            messaging=flow.messaging,
+        )
+    )
     assert flow.owed() == 1_387_587
     cure = flow.letters("right_to_cure_notice")
     assert [(c["borrower_id"], c["status"]) for c in cure] == [(2, "queued"), (3, "queued")]
@@ -125,30 +193,71 @@ def test_default_to_deficiency_letter_with_the_ledger_checked_at_every_step(flow
     assert stage(flow, case_id) is Stage.CURE_EXPIRED
     assert flow.owed() == 1_395_462
 
-    flow.run(lambda uow: repo.assign_vendor(uow, case_id=case_id, vendor="ACME", on=flow.today,
-                                            actor="ops", at=flow.clock.now()))  # fmt: skip
+    flow.run(
+        lambda uow: repo.assign_vendor(
+            uow, case_id=case_id, vendor="ACME", on=flow.today, actor="ops", at=flow.clock.now()
+        )
+    )
     assert flow.owed() == 1_395_462
 
     # Repossessed with a $400 retaking fee: a cost the borrower owes (9-615(a)(1)).
     flow.on(REPOSSESSED)
-    flow.run(lambda uow: repo.record_repossession(
-        uow, case_id=case_id, on=REPOSSESSED, location="Acme lot 4", actor="acme",
-        at=flow.clock.now(), as_of=REPOSSESSED, property_items=["gym bag"],
-        retaking_cost_minor=40_000))  # fmt: skip
+    flow.run(
+        lambda uow: repo.record_repossession(
+            uow,
+            case_id=case_id,
+            on=REPOSSESSED,
+            location="Acme lot 4",
+            actor="acme",
+            at=flow.clock.now(),
+            as_of=REPOSSESSED,
+            property_items=["gym bag"],
+            retaking_cost_minor=40_000,
+        )
+    )
     assert flow.owed() == 1_435_462
     assert flow.account(Account.COSTS) == 40_000
     flow.on(NOTICE)
-    flow.run(lambda uow: repo.record_cost(uow, case_id=case_id, kind=ExpenseKind.STORAGE,
-             amount_minor=30_000, on=NOTICE, actor="acme", at=flow.clock.now(), as_of=NOTICE))  # fmt: skip
-    flow.run(lambda uow: repo.record_fact(uow, case_id=case_id, event=Event.RELEASE_PROPERTY,
-             on=NOTICE, details={"released_to": "Tom Lee"}, actor="ops", at=flow.clock.now()))  # fmt: skip
+    flow.run(
+        lambda uow: repo.record_cost(
+            uow,
+            case_id=case_id,
+            kind=ExpenseKind.STORAGE,
+            amount_minor=30_000,
+            on=NOTICE,
+            actor="acme",
+            at=flow.clock.now(),
+            as_of=NOTICE,
+        )
+    )
+    flow.run(
+        lambda uow: repo.record_fact(
+            uow,
+            case_id=case_id,
+            event=Event.RELEASE_PROPERTY,
+            on=NOTICE,
+            details={"released_to": "Tom Lee"},
+            actor="ops",
+            at=flow.clock.now(),
+        )
+    )
     assert flow.owed() == 1_465_462
     assert flow.account(Account.COSTS) == 70_000
 
     # Notice of disposition: the amount to redeem is the ledger's balance that day.
-    flow.run(lambda uow: sale.send_disposition_notice(
-        uow, case_id=case_id, on=NOTICE, method=SaleMethod.PRIVATE, sale_on=SALE, actor="ops",
-        at=flow.clock.now(), as_of=NOTICE, messaging=flow.messaging))  # fmt: skip
+    flow.run(
+        lambda uow: sale.send_disposition_notice(
+            uow,
+            case_id=case_id,
+            on=NOTICE,
+            method=SaleMethod.PRIVATE,
+            sale_on=SALE,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=NOTICE,
+            messaging=flow.messaging,
+        )
+    )
     assert flow.owed() == 1_465_462
     notices = flow.letters("notice_of_disposition")
     assert len(notices) == 2
@@ -161,10 +270,19 @@ def test_default_to_deficiency_letter_with_the_ledger_checked_at_every_step(flow
     # The sale: costs charged, proceeds applied, the deficiency is what the ledger says.
     flow.on(SALE)
     assert flow.owed() == 1_465_462
-    flow.run(lambda uow: sale.record_sale(
-        uow, case_id=case_id, on=SALE, price_minor=900_000, buyer="Metro Auto Auction",
-        actor="ops", at=flow.clock.now(), as_of=SALE,
-        costs=[(ExpenseKind.SELLING, 50_000), (ExpenseKind.PREPARING, 25_000)]))  # fmt: skip
+    flow.run(
+        lambda uow: sale.record_sale(
+            uow,
+            case_id=case_id,
+            on=SALE,
+            price_minor=900_000,
+            buyer="Metro Auto Auction",
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=SALE,
+            costs=[(ExpenseKind.SELLING, 50_000), (ExpenseKind.PREPARING, 25_000)],
+        )
+    )
     assert flow.owed() == 640_462
     assert flow.account(Account.SALE_PROCEEDS) == 900_000
     assert flow.account(Account.COSTS_ADVANCED) == -145_000
@@ -172,8 +290,17 @@ def test_default_to_deficiency_letter_with_the_ledger_checked_at_every_step(flow
 
     # The explanation (9-616) and the deficiency letter, every figure from the ledger.
     flow.on(EXPLAINED)
-    flow.run(lambda uow: sale.send_explanation(uow, case_id=case_id, on=EXPLAINED, actor="ops",
-             at=flow.clock.now(), as_of=EXPLAINED, messaging=flow.messaging))  # fmt: skip
+    flow.run(
+        lambda uow: sale.send_explanation(
+            uow,
+            case_id=case_id,
+            on=EXPLAINED,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=EXPLAINED,
+            messaging=flow.messaging,
+        )
+    )
     assert flow.owed() == 640_462
     [explanation, _] = flow.letters("surplus_deficiency_explanation")
     lines = {
@@ -191,8 +318,16 @@ def test_default_to_deficiency_letter_with_the_ledger_checked_at_every_step(flow
         "deficiency": flow.owed(SALE),  # 6,404.62
     }
     assert lines["obligation"] == 1_395_462
-    for amount in ("$13,954.62", "$9,000.00", "$4,954.62", "$400.00", "$300.00", "$250.00",
-                   "$500.00", "$6,404.62"):  # fmt: skip
+    for amount in (
+        "$13,954.62",
+        "$9,000.00",
+        "$4,954.62",
+        "$400.00",
+        "$300.00",
+        "$250.00",
+        "$500.00",
+        "$6,404.62",
+    ):
         assert amount in explanation["html"]
     [demand, _] = flow.letters("deficiency_letter")
     assert demand["context"]["details"]["demand"]["amount_minor"] == flow.owed(EXPLAINED)
@@ -213,18 +348,34 @@ def test_a_surplus_pays_the_junior_that_demanded_then_the_borrower(flow: Flow) -
     1,000.00 to Valley Credit Union (9-615(a)(3)), 595.38 to the borrower (9-615(d)(1)).
     """
     case_id = held(flow)
-    flow.run(lambda uow: repo.record_fact(
-        uow, case_id=case_id, event=Event.LIEN_DEMAND, on=NOTICE,
-        details={"holder": "Valley Credit Union", "amount_minor": 100_000, "rank": 2},
-        actor="ops", at=flow.clock.now()))  # fmt: skip
+    flow.run(
+        lambda uow: repo.record_fact(
+            uow,
+            case_id=case_id,
+            event=Event.LIEN_DEMAND,
+            on=NOTICE,
+            details={"holder": "Valley Credit Union", "amount_minor": 100_000, "rank": 2},
+            actor="ops",
+            at=flow.clock.now(),
+        )
+    )
     notice_and_sell(flow, case_id, price_minor=1_700_000)
     assert flow.owed() == -59_538, "the borrower's surplus is held in suspense"
     assert flow.account(Account.SUSPENSE) == -59_538
     # 15,404.62 applied to expenses and debt + 1,000.00 paid to the junior + 595.38 held.
     assert flow.account(Account.SALE_PROCEEDS) == 1_540_462 + 100_000 + 59_538
     flow.on(EXPLAINED)
-    flow.run(lambda uow: sale.send_explanation(uow, case_id=case_id, on=EXPLAINED, actor="ops",
-             at=flow.clock.now(), as_of=EXPLAINED, messaging=flow.messaging))  # fmt: skip
+    flow.run(
+        lambda uow: sale.send_explanation(
+            uow,
+            case_id=case_id,
+            on=EXPLAINED,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=EXPLAINED,
+            messaging=flow.messaging,
+        )
+    )
     assert flow.owed() == 0
     assert flow.account(Account.REFUNDS) == -59_538
     [letter, _] = flow.letters("surplus_deficiency_explanation")
@@ -245,8 +396,17 @@ def test_redemption_before_the_sale_returns_the_vehicle(flow: Flow) -> None:
     case_id = held(flow)
     owed = flow.owed()
     assert owed == 1_465_462
-    flow.run(lambda uow: sale.redeem(uow, case_id=case_id, on=NOTICE, amount_minor=owed,
-                                     actor="ops", at=flow.clock.now(), as_of=NOTICE))  # fmt: skip
+    flow.run(
+        lambda uow: sale.redeem(
+            uow,
+            case_id=case_id,
+            on=NOTICE,
+            amount_minor=owed,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=NOTICE,
+        )
+    )
     assert flow.owed() == 0
     assert stage(flow, case_id) is Stage.REDEEMED
 
@@ -258,8 +418,17 @@ def test_a_deficiency_at_or_below_the_policy_threshold_is_written_off(flow: Flow
     notice_and_sell(flow, case_id, price_minor=1_500_000)  # 15,404.62 − 15,000.00 = 404.62
     assert flow.owed() == 40_462
     flow.on(EXPLAINED)
-    flow.run(lambda uow: sale.send_explanation(uow, case_id=case_id, on=EXPLAINED, actor="ops",
-             at=flow.clock.now(), as_of=EXPLAINED, messaging=flow.messaging))  # fmt: skip
+    flow.run(
+        lambda uow: sale.send_explanation(
+            uow,
+            case_id=case_id,
+            on=EXPLAINED,
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=EXPLAINED,
+            messaging=flow.messaging,
+        )
+    )
     policy = DeficiencyPolicy(write_off_at_or_below_minor=50_000)
     flow.run(lambda uow: advance_cases(uow, as_of=EXPLAINED, at=flow.clock.now(), policy=policy))
     assert flow.owed() == 0

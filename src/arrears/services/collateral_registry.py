@@ -57,7 +57,9 @@ def register_vehicle(
     """Add a vehicle securing ``loan_id``; refused (nothing written) when its VIN, year or
     mileage is wrong, every problem named."""
     vin = vin.strip().upper()
-    problems = vehicle_problems(vin=vin, year=year, mileage=mileage, as_of=as_of)
+    problems = vehicle_problems(
+        vin=vin, year=year, mileage=mileage, as_of=as_of, condition=condition
+    )
     if problems:
         rule = "collateral.vin" if any("VIN" in p for p in problems) else "collateral.vehicle"
         raise RuleViolation("; ".join(problems), rule=rule, source="49 CFR 565.15")

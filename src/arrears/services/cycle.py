@@ -36,6 +36,7 @@ from arrears.domain.clock import Clock
 from arrears.domain.delinquency import BucketScheme
 from arrears.domain.promises import Tolerance
 from arrears.errors import ArrearsError
+from arrears.services.collateral_timers import advance_cases
 from arrears.services.plans import refresh_plans
 from arrears.services.ports import NoProgress, PartitionRecord, Progress, UnitOfWork
 from arrears.services.promises import DEFAULT_TOLERANCE, refresh_promises
@@ -113,6 +114,7 @@ def run_cycle(
             entity_id=str(run_id),
             details={"as_of": as_of.isoformat(), **summary},
         )
+        advance_cases(uow, as_of=as_of, at=clock.now())  # repossession timers
         uow.commit()
     report = _report(as_of, run_id, "completed", summary)
     report.partitions_run = len(pending)

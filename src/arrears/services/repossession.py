@@ -91,7 +91,7 @@ def send_cure_notice(
     dpd, past_due = ledger.delinquency_on(uow, case.loan_id, on=on)
     rules = case.state.header.rules
     facts: dict[str, Any] = {"days_past_due": dpd, "amount_minor": past_due,
-                             "cure_days": rules.cure_days, "statute": rules.statute}  # fmt: skip
+                             "cure_days": rules.cure_days, "statute": rules.cure_statute}  # fmt: skip
     after = apply(case.state, Step(Event.SEND_CURE_NOTICE, on, facts))
     clear(uow, case, action="right_to_cure_notice", on=on, at=at, actor=actor)
     assert after.cure_last_day is not None

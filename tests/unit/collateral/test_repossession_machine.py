@@ -231,3 +231,19 @@ def test_every_terminal_stage_refuses_every_transition() -> None:
             "repossession.transition",
             "repossession.cure_notice",
         }
+
+
+def test_no_sale_before_the_cure_period_ends_even_after_a_surrender() -> None:
+    """KS: cure notice 2027-01-04 (the borrower may cure until 2027-01-24); a surrender on
+    01-05 and a notice on 01-05 do not allow a sale on 01-15, inside the cure period."""
+    case = run(
+        start(header("KS")),
+        step(Event.SEND_CURE_NOTICE, OPENED, days_past_due=40),
+        step(Event.SURRENDER, date(2027, 1, 5), location="branch"),
+        step(Event.SEND_DISPOSITION_NOTICE, date(2027, 1, 5), method="private",
+             sale_on="2027-01-15"),
+    )  # fmt: skip
+    error = refused(case, Event.SELL, date(2027, 1, 15), price_minor=1, buyer="b")
+    assert error.rule == "repossession.cure_period"
+    assert "16a-5-111" in error.source
+    assert apply(case, step(Event.SELL, date(2027, 1, 25), price_minor=1, buyer="b")).sold_on

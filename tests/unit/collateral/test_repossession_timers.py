@@ -41,7 +41,7 @@ def test_the_cure_period_ends_the_day_after_its_last_day(
     [ended] = due(case, as_of=last_day + timedelta(days=1))
     assert ended.event is Event.END_CURE_PERIOD
     assert ended.on == last_day + timedelta(days=1)
-    assert ended.source == rules.statute
+    assert ended.source == rules.cure_statute
 
 
 def test_after_the_cure_period_a_person_is_asked_to_assign_a_vendor_once() -> None:
@@ -105,7 +105,8 @@ def test_a_lender_rule_book_overrides_the_shipped_one() -> None:
     """The rules are data: a lender's file with the same layout changes the timers."""
     book = parse_rule_book(
         "[default]\ncure_days = 30\nmin_days_in_default = 0\ndisposition_notice_days = 12\n"
-        'statute = "policy"\nverify = false\n[states.KS]\ncure_days = 25\n'
+        'cure_statute = "policy"\nnotice_statute = "9-612"\nverify = false\n'
+        "[states.KS]\ncure_days = 25\n"
     )
     assert book.for_state("KS").cure_days == 25
     assert book.for_state("KS").disposition_notice_days == 12
@@ -116,5 +117,5 @@ def test_a_rule_book_with_fewer_than_ten_notice_days_is_refused() -> None:
     with pytest.raises(ValueError, match="9-612"):
         parse_rule_book(
             "[default]\ncure_days = 10\nmin_days_in_default = 0\ndisposition_notice_days = 5\n"
-            'statute = "x"\nverify = false\n'
+            'cure_statute = "x"\nnotice_statute = "x"\nverify = false\n'
         )

@@ -15,6 +15,7 @@ from enum import StrEnum
 from arrears.domain.vin import vin_problem
 
 FIRST_17_CHARACTER_YEAR = 1981
+CONDITIONS = ("excellent", "good", "fair", "poor")  # as in the import (docs/data-formats.md)
 
 
 class TitleStatus(StrEnum):
@@ -80,7 +81,9 @@ class SaleFacts:
     cash_price_minor: int | None = None
 
 
-def vehicle_problems(*, vin: str, year: int, mileage: int | None, as_of: date) -> list[str]:
+def vehicle_problems(
+    *, vin: str, year: int, mileage: int | None, as_of: date, condition: str = ""
+) -> list[str]:
     """Every problem with a vehicle's identity (empty when it is fine)."""
     problems = []
     if year < FIRST_17_CHARACTER_YEAR or year > as_of.year + 1:
@@ -91,4 +94,6 @@ def vehicle_problems(*, vin: str, year: int, mileage: int | None, as_of: date) -
         problems.append(f"VIN {vin!r}: {why}")
     if mileage is not None and mileage < 0:
         problems.append(f"mileage {mileage} cannot be negative")
+    if condition and condition not in CONDITIONS:
+        problems.append(f"condition {condition!r} is not one of {', '.join(CONDITIONS)}")
     return problems

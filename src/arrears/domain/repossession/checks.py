@@ -22,7 +22,7 @@ def _not_in_cure_period(case: CaseState, on: date, what: str) -> None:
         raise RuleViolation(
             f"{what} on {on} is inside the cure period (it runs until {case.cure_last_day})",
             rule="repossession.cure_period",
-            source=case.header.rules.statute,
+            source=case.header.rules.cure_statute,
         )
 
 
@@ -41,7 +41,7 @@ def _check_cure_notice(case: CaseState, step: Step) -> None:
             f"{rules.state} allows the cure notice after {max(rules.min_days_in_default, 1)} "
             f"day(s) in default; the loan is {dpd} day(s) past due",
             rule="repossession.days_in_default",
-            source=rules.statute,
+            source=rules.cure_statute,
         )
 
 
@@ -50,7 +50,7 @@ def _check_cure(case: CaseState, step: Step) -> None:
         raise RuleViolation(
             f"the cure period ended on {case.cure_last_day}",
             rule="repossession.cure_period",
-            source=case.header.rules.statute,
+            source=case.header.rules.cure_statute,
         )
 
 
@@ -75,7 +75,7 @@ def _check_notice(case: CaseState, step: Step) -> None:
             f"a notice sent on {step.on} allows a sale on or after {earliest} "
             f"({case.header.rules.disposition_notice_days} days), not {sale_on}",
             rule="repossession.disposition_notice",
-            source=f"{NOTICE_SOURCE}; {case.header.rules.statute}",
+            source=f"{NOTICE_SOURCE}; {case.header.rules.notice_statute}",
         )
     if method is SaleMethod.PUBLIC and not text(step.details, "place"):
         raise RuleViolation(
@@ -103,7 +103,7 @@ def _check_sell(case: CaseState, step: Step) -> None:
             f"the notice of disposition was sent on {case.notice_on}: no sale before "
             f"{case.earliest_sale_on}",
             rule="repossession.disposition_notice",
-            source=f"{NOTICE_SOURCE}; {case.header.rules.statute}",
+            source=f"{NOTICE_SOURCE}; {case.header.rules.notice_statute}",
         )
     if case.sale_method is SaleMethod.PUBLIC and step.on != case.planned_sale_on:
         raise RuleViolation(

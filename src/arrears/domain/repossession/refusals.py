@@ -29,14 +29,14 @@ def refusal(case: CaseState, step: Step) -> RuleViolation:
             f"the cure period runs until {case.cure_last_day}: no repossession before "
             f"{_after(case.cure_last_day)}",
             rule="repossession.cure_period",
-            source=rules.statute,
+            source=rules.cure_statute,
         )
     if event in {Event.ASSIGN, Event.REPOSSESS} and stage is Stage.ELIGIBLE:
         return RuleViolation(
             "send the right-to-cure notice and let its period pass before any repossession "
             "(a voluntary surrender is the exception)",
             rule="repossession.cure_notice",
-            source=rules.statute,
+            source=rules.cure_statute,
         )
     if event in {Event.ASSIGN, Event.REPOSSESS} and stage is Stage.STOPPED:
         return RuleViolation(

@@ -25,7 +25,8 @@ class StateRules:
     cure_days: int
     min_days_in_default: int
     disposition_notice_days: int
-    statute: str
+    cure_statute: str  # the source of the cure period (statute or lender policy)
+    notice_statute: str  # the source of the disposition notice days
     verify: bool  # the numbers are not confirmed in the statute text: check before relying
 
     def __post_init__(self) -> None:
@@ -52,7 +53,8 @@ class RuleBook:
             cure_days=self.default.cure_days,
             min_days_in_default=self.default.min_days_in_default,
             disposition_notice_days=self.default.disposition_notice_days,
-            statute=self.default.statute,
+            cure_statute=self.default.cure_statute,
+            notice_statute=self.default.notice_statute,
             verify=self.default.verify,
         )
 
@@ -78,7 +80,8 @@ def _rules(state: str, row: dict[str, Any], base: dict[str, Any]) -> StateRules:
         cure_days=int(value("cure_days")),
         min_days_in_default=int(value("min_days_in_default")),
         disposition_notice_days=int(value("disposition_notice_days")),
-        statute=str(value("statute")),
+        cure_statute=str(value("cure_statute")),
+        notice_statute=str(value("notice_statute")),
         verify=bool(value("verify")),
     )
 

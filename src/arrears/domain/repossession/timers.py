@@ -47,7 +47,7 @@ def due(case: CaseState, *, as_of: date, warn_days: int = 15) -> list[Due]:
 
 
 def _candidates(case: CaseState, *, warn_days: int) -> list[Due]:
-    statute = case.header.rules.statute
+    statute = case.header.rules.cure_statute
     stage = case.stage
     items: list[Due] = []
     if stage is Stage.CURE_PERIOD and case.cure_last_day is not None:

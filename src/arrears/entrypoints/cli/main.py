@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from arrears.entrypoints.cli.agencies import app as agencies_app
+from arrears.entrypoints.cli.collateral import app as collateral_app
 from arrears.entrypoints.cli.compliance import app as compliance_app
 from arrears.entrypoints.cli.cycle import cycle_command, decisions_command
 from arrears.entrypoints.cli.demo import demo_command
@@ -49,6 +50,8 @@ app.add_typer(users_app, name="user", help="Staff users and API tokens for syste
 app.add_typer(offers_app, name="offer", help="Settlement offers: price, approve, settle.")
 app.add_typer(legal_app, name="legal", help="Legal action: referral, proceedings, costs.")
 app.add_typer(agencies_app, name="agency", help="Recovery agencies: place, recall, remit.")
+app.add_typer(collateral_app, name="collateral", help="Collateral: registry, repossession.")
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()
