@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from support.web import BORROWERS, PASSWORD
 
@@ -36,22 +37,30 @@ def test_an_agent_takes_an_account_from_the_queue_and_places_a_hold(page: Any, s
     page.screenshot(path=shots / "login.png")
     staff_sign_in(page, "alice")
     page.wait_for_url("**/agent/queue")
-    assert page.get_by_role("heading", name="Calls to make today").is_visible()
+    expect(page.get_by_role("heading", name="Calls to make today")).to_be_visible()
     page.screenshot(path=shots / "agent-queue.png", full_page=True)
     page.get_by_role("button", name="Take account L1").click()
     page.wait_for_url("**/agent/accounts/L1?done=taken")
-    assert page.get_by_text("You have this account", exact=True).is_visible()
-    assert page.get_by_text("104").first.is_visible()
-    assert page.get_by_text("***-**-6789").is_visible()
+    expect(page.get_by_text("You have this account", exact=True)).to_be_visible()
+    expect(page.get_by_text("104").first).to_be_visible()
+    expect(page.get_by_text("***-**-6789")).to_be_visible()
     assert "1985" not in page.content(), "the date of birth is never shown"
     page.screenshot(path=shots / "agent-account.png", full_page=True)
+    page.get_by_text("Record a promise").click()
+    page.locator("#promise-amount").fill("213.24")
+    page.locator("#promise-date").fill("2026-12-04")
+    page.get_by_role("button", name="Record the promise").click()
+    page.wait_for_url("**/agent/accounts/L1?done=promise")
+    expect(page.get_by_text("The promise is recorded.")).to_be_visible()
+    expect(page.get_by_text("$213.24 by 4 Dec 2026")).to_be_visible()
+    expect(page.get_by_text("promise made").first).to_be_visible()
     page.locator("#hold-kind").select_option("dispute")
     page.locator("#hold-reason").fill("Borrower says the balance is wrong")
     page.get_by_role("button", name="Place the hold").click()
     page.wait_for_url("**/agent/accounts/L1?done=hold")
-    assert page.get_by_text("The hold is in place.").is_visible()
-    assert page.get_by_text("Borrower says the balance is wrong").is_visible()
-    assert page.get_by_text("collection stops on a disputed debt").first.is_visible()
+    expect(page.get_by_text("The hold is in place.")).to_be_visible()
+    expect(page.get_by_text("Borrower says the balance is wrong")).to_be_visible()
+    expect(page.get_by_text("collection stops on a disputed debt").first).to_be_visible()
 
 
 def test_a_supervisor_approves_a_review_item(page: Any, shots: Path) -> None:
@@ -66,7 +75,7 @@ def test_a_supervisor_approves_a_review_item(page: Any, shots: Path) -> None:
     first = rows.first
     first.get_by_label("Note").fill("Within policy")
     first.get_by_role("button", name="Approve").click()
-    assert page.locator("tbody .badge.ok", has_text="approved").first.is_visible()
+    expect(page.locator("tbody .badge.ok", has_text="approved").first).to_be_visible()
     page.reload()
     assert page.locator("tbody tr").count() == before - 1
     page.goto("/supervisor/strategy")
@@ -82,10 +91,10 @@ def test_a_borrower_signs_in_sees_the_itemization_and_pays(page: Any, shots: Pat
     page.screenshot(path=shots / "portal-sign-in.png", full_page=True)
     portal_sign_in(page, "B1")
     page.wait_for_url("**/portal/accounts")
-    assert page.get_by_role("heading", name="Sus cuentas").is_visible()
+    expect(page.get_by_role("heading", name="Sus cuentas")).to_be_visible()
     page.get_by_role("link", name="Ver detalles y pagar").click()
-    assert page.get_by_text("Capital").is_visible()
-    assert page.get_by_text("$636.54").first.is_visible()
+    expect(page.get_by_text("Capital")).to_be_visible()
+    expect(page.get_by_text("$636.54").first).to_be_visible()
     page.screenshot(path=shots / "portal-account-es.png", full_page=True)
     page.get_by_role("link", name="Hacer un pago").click()
     page.get_by_label("Cantidad (USD)").fill("100.00")
@@ -93,11 +102,11 @@ def test_a_borrower_signs_in_sees_the_itemization_and_pays(page: Any, shots: Pat
     page.get_by_label("Código de seguridad").fill("123")
     page.screenshot(path=shots / "portal-pay-es.png", full_page=True)
     page.get_by_role("button", name="Pagar").click()
-    assert page.get_by_role("heading", name="Gracias — recibimos su pago").is_visible()
-    assert page.get_by_text("4242").is_visible()
+    expect(page.get_by_role("heading", name="Gracias — recibimos su pago")).to_be_visible()
+    expect(page.get_by_text("4242")).to_be_visible()
     page.screenshot(path=shots / "portal-receipt-es.png", full_page=True)
     page.get_by_role("link", name="Volver a su cuenta").click()
-    assert page.get_by_text("$536.54").first.is_visible()
+    expect(page.get_by_text("$536.54").first).to_be_visible()
 
 
 def test_a_borrower_disputes_the_debt(page: Any, shots: Path) -> None:
@@ -110,7 +119,7 @@ def test_a_borrower_disputes_the_debt(page: Any, shots: Path) -> None:
     page.get_by_role("link", name="Dispute this debt").click()
     page.get_by_label("Tell us why").fill("I already paid the September installment.")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("We have your dispute.").is_visible()
-    assert page.get_by_text("your dispute").first.is_visible()
+    expect(page.get_by_text("We have your dispute.")).to_be_visible()
+    expect(page.get_by_text("your dispute").first).to_be_visible()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=shots / "portal-dispute-phone.png", full_page=True)

@@ -37,6 +37,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/supervisor/strategy"): {SU, CO, AD},
     ("POST", "/supervisor/strategy"): {SU},
     ("GET", "/supervisor/analytics"): {SU, CO},
+    ("GET", "/supervisor/analytics/report"): {SU, CO},
     ("GET", "/admin/users"): {AD},
     ("POST", "/admin/users"): {AD},
     ("POST", "/admin/users/{username}/active"): {AD},

@@ -93,11 +93,12 @@ def pay(
         _release(web, principal, key)
         return _form(request, ref, error=str(failure), status=422)
     _complete(web, principal, key, {"approved": receipt.approved, "reference": receipt.reference})
-    event = "payment_made" if receipt.approved else "payment_declined"
-    portal.record_event(
-        principal.borrower_id, ref, event, {"amount_minor": receipt.amount.minor},
-        uow_factory=web.container.uow, clock=web.container.clock,
-    )  # fmt: skip
+    if not receipt.replayed:
+        event = "payment_made" if receipt.approved else "payment_declined"
+        portal.record_event(
+            principal.borrower_id, ref, event, {"amount_minor": receipt.amount.minor},
+            uow_factory=web.container.uow, clock=web.container.clock,
+        )  # fmt: skip
     if not receipt.approved:
         return _form(request, ref, error=receipt.decline_reason, status=402)
     session = getattr(request.state, "session", None)

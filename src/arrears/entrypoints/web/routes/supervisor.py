@@ -12,11 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from starlette.responses import Response
 
+from arrears import bootstrap
+from arrears.adapters.reports.formatting import fmt
+from arrears.analytics.report_model import MetricTable, NoData
 from arrears.entrypoints.web.access import Access, WebContext, context, principal_of
 from arrears.entrypoints.web.cookies import see_other
 from arrears.entrypoints.web.templating import render
 from arrears.errors import ArrearsError
 from arrears.services import work_queue
+from arrears.services.analytics import ReportSettings, compute_report
 from arrears.services.auth import Role
 from arrears.services.status import portfolio_status
 from arrears.services.strategies import activate_strategy, active_strategy
@@ -191,3 +195,39 @@ def analytics(request: Request) -> Response:
     with web.container.uow() as uow:
         funnel = uow.portal.funnel_counts(since=web.container.clock.now() - timedelta(days=30))
     return render(request, "supervisor/analytics.html", {"status": status, "funnel": funnel})
+
+
+@router.get("/analytics/report", dependencies=[Depends(Access(Role.SUPERVISOR, Role.COMPLIANCE))])
+def report(request: Request) -> Response:
+    """The analytics report (computed now: roll rates, cures, curves, experiments, goals)."""
+    web = context(request)
+    container = web.container
+    found = compute_report(
+        bootstrap.analytics_units(container),
+        as_of=container.clock.today(),
+        clock=container.clock,
+        settings=ReportSettings(
+            buckets=container.buckets,
+            policy=container.policy,
+            partition_loans=container.settings.partition_loans,
+        ),
+    )
+    sections = [_section(section, found.currency) for section in found.sections]
+    return render(request, "supervisor/report.html", {"report": found, "sections": sections})
+
+
+def _section(section: MetricTable | NoData, currency: str) -> dict[str, Any]:
+    if isinstance(section, NoData):
+        return {"title": section.title, "definition": section.definition,
+                "reason": section.reason, "columns": [], "rows": []}  # fmt: skip
+    return {
+        "title": section.title,
+        "definition": section.definition,
+        "reason": "",
+        "columns": [column.label for column in section.columns],
+        "rows": [
+            [fmt(value, column.unit, currency) for value, column in zip(row, section.columns,
+                                                                         strict=True)]
+            for row in section.rows
+        ],
+    }  # fmt: skip
