@@ -17,7 +17,8 @@ from arrears.errors import ArrearsError
 from arrears.strategy.catalogue import Catalogue
 from arrears.strategy.conditions import read_conditions
 from arrears.strategy.experiment_file import read_experiments
-from arrears.strategy.model import Experiment, Segment, Strategy
+from arrears.strategy.model import Experiment, Optimise, Segment, Strategy
+from arrears.strategy.optimise_file import read_optimise
 from arrears.strategy.problems import StrategyProblem
 from arrears.strategy.rules import read_rules
 from arrears.strategy.yaml_reader import Node, Reader, line_of
@@ -26,7 +27,14 @@ Include = Callable[[str], str]
 """Returns the text of a strategy file named by an experiment arm (relative to the strategy)."""
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-STRATEGY_FIELDS = ("strategy", "version", "description", "segments", "experiments")
+STRATEGY_FIELDS = (
+    "strategy",
+    "version",
+    "description",
+    "segments",
+    "experiments",
+    "optimise",
+)
 SEGMENT_FIELDS = ("name", "description", "when", "treatments")
 
 
@@ -80,6 +88,13 @@ def read_strategy(
                 catalogue=catalogue,
                 buckets=buckets,
             )
+    optimise: Optimise | None = None
+    if "optimise" in top:
+        if nested:
+            message = "a strategy named by an arm follows its parent's optimiser settings"
+            reader.error(top["optimise"], "optimise", message)
+        else:
+            optimise = read_optimise(reader, top["optimise"])
     strategy = Strategy(
         name=name or "unnamed",
         version=version or 0,
@@ -88,6 +103,7 @@ def read_strategy(
         description=description,
         buckets=buckets,
         source=source,
+        optimise=optimise,
     )
     return Loaded(strategy, reader.problems, complete)
 

@@ -16,6 +16,10 @@ from arrears.strategy.conditions import Condition, describe
 HOLDOUT = "holdout"
 """The arm name of an experiment's hold-out: only what the law requires."""
 
+SETTLEMENT_DISCOUNT = "settlement_discount"
+"""The optimiser's budget of settlement discounts (cents per day), beside the catalogue's
+capacity classes."""
+
 
 @dataclass(frozen=True, slots=True)
 class Cadence:
@@ -110,6 +114,25 @@ class Experiment:
 
 
 @dataclass(frozen=True, slots=True)
+class Optimise:
+    """The strategy asks the optimiser to choose among its candidates within these capacities.
+
+    ``capacities`` are units per business day by class (the settlement-discount budget in
+    cents); a class not listed has no limit. Expected collections over ``horizon_days`` are
+    discounted at ``annual_discount_rate``; ``model`` names the scoring model that values them.
+    """
+
+    capacities: tuple[tuple[str, int], ...]
+    horizon_days: int = 90
+    annual_discount_rate: Decimal = Decimal("0.08")
+    model: str = "recovery"
+    line: int = field(default=0, compare=False)
+
+    def capacity(self, name: str) -> int | None:
+        return dict(self.capacities).get(name)
+
+
+@dataclass(frozen=True, slots=True)
 class Strategy:
     name: str
     version: int
@@ -118,6 +141,7 @@ class Strategy:
     description: str = ""
     buckets: BucketScheme = DEFAULT_BUCKETS  # the scheme its bucket conditions name
     source: str = field(default="", compare=False)
+    optimise: Optimise | None = None  # choose among candidates within capacities
 
     def segment(self, name: str) -> Segment:
         return next(s for s in self.segments if s.name == name)

@@ -1,0 +1,89 @@
+"""Reading the ``optimise:`` block of a strategy file: the capacity-aware optimiser, on request.
+
+```yaml
+optimise:
+  capacities:                 # per business day; a class left out has no limit
+    agent_minutes: 2_400      # 40 agent-hours
+    letters: 600
+    legal_budget: 4           # referrals the legal budget pays for
+    agency_slots: 25
+    settlement_discount: 15_000   # dollars of settlement discounts offered per day
+  horizon_days: 90            # expected recovery is counted over this many days (default 90)
+  annual_discount_rate: 0.08  # collections later are worth less (default 0.08)
+  model: recovery             # the scoring model the values come from (default: recovery)
+```
+With the block, the cycle keeps the strategy's candidates as the *menu* and lets the optimiser
+choose at most one discretionary treatment per account (legally required ones always go
+ahead), maximising expected net recovery within the capacities (docs/decision-engine.md).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from arrears.strategy.catalogue import CapacityClass
+from arrears.strategy.model import SETTLEMENT_DISCOUNT, Optimise
+from arrears.strategy.yaml_reader import Node, Reader, line_of
+
+OPTIMISE_FIELDS = ("capacities", "horizon_days", "annual_discount_rate", "model")
+CAPACITY_NAMES = (*(c.value for c in CapacityClass), SETTLEMENT_DISCOUNT)
+"""Classes a capacity may be given for: the catalogue's, and the settlement-discount budget."""
+
+
+def read_optimise(reader: Reader, node: Node) -> Optimise | None:
+    """The block, or None (with the problems recorded) when any part of it is wrong."""
+    before = len(reader.problems)
+    entries = reader.mapping(node, "optimise", allowed=OPTIMISE_FIELDS, required=("capacities",))
+    if entries is None or "capacities" not in entries:
+        return None
+    capacities = _capacities(reader, entries["capacities"])
+    horizon = (
+        reader.whole(entries["horizon_days"], "optimise.horizon_days", minimum=1)
+        if "horizon_days" in entries
+        else 90
+    )
+    rate = Decimal("0.08")
+    if "annual_discount_rate" in entries:
+        found = reader.number(entries["annual_discount_rate"], "optimise.annual_discount_rate")
+        if found is not None and not Decimal(0) <= found < 1:
+            reader.error(
+                entries["annual_discount_rate"],
+                "optimise.annual_discount_rate",
+                f"an annual rate is at least 0 and below 1, not {found}",
+            )
+        rate = found if found is not None else rate
+    model = reader.text(entries["model"], "optimise.model") if "model" in entries else "recovery"
+    if len(reader.problems) > before or horizon is None or model is None:
+        return None
+    return Optimise(
+        capacities=capacities,
+        horizon_days=horizon,
+        annual_discount_rate=rate,
+        model=model,
+        line=line_of(node),
+    )
+
+
+def _capacities(reader: Reader, node: Node) -> tuple[tuple[str, int], ...]:
+    """(class, units per day); the settlement-discount budget in dollars becomes cents."""
+    before = len(reader.problems)
+    entries = reader.mapping(node, "optimise.capacities", allowed=CAPACITY_NAMES)
+    found: list[tuple[str, int]] = []
+    for name, value_node in (entries or {}).items():
+        path = f"optimise.capacities.{name}"
+        if name == SETTLEMENT_DISCOUNT:
+            dollars = reader.number(value_node, path)
+            if dollars is None:
+                continue
+            cents = dollars * 100
+            if dollars < 0 or cents != cents.to_integral_value():
+                reader.error(value_node, path, f"a budget in dollars and cents ≥ 0, not {dollars}")
+                continue
+            found.append((name, int(cents)))
+        else:
+            units = reader.whole(value_node, path, minimum=0)
+            if units is not None:
+                found.append((name, units))
+    if entries is not None and not found and len(reader.problems) == before:
+        reader.error(node, "optimise.capacities", "give at least one capacity")
+    return tuple(found)
