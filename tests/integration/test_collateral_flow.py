@@ -30,6 +30,7 @@ from arrears.domain.repossession.case import ExpenseKind, SaleMethod
 from arrears.domain.repossession.stages import Event, Stage
 from arrears.ledger.accounts import Account
 from arrears.services import repossession as repo
+from arrears.services import repossession_explanation as explaining
 from arrears.services import repossession_sale as sale
 from arrears.services.collateral_timers import advance_cases
 from arrears.services.repossession_cases import load_case
@@ -291,7 +292,7 @@ def test_default_to_deficiency_letter_with_the_ledger_checked_at_every_step(flow
     # The explanation (9-616) and the deficiency letter, every figure from the ledger.
     flow.on(EXPLAINED)
     flow.run(
-        lambda uow: sale.send_explanation(
+        lambda uow: explaining.send_explanation(
             uow,
             case_id=case_id,
             on=EXPLAINED,
@@ -366,7 +367,7 @@ def test_a_surplus_pays_the_junior_that_demanded_then_the_borrower(flow: Flow) -
     assert flow.account(Account.SALE_PROCEEDS) == 1_540_462 + 100_000 + 59_538
     flow.on(EXPLAINED)
     flow.run(
-        lambda uow: sale.send_explanation(
+        lambda uow: explaining.send_explanation(
             uow,
             case_id=case_id,
             on=EXPLAINED,
@@ -419,7 +420,7 @@ def test_a_deficiency_at_or_below_the_policy_threshold_is_written_off(flow: Flow
     assert flow.owed() == 40_462
     flow.on(EXPLAINED)
     flow.run(
-        lambda uow: sale.send_explanation(
+        lambda uow: explaining.send_explanation(
             uow,
             case_id=case_id,
             on=EXPLAINED,

@@ -21,9 +21,14 @@ Work = Callable[[OutboxUnitOfWork, int], T]
 
 
 def on_loan(
-    loan: str, work: Work[T], *, action: str, actor: str,
-    uow_factory: Callable[[], OutboxUnitOfWork], clock: Clock,
-) -> T:  # fmt: skip
+    loan: str,
+    work: Work[T],
+    *,
+    action: str,
+    actor: str,
+    uow_factory: Callable[[], OutboxUnitOfWork],
+    clock: Clock,
+) -> T:
     """Run ``work(uow, loan_id)`` for the lender's loan id ``loan``."""
     try:
         with uow_factory() as uow:
@@ -34,22 +39,30 @@ def on_loan(
             uow.commit()
             return result
     except RuleViolation as refused:
-        _record_refusal(loan, refused, action=action, actor=actor, uow_factory=uow_factory,
-                        clock=clock)  # fmt: skip
+        _record_refusal(
+            loan, refused, action=action, actor=actor, uow_factory=uow_factory, clock=clock
+        )
         raise
 
 
 def on_case(
-    loan: str, work: Work[T], *, action: str, actor: str,
-    uow_factory: Callable[[], OutboxUnitOfWork], clock: Clock, kind: str = KIND,
-) -> T:  # fmt: skip
+    loan: str,
+    work: Work[T],
+    *,
+    action: str,
+    actor: str,
+    uow_factory: Callable[[], OutboxUnitOfWork],
+    clock: Clock,
+    kind: str = KIND,
+) -> T:
     """Run ``work(uow, case_id)`` on the loan's open case (repossession by default)."""
 
     def on_open_case(uow: OutboxUnitOfWork, loan_id: int) -> T:
         return work(uow, open_case_id(uow, loan_id, kind=kind))
 
-    return on_loan(loan, on_open_case, action=action, actor=actor, uow_factory=uow_factory,
-                   clock=clock)  # fmt: skip
+    return on_loan(
+        loan, on_open_case, action=action, actor=actor, uow_factory=uow_factory, clock=clock
+    )
 
 
 def open_case_id(uow: OutboxUnitOfWork, loan_id: int, *, kind: str = KIND) -> int:
@@ -61,14 +74,26 @@ def open_case_id(uow: OutboxUnitOfWork, loan_id: int, *, kind: str = KIND) -> in
 
 
 def _record_refusal(
-    loan: str, refused: RuleViolation, *, action: str, actor: str,
-    uow_factory: Callable[[], OutboxUnitOfWork], clock: Clock,
-) -> None:  # fmt: skip
+    loan: str,
+    refused: RuleViolation,
+    *,
+    action: str,
+    actor: str,
+    uow_factory: Callable[[], OutboxUnitOfWork],
+    clock: Clock,
+) -> None:
     with uow_factory() as uow:
         uow.audit.record(
-            at=clock.now(), actor=actor, action="collateral.refused", entity_type="loan",
+            at=clock.now(),
+            actor=actor,
+            action="collateral.refused",
+            entity_type="loan",
             entity_id=loan,
-            details={"action": action, "rule": refused.rule, "source": refused.source,
-                     "reason": str(refused)},
-        )  # fmt: skip
+            details={
+                "action": action,
+                "rule": refused.rule,
+                "source": refused.source,
+                "reason": str(refused),
+            },
+        )
         uow.commit()

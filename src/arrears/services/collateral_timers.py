@@ -56,9 +56,15 @@ def advance_cases(
 
 
 def _take(
-    uow: UnitOfWork, case: LoadedCase, item: Due, *, as_of: date, at: datetime,
-    policy: DeficiencyPolicy | None, report: AdvanceReport,
-) -> LoadedCase:  # fmt: skip
+    uow: UnitOfWork,
+    case: LoadedCase,
+    item: Due,
+    *,
+    as_of: date,
+    at: datetime,
+    policy: DeficiencyPolicy | None,
+    report: AdvanceReport,
+) -> LoadedCase:
     if item.event is Event.END_CURE_PERIOD:
         step = Step(item.event, item.on, {"reason": item.reason})
         report.steps[item.key] += 1
@@ -66,19 +72,37 @@ def _take(
     if item.event is Event.CLOSE:
         report.steps[item.key] += 1
         on = max(item.on, as_of)
-        return close_case(uow, case_id=case.id, on=on, actor=ACTOR, at=at, as_of=as_of,
-                          policy=policy, key=item.key)  # fmt: skip
+        return close_case(
+            uow,
+            case_id=case.id,
+            on=on,
+            actor=ACTOR,
+            at=at,
+            as_of=as_of,
+            policy=policy,
+            key=item.key,
+        )
     details = {"key": item.key, "reason": item.reason, "source": item.source}
-    recorded = take_step(uow, case, Step(Event.REVIEW, item.on, details), actor=ACTOR, at=at,
-                         key=f"review:{item.key}")  # fmt: skip
+    recorded = take_step(
+        uow,
+        case,
+        Step(Event.REVIEW, item.on, details),
+        actor=ACTOR,
+        at=at,
+        key=f"review:{item.key}",
+    )
     if recorded is case:  # already raised
         return case
     case = recorded
     uow.collateral.add_review(
-        loan_id=case.loan_id, treatment=f"repossession_{item.key}", queue=QUEUE,
-        category="repossession", due_on=max(item.on, case.record.opened_on),
-        priority=PRIORITY.get(item.key, 50), at=at,
+        loan_id=case.loan_id,
+        treatment=f"repossession_{item.key}",
+        queue=QUEUE,
+        category="repossession",
+        due_on=max(item.on, case.record.opened_on),
+        priority=PRIORITY.get(item.key, 50),
+        at=at,
         details={"case_id": case.id, "reason": item.reason, "source": item.source},
-    )  # fmt: skip
+    )
     report.reviews[item.key] += 1
     return case

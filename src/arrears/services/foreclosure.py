@@ -29,10 +29,17 @@ REFERRED = "referred"
 
 
 def refer_to_foreclosure(
-    uow: OutboxUnitOfWork, *, loan_id: int, on: date, actor: str, at: datetime, as_of: date,
-    messaging: Messaging | None = None, exception: Exception120 = Exception120.NONE,
+    uow: OutboxUnitOfWork,
+    *,
+    loan_id: int,
+    on: date,
+    actor: str,
+    at: datetime,
+    as_of: date,
+    messaging: Messaging | None = None,
+    exception: Exception120 = Exception120.NONE,
     loss_mitigation_pending: bool = False,
-) -> int:  # fmt: skip
+) -> int:
     """Record a foreclosure referral; returns the case id."""
     loan = uow.collateral.loan_terms(loan_id)
     if loan is None:
@@ -56,35 +63,72 @@ def refer_to_foreclosure(
     state = collateral.address[3] if collateral.address and collateral.address[3] else ""
     method = default_methods().for_state(state or str(loan["contract_state"]))
     case_id = uow.collateral.open_case(
-        kind=KIND, loan_id=loan_id, collateral_id=collateral.id, state=method.state,
-        stage=REFERRED, consumer_goods=False, opened_on=on, opened_by=actor, at=at,
-    )  # fmt: skip
+        kind=KIND,
+        loan_id=loan_id,
+        collateral_id=collateral.id,
+        state=method.state,
+        stage=REFERRED,
+        consumer_goods=False,
+        opened_on=on,
+        opened_by=actor,
+        at=at,
+    )
     record = uow.collateral.case(case_id)
     assert record is not None
     probe = LoadedCase(record, CaseState(header=header_of(record)), loan)
-    clear(uow, probe, action="foreclosure_referral", on=on, at=at, actor=actor,
-          category=ActionCategory.FORECLOSURE)  # fmt: skip
+    clear(
+        uow,
+        probe,
+        action="foreclosure_referral",
+        on=on,
+        at=at,
+        actor=actor,
+        category=ActionCategory.FORECLOSURE,
+    )
     facts: dict[str, Any] = {
-        "method": method.method.value, "strict": method.strict, "verify": method.verify,
-        "note": method.note, "state": method.state, "days_delinquent": dpd,
-        "exception": exception.value, "balance_minor": ledger.owed(uow, loan_id, on=on),
-        "referred_on": on.isoformat(), "source": "12 CFR 1024.41(f)(1)",
+        "method": method.method.value,
+        "strict": method.strict,
+        "verify": method.verify,
+        "note": method.note,
+        "state": method.state,
+        "days_delinquent": dpd,
+        "exception": exception.value,
+        "balance_minor": ledger.owed(uow, loan_id, on=on),
+        "referred_on": on.isoformat(),
+        "source": "12 CFR 1024.41(f)(1)",
         "property_address": [line for line in collateral.address if line],
-    }  # fmt: skip
+    }
     if messaging is not None:
         facts["message_ids"] = send_letters(
-            uow, loan=loan, template="foreclosure_referral_notice", category=KIND, on=on,
-            key=f"foreclosure{case_id}:referral", details={"foreclosure": facts},
-            messaging=messaging, at=at,
-        )  # fmt: skip
-    uow.collateral.add_step(case_id, event="refer", on=on, details=facts, key="refer",
-                            actor=actor, at=at)  # fmt: skip
+            uow,
+            loan=loan,
+            template="foreclosure_referral_notice",
+            category=KIND,
+            on=on,
+            key=f"foreclosure{case_id}:referral",
+            details={"foreclosure": facts},
+            messaging=messaging,
+            at=at,
+        )
+    uow.collateral.add_step(
+        case_id, event="refer", on=on, details=facts, key="refer", actor=actor, at=at
+    )
     review_id = uow.collateral.add_review(
-        loan_id=loan_id, treatment="foreclosure_referral", queue="legal", category=KIND,
-        due_on=on, priority=70, at=at, details={"case_id": case_id, **facts},
-    )  # fmt: skip
+        loan_id=loan_id,
+        treatment="foreclosure_referral",
+        queue="legal",
+        category=KIND,
+        due_on=on,
+        priority=70,
+        at=at,
+        details={"case_id": case_id, **facts},
+    )
     uow.audit.record(
-        at=at, actor=actor, action="foreclosure.referred", entity_type="loan",
-        entity_id=str(loan_id), details={"case_id": case_id, "review_id": review_id, **facts},
-    )  # fmt: skip
+        at=at,
+        actor=actor,
+        action="foreclosure.referred",
+        entity_type="loan",
+        entity_id=str(loan_id),
+        details={"case_id": case_id, "review_id": review_id, **facts},
+    )
     return case_id

@@ -92,12 +92,26 @@ def take_step(
         action=f"repossession.{step.event.value}",
         entity_type="loan",
         entity_id=str(case.loan_id),
-        details={"case_id": case.id, "on": step.on.isoformat(), "stage": after.stage.value,
-                 **details},
-    )  # fmt: skip
+        details={
+            "case_id": case.id,
+            "on": step.on.isoformat(),
+            "stage": after.stage.value,
+            **details,
+        },
+    )
     record = uow.collateral.case(case.id)
     assert record is not None
     return LoadedCase(record, after, case.loan)
+
+
+def not_after_today(on: date, *, as_of: date) -> None:
+    """A step records what happened: it cannot be dated after the business date."""
+    if on > as_of:
+        raise RuleViolation(
+            f"{on} is after today ({as_of})",
+            rule="repossession.dates",
+            source="arrears repossession state machine (docs/collateral.md)",
+        )
 
 
 def catch_up(uow: UnitOfWork, case: LoadedCase, *, on: date, at: datetime) -> LoadedCase:

@@ -42,9 +42,14 @@ def post_through(uow: UnitOfWork, loan_id: int, *, as_of: date, at: datetime) ->
     """Bring the loan's journal up to ``as_of`` (today) before reading a balance from it, so a
     letter never quotes a balance that misses an installment fallen due (docs/adr/0002)."""
     post_loans(
-        uow, np.array([loan_id], dtype=np.int64), as_of=as_of, recorded_at=at, run_id=0,
-        partition=1, policy=WaterfallPolicy(),
-    )  # fmt: skip
+        uow,
+        np.array([loan_id], dtype=np.int64),
+        as_of=as_of,
+        recorded_at=at,
+        run_id=0,
+        partition=1,
+        policy=WaterfallPolicy(),
+    )
 
 
 def owed(uow: UnitOfWork, loan_id: int, *, on: date) -> int:
@@ -87,16 +92,32 @@ def principal_repaid(uow: UnitOfWork, loan_id: int, *, principal_minor: int, on:
 
 
 def charge_expense(
-    uow: UnitOfWork, *, loan_id: int, case_id: int, seq: int, kind: ExpenseKind,
-    amount_minor: int, on: date, actor: str, at: datetime, as_of: date,
-) -> str:  # fmt: skip
+    uow: UnitOfWork,
+    *,
+    loan_id: int,
+    case_id: int,
+    seq: int,
+    kind: ExpenseKind,
+    amount_minor: int,
+    on: date,
+    actor: str,
+    at: datetime,
+    as_of: date,
+) -> str:
     """Charge a 9-615(a)(1) expense to the loan's costs; returns the charge key."""
     key = f"repo{case_id}-{seq}-{kind.value}"
     assess_charge(
-        uow, loan_id=loan_id, component=Component.COSTS, amount_minor=amount_minor,
-        assessed_on=on, reason=f"repossession case {case_id}: {kind.label} (UCC 9-615(a)(1))",
-        key=key, actor=actor, at=at, as_of=as_of,
-    )  # fmt: skip
+        uow,
+        loan_id=loan_id,
+        component=Component.COSTS,
+        amount_minor=amount_minor,
+        assessed_on=on,
+        reason=f"repossession case {case_id}: {kind.label} (UCC 9-615(a)(1))",
+        key=key,
+        actor=actor,
+        at=at,
+        as_of=as_of,
+    )
     return key
 
 
@@ -105,60 +126,115 @@ def proceeds_key(case_id: int) -> str:
 
 
 def post_distribution(
-    uow: UnitOfWork, *, loan_id: int, case_id: int, distribution: Distribution, on: date,
-    actor: str, at: datetime, as_of: date, currency: str,
-) -> int | None:  # fmt: skip
+    uow: UnitOfWork,
+    *,
+    loan_id: int,
+    case_id: int,
+    distribution: Distribution,
+    on: date,
+    actor: str,
+    at: datetime,
+    as_of: date,
+    currency: str,
+) -> int | None:
     """Book the proceeds as 9-615 distributed them; returns the proceeds credit's id."""
     credit_id = None
     if distribution.to_secured_party_minor:
         credit_id = record_credit(
-            uow, loan_id=loan_id, kind=CreditKind.SALE_PROCEEDS,
-            amount_minor=distribution.to_secured_party_minor, effective_date=on,
+            uow,
+            loan_id=loan_id,
+            kind=CreditKind.SALE_PROCEEDS,
+            amount_minor=distribution.to_secured_party_minor,
+            effective_date=on,
             reason=f"repossession case {case_id}: proceeds applied to expenses and the debt "
             "(UCC 9-615(a)(1)-(2))",
-            key=proceeds_key(case_id), actor=actor, at=at, as_of=as_of,
-        )  # fmt: skip
+            key=proceeds_key(case_id),
+            actor=actor,
+            at=at,
+            as_of=as_of,
+        )
     for n, share in enumerate(distribution.subordinates, 1):
         if share.paid_minor:
             post_lender_entry(
-                uow, loan_id=loan_id, kind=EntryKind.PROCEEDS,
+                uow,
+                loan_id=loan_id,
+                kind=EntryKind.PROCEEDS,
                 lines={Account.SALE_PROCEEDS: share.paid_minor, Account.CASH: -share.paid_minor},
-                effective_date=on, memo=f"sale proceeds paid to {share.label}, subordinate "
+                effective_date=on,
+                memo=f"sale proceeds paid to {share.label}, subordinate "
                 "lienholder that demanded (UCC 9-615(a)(3))"[:200],
-                key=f"repo{case_id}-junior-{n}", actor=actor, at=at, currency=currency,
-            )  # fmt: skip
+                key=f"repo{case_id}-junior-{n}",
+                actor=actor,
+                at=at,
+                currency=currency,
+            )
     if distribution.surplus_minor:
         post_lender_entry(
-            uow, loan_id=loan_id, kind=EntryKind.PROCEEDS,
-            lines={Account.SALE_PROCEEDS: distribution.surplus_minor,
-                   Account.SUSPENSE: -distribution.surplus_minor},
-            effective_date=on, memo="surplus of the sale held for the borrower (UCC 9-615(d)(1))",
-            key=f"repo{case_id}-surplus", actor=actor, at=at, currency=currency,
-        )  # fmt: skip
+            uow,
+            loan_id=loan_id,
+            kind=EntryKind.PROCEEDS,
+            lines={
+                Account.SALE_PROCEEDS: distribution.surplus_minor,
+                Account.SUSPENSE: -distribution.surplus_minor,
+            },
+            effective_date=on,
+            memo="surplus of the sale held for the borrower (UCC 9-615(d)(1))",
+            key=f"repo{case_id}-surplus",
+            actor=actor,
+            at=at,
+            currency=currency,
+        )
     return credit_id
 
 
 def pay_surplus(
-    uow: UnitOfWork, *, loan_id: int, case_id: int, amount_minor: int, on: date, actor: str,
-    at: datetime, currency: str,
-) -> None:  # fmt: skip
+    uow: UnitOfWork,
+    *,
+    loan_id: int,
+    case_id: int,
+    amount_minor: int,
+    on: date,
+    actor: str,
+    at: datetime,
+    currency: str,
+) -> None:
     post_lender_entry(
-        uow, loan_id=loan_id, kind=EntryKind.REFUND,
+        uow,
+        loan_id=loan_id,
+        kind=EntryKind.REFUND,
         lines={Account.SUSPENSE: amount_minor, Account.REFUNDS: -amount_minor},
-        effective_date=on, memo="surplus of the sale paid to the borrower (UCC 9-615(d)(1))",
-        key=f"repo{case_id}-surplus-paid", actor=actor, at=at, currency=currency,
-    )  # fmt: skip
+        effective_date=on,
+        memo="surplus of the sale paid to the borrower (UCC 9-615(d)(1))",
+        key=f"repo{case_id}-surplus-paid",
+        actor=actor,
+        at=at,
+        currency=currency,
+    )
 
 
 def write_off(
-    uow: UnitOfWork, *, loan_id: int, case_id: int, amount_minor: int, on: date, actor: str,
-    at: datetime, as_of: date,
-) -> int:  # fmt: skip
+    uow: UnitOfWork,
+    *,
+    loan_id: int,
+    case_id: int,
+    amount_minor: int,
+    on: date,
+    actor: str,
+    at: datetime,
+    as_of: date,
+) -> int:
     return record_credit(
-        uow, loan_id=loan_id, kind=CreditKind.WRITE_OFF, amount_minor=amount_minor,
-        effective_date=on, reason=f"repossession case {case_id}: deficiency written off by policy",
-        key=f"repo{case_id}-write-off", actor=actor, at=at, as_of=as_of,
-    )  # fmt: skip
+        uow,
+        loan_id=loan_id,
+        kind=CreditKind.WRITE_OFF,
+        amount_minor=amount_minor,
+        effective_date=on,
+        reason=f"repossession case {case_id}: deficiency written off by policy",
+        key=f"repo{case_id}-write-off",
+        actor=actor,
+        at=at,
+        as_of=as_of,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,9 +250,15 @@ class Figures:
 
 
 def figures(
-    uow: UnitOfWork, *, loan_id: int, calculated_on: date, sold_on: date,
-    expense_keys: set[str], proceeds_credit_id: int | None, case_id: int,
-) -> Figures:  # fmt: skip
+    uow: UnitOfWork,
+    *,
+    loan_id: int,
+    calculated_on: date,
+    sold_on: date,
+    expense_keys: set[str],
+    proceeds_credit_id: int | None,
+    case_id: int,
+) -> Figures:
     """Split the journal between the calculation date and the sale by what moved it."""
     frame = journal(uow, loan_id).filter(pl.col("account").is_in(_BORROWER))
     expense_sources = {f"charge:{key}" for key in expense_keys}

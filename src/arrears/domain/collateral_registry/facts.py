@@ -87,8 +87,9 @@ def vehicle_problems(
     """Every problem with a vehicle's identity (empty when it is fine)."""
     problems = []
     if year < FIRST_17_CHARACTER_YEAR or year > as_of.year + 1:
-        problems.append(f"model year {year} is not between {FIRST_17_CHARACTER_YEAR} and "
-                        f"{as_of.year + 1}")  # fmt: skip
+        problems.append(
+            f"model year {year} is not between {FIRST_17_CHARACTER_YEAR} and {as_of.year + 1}"
+        )
     why = vin_problem(vin.strip().upper())
     if why:
         problems.append(f"VIN {vin!r}: {why}")

@@ -86,9 +86,13 @@ class Explanation:
         ]
         if self.later_charges_minor:
             lines.append(
-                Line(4, "later_charges", f"interest and charges due after {self.calculated_on}",
-                     self.later_charges_minor)
-            )  # fmt: skip
+                Line(
+                    4,
+                    "later_charges",
+                    f"interest and charges due after {self.calculated_on}",
+                    self.later_charges_minor,
+                )
+            )
         lines += [Line(5, f"credit:{name}", name, amount) for name, amount in self.credits]
         result = "deficiency" if self.result_minor >= 0 else "surplus"
         lines.append(Line(6, result, result, abs(self.result_minor)))

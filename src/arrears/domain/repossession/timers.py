@@ -52,39 +52,69 @@ def _candidates(case: CaseState, *, warn_days: int) -> list[Due]:
     items: list[Due] = []
     if stage is Stage.CURE_PERIOD and case.cure_last_day is not None:
         items.append(
-            Due("cure_period_end", case.cure_last_day + timedelta(days=1), Event.END_CURE_PERIOD,
-                f"the cure period ended on {case.cure_last_day} without a cure", statute)
-        )  # fmt: skip
+            Due(
+                "cure_period_end",
+                case.cure_last_day + timedelta(days=1),
+                Event.END_CURE_PERIOD,
+                f"the cure period ended on {case.cure_last_day} without a cure",
+                statute,
+            )
+        )
     if stage is Stage.CURE_EXPIRED and case.cure_last_day is not None:
         items.append(
-            Due("assign_vendor", case.cure_last_day + timedelta(days=1), Event.REVIEW,
-                "the cure period is over: assign a repossession vendor or withdraw", statute)
-        )  # fmt: skip
+            Due(
+                "assign_vendor",
+                case.cure_last_day + timedelta(days=1),
+                Event.REVIEW,
+                "the cure period is over: assign a repossession vendor or withdraw",
+                statute,
+            )
+        )
     if stage is Stage.ASSIGNED and case.assigned_on is not None:
         items.append(
-            Due("assignment_stale", case.assigned_on + timedelta(days=STALE_ASSIGNMENT_DAYS),
-                Event.REVIEW, f"assigned to {case.vendor} {STALE_ASSIGNMENT_DAYS} days ago "
-                "without a repossession", "lender policy")
-        )  # fmt: skip
+            Due(
+                "assignment_stale",
+                case.assigned_on + timedelta(days=STALE_ASSIGNMENT_DAYS),
+                Event.REVIEW,
+                f"assigned to {case.vendor} {STALE_ASSIGNMENT_DAYS} days ago "
+                "without a repossession",
+                "lender policy",
+            )
+        )
     if stage is Stage.STOPPED and case.stopped_on is not None:
         items.append(
-            Due("breach_of_peace", case.stopped_on, Event.REVIEW,
+            Due(
+                "breach_of_peace",
+                case.stopped_on,
+                Event.REVIEW,
                 "the vendor stopped on a breach of the peace: decide on a voluntary surrender, "
-                "judicial process or withdrawal", "UCC 9-609(b)(2)")
-        )  # fmt: skip
+                "judicial process or withdrawal",
+                "UCC 9-609(b)(2)",
+            )
+        )
     items += _while_held(case, warn_days=warn_days)
     if stage is Stage.SOLD and case.sold_on is not None:
         items.append(
-            Due("explanation_due", case.sold_on, Event.REVIEW,
+            Due(
+                "explanation_due",
+                case.sold_on,
+                Event.REVIEW,
                 "send the explanation of the surplus or deficiency before paying a surplus or "
-                "demanding a deficiency", "UCC 9-616(b)")
-        )  # fmt: skip
+                "demanding a deficiency",
+                "UCC 9-616(b)",
+            )
+        )
     if stage is Stage.EXPLAINED and case.explained_on is not None:
         items.append(
-            Due("close", case.explained_on, Event.CLOSE,
+            Due(
+                "close",
+                case.explained_on,
+                Event.CLOSE,
                 "explanation sent: the surplus is paid or the deficiency goes back to "
-                "collection (or is written off by policy)", "UCC 9-615(d), 9-616")
-        )  # fmt: skip
+                "collection (or is written off by policy)",
+                "UCC 9-615(d), 9-616",
+            )
+        )
     return items
 
 
@@ -94,28 +124,45 @@ def _while_held(case: CaseState, *, warn_days: int) -> list[Due]:
     items: list[Due] = []
     if case.stage is Stage.REPOSSESSED:
         items.append(
-            Due("disposition_notice_due", case.repossessed_on, Event.REVIEW,
+            Due(
+                "disposition_notice_due",
+                case.repossessed_on,
+                Event.REVIEW,
                 "the vehicle is held: send the notice of disposition (public or private sale)",
-                "UCC 9-611(b), 9-614")
-        )  # fmt: skip
+                "UCC 9-611(b), 9-614",
+            )
+        )
     if case.stage is Stage.NOTICE_SENT and case.earliest_sale_on is not None:
         items.append(
-            Due("sale_ready", case.earliest_sale_on, Event.REVIEW,
-                f"the notice period is over: the sale may take place from "
-                f"{case.earliest_sale_on}", "UCC 9-612")
-        )  # fmt: skip
+            Due(
+                "sale_ready",
+                case.earliest_sale_on,
+                Event.REVIEW,
+                f"the notice period is over: the sale may take place from {case.earliest_sale_on}",
+                "UCC 9-612",
+            )
+        )
     if case.must_dispose:
         deadline = disposal_deadline(
             repossessed_on=case.repossessed_on, extended_until=case.disposal_extended_until
         )
         items.append(
-            Due("dispose_by", deadline - timedelta(days=warn_days), Event.REVIEW,
+            Due(
+                "dispose_by",
+                deadline - timedelta(days=warn_days),
+                Event.REVIEW,
                 f"60% or more was paid: the vehicle must be disposed of by {deadline}",
-                "UCC 9-620(e)")
-        )  # fmt: skip
+                "UCC 9-620(e)",
+            )
+        )
         items.append(
-            Due("disposal_overdue", deadline + timedelta(days=1), Event.REVIEW,
+            Due(
+                "disposal_overdue",
+                deadline + timedelta(days=1),
+                Event.REVIEW,
                 f"the 9-620(e) disposal deadline {deadline} has passed without a sale: "
-                "escalate to compliance", "UCC 9-620(e), 9-625")
-        )  # fmt: skip
+                "escalate to compliance",
+                "UCC 9-620(e), 9-625",
+            )
+        )
     return items

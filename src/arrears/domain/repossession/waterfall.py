@@ -93,8 +93,9 @@ def apply_proceeds(
         )
     debt = min(left, obligation_minor)
     left -= debt
-    obligation = Share("obligation", "the secured obligation", obligation_minor, debt,
-                       "UCC 9-615(a)(2)")  # fmt: skip
+    obligation = Share(
+        "obligation", "the secured obligation", obligation_minor, debt, "UCC 9-615(a)(2)"
+    )
     entitled = sorted(
         (d for d in demands if d.demanded_on <= distributed_on),
         key=lambda d: (d.rank, d.demanded_on, d.holder),

@@ -12,7 +12,7 @@ import typer
 from arrears.bootstrap import Container, build
 from arrears.domain.money import Money
 from arrears.entrypoints.cli.output import console, errors, parse_date
-from arrears.errors import RuleViolation
+from arrears.errors import ArrearsError, RuleViolation
 from arrears.services.collateral_commands import on_case, on_loan
 from arrears.services.ports import OutboxUnitOfWork
 from arrears.services.repossession_cases import LoadedCase
@@ -46,8 +46,12 @@ def run_step(
 
 
 def day_of(text: str | None, container: Container, option: str = "--on") -> date:
-    """The date typed, or today's business date."""
-    return parse_date(text, option=option) or container.clock.today()
+    """The date typed (never after today: a step records what happened), or today."""
+    today = container.clock.today()
+    day = parse_date(text, option=option) or today
+    if day > today:
+        raise ArrearsError(f"{option} {day} is in the future (today is {today})")
+    return day
 
 
 def minor(text: str) -> int:
@@ -56,13 +60,18 @@ def minor(text: str) -> int:
 
 
 def run_on_loan(
-    loan: str, work: Callable[[OutboxUnitOfWork, int], T], *, action: str, by: str,
+    loan: str,
+    work: Callable[[OutboxUnitOfWork, int], T],
+    *,
+    action: str,
+    by: str,
     container: Container,
-) -> T:  # fmt: skip
+) -> T:
     """Run ``work`` on the loan (lender's id) in one transaction; a refusal cites its rule."""
     try:
-        return on_loan(loan, work, action=action, actor=by, uow_factory=container.uow,
-                       clock=container.clock)  # fmt: skip
+        return on_loan(
+            loan, work, action=action, actor=by, uow_factory=container.uow, clock=container.clock
+        )
     except RuleViolation as refused:
         cite(refused)
         raise
@@ -70,5 +79,8 @@ def run_on_loan(
 
 def cite(refused: RuleViolation) -> None:
     """Print the rule that refused a step and its legal source (nothing was changed)."""
-    errors.print(f"Refused by rule {refused.rule}: {refused.source or 'see docs/collateral.md'}"
-                 " — nothing was changed.", markup=False)  # fmt: skip
+    errors.print(
+        f"Refused by rule {refused.rule}: {refused.source or 'see docs/collateral.md'}"
+        " — nothing was changed.",
+        markup=False,
+    )

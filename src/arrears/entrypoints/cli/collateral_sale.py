@@ -13,6 +13,7 @@ from arrears.domain.repossession.policy import DeficiencyPolicy
 from arrears.entrypoints.cli.collateral_common import By, Loan, On, day_of, minor, run_step
 from arrears.entrypoints.cli.output import handle_errors, parse_date
 from arrears.errors import ArrearsError
+from arrears.services import repossession_explanation as explanation
 from arrears.services import repossession_sale as sale
 
 
@@ -113,7 +114,7 @@ def explain_command(loan: Loan, on: On = None, by: By = "cli") -> None:
         loan,
         "surplus_deficiency_explanation",
         by,
-        lambda uow, case_id, c: sale.send_explanation(
+        lambda uow, case_id, c: explanation.send_explanation(
             uow,
             case_id=case_id,
             on=day_of(on, c),
