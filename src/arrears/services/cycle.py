@@ -23,11 +23,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
-from arrears.batch.compliance_gate import account_facts, apply_compliance
+from arrears.batch.compliance_gate import account_facts
+from arrears.batch.cycle_decide import decide
 from arrears.batch.cycle_features import NEGOTIATION, build_features, call_priority, call_queue
-from arrears.batch.decisions import assign_arms, assign_segments, candidate_treatments
 from arrears.batch.delinquency import delinquency
-from arrears.batch.hold_gate import apply_holds
 from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
 from arrears.compliance.settings import DEFAULT_SETTINGS, ComplianceSettings
@@ -191,14 +190,7 @@ def decide_partition(
             as_of=as_of, settings=settings, now=now,
         ),
     )  # fmt: skip
-    segments = assign_segments(features, strategy.strategy)
-    arms = assign_arms(features, strategy.strategy, segments=segments)
-    candidates = candidate_treatments(
-        features, segments, arms, history, strategy.strategy, as_of=as_of
-    )
-    held = apply_holds(
-        candidates, uow.holds.active_frame(first_loan_id=first, last_loan_id=last, on=as_of)
-    )
+    holds = uow.holds.active_frame(first_loan_id=first, last_loan_id=last, on=as_of)
     facts = account_facts(
         features=features, milestones=milestones, profiles=uow.gate.partition_profiles(first, last),
         delinquency=state, payments=payments, as_of=as_of, day_zone=settings.compliance.day_zone,
@@ -210,9 +202,17 @@ def decide_partition(
         pl.col("at").dt.convert_time_zone(settings.compliance.day_zone).dt.date().alias("day"),
         "outcome", "contact_point_kind",
     )  # fmt: skip
-    decided = apply_compliance(
-        held, facts, contacts, as_of=as_of, actor=settings.compliance.actor_type
+    outcome = decide(
+        features=features,
+        history=history,
+        holds=holds,
+        facts=facts,
+        contacts=contacts,
+        strategy=strategy.strategy,
+        as_of=as_of,
+        actor=settings.compliance.actor_type,
     )
+    segments, arms, decided = outcome.segments, outcome.arms, outcome.decided
     decision_rows = _decision_rows(features, segments, arms, run_id=run_id, as_of=as_of)
     action_rows = _action_rows(decided, features, run_id=run_id, as_of=as_of, now=now)
     item_rows = _item_rows(decided, run_id=run_id)
