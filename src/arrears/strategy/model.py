@@ -126,10 +126,16 @@ class Optimise:
     horizon_days: int = 90
     annual_discount_rate: Decimal = Decimal("0.08")
     model: str = "recovery"
+    per_accounts: int | None = None  # capacities are per this many accounts decided
     line: int = field(default=0, compare=False)
 
     def capacity(self, name: str) -> int | None:
         return dict(self.capacities).get(name)
+
+    def scaled(self, accounts: int) -> dict[str, float]:
+        """Capacities for ``accounts`` accounts: as written, or per ``per_accounts``."""
+        factor = 1.0 if self.per_accounts is None else accounts / self.per_accounts
+        return {name: units * factor for name, units in self.capacities}
 
 
 @dataclass(frozen=True, slots=True)

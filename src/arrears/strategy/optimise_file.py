@@ -11,6 +11,7 @@ optimise:
   horizon_days: 90            # expected recovery is counted over this many days (default 90)
   annual_discount_rate: 0.08  # collections later are worth less (default 0.08)
   model: recovery             # the scoring model the values come from (default: recovery)
+  per_accounts: 1_000         # optional: the capacities are per 1,000 accounts decided
 ```
 With the block, the cycle keeps the strategy's candidates as the *menu* and lets the optimiser
 choose at most one discretionary treatment per account (legally required ones always go
@@ -25,7 +26,13 @@ from arrears.strategy.catalogue import CapacityClass
 from arrears.strategy.model import SETTLEMENT_DISCOUNT, Optimise
 from arrears.strategy.yaml_reader import Node, Reader, line_of
 
-OPTIMISE_FIELDS = ("capacities", "horizon_days", "annual_discount_rate", "model")
+OPTIMISE_FIELDS = (
+    "capacities",
+    "per_accounts",
+    "horizon_days",
+    "annual_discount_rate",
+    "model",
+)
 CAPACITY_NAMES = (*(c.value for c in CapacityClass), SETTLEMENT_DISCOUNT)
 """Classes a capacity may be given for: the catalogue's, and the settlement-discount budget."""
 
@@ -53,6 +60,11 @@ def read_optimise(reader: Reader, node: Node) -> Optimise | None:
             )
         rate = found if found is not None else rate
     model = reader.text(entries["model"], "optimise.model") if "model" in entries else "recovery"
+    per_accounts = (
+        reader.whole(entries["per_accounts"], "optimise.per_accounts", minimum=1)
+        if "per_accounts" in entries
+        else None
+    )
     if len(reader.problems) > before or horizon is None or model is None:
         return None
     return Optimise(
@@ -60,6 +72,7 @@ def read_optimise(reader: Reader, node: Node) -> Optimise | None:
         horizon_days=horizon,
         annual_discount_rate=rate,
         model=model,
+        per_accounts=per_accounts,
         line=line_of(node),
     )
 

@@ -1,0 +1,94 @@
+"""The optimiser step of the daily cycle on one partition's decided candidates.
+
+``choose`` is what ``services.cycle`` and the simulation both call after holds and the
+compliance gate: value each menu candidate with the scoring model, build the problem with the
+partition's share of the capacities, price it (or apply prices computed once for the run),
+and mark the candidates not chosen as blocked by ``capacity`` with their explanation. Pure:
+frames and a model in, frames and figures out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from arrears.batch.optimiser.allocate import apply_prices
+from arrears.batch.optimiser.candidates import always_goes, apply_choice, build_problem
+from arrears.batch.optimiser.explain import explain
+from arrears.batch.optimiser.prices import Prices, solve_prices
+from arrears.batch.scoring.apply import treatment_values
+from arrears.batch.scoring.model import RecoveryModel
+from arrears.strategy.catalogue import CapacityClass, Catalogue
+from arrears.strategy.model import SETTLEMENT_DISCOUNT, Optimise
+
+CLASSES = (*(c.value for c in CapacityClass), SETTLEMENT_DISCOUNT)
+DISCOUNT_SHARE = 0.30
+"""Share of the balance a settlement offer waives, for the settlement-discount budget (the
+offers policy's standard lump-sum discount)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    decided: pl.DataFrame  # the candidates with capacity blocks and an ``optimiser`` note
+    prices: Prices
+    value: float  # expected net value added over doing nothing on the menu
+    bound: float  # no feasible choice can add more
+
+    @property
+    def share_of_bound(self) -> float:
+        return 1.0 if self.bound <= 0 else self.value / self.bound
+
+
+def choose(
+    decided: pl.DataFrame,
+    inputs: pl.DataFrame,
+    *,
+    model: RecoveryModel,
+    optimise: Optimise,
+    catalogue: Catalogue,
+    accounts: int,
+    prices: Prices | None = None,
+) -> Chosen:
+    """At most one discretionary treatment per account among ``decided``'s planned rows.
+
+    ``inputs`` are the accounts' scoring inputs; ``accounts`` is how many accounts this
+    partition decides (capacities are its share, see ``Optimise.scaled``); without ``prices``
+    they are found on this partition.
+    """
+    fixed = sorted(always_goes(catalogue))
+    on_menu = (pl.col("status") == "planned") & ~pl.col("treatment").is_in(fixed)
+    menu = decided.filter(on_menu).select("loan_id", "treatment", "cost_minor",
+                                           "capacity_class", "capacity_units")  # fmt: skip
+    capacity = optimise.scaled(accounts)
+    if menu.is_empty():
+        empty = Prices(CLASSES, np.zeros(len(CLASSES)))
+        return Chosen(decided.with_columns(pl.lit(None, pl.String).alias("optimiser")),
+                      prices or empty, 0.0, 0.0)  # fmt: skip
+    fixed_use = _fixed_use(decided.filter((pl.col("status") == "planned") & ~on_menu))
+    for name, used in fixed_use.items():
+        if name in capacity:
+            capacity[name] = max(capacity[name] - used, 0.0)
+    valued = treatment_values(
+        model, inputs, menu, days=optimise.horizon_days,
+        annual_rate=float(optimise.annual_discount_rate),
+    ).join(inputs.select("loan_id", "balance_minor"), on="loan_id", how="left")  # fmt: skip
+    problem, placed = build_problem(
+        valued.with_columns(pl.col("balance_minor").fill_null(0)),
+        classes=CLASSES, capacity=capacity, discount_share=DISCOUNT_SHARE,
+    )  # fmt: skip
+    prices = prices or solve_prices(problem)
+    allocation = apply_prices(problem, prices)
+    chosen = apply_choice(decided, placed, allocation, explain(problem, allocation))
+    return Chosen(chosen, prices, allocation.value, allocation.bound)
+
+
+def _fixed_use(rows: pl.DataFrame) -> dict[str, float]:
+    """Capacity the treatments that always go ahead use, by class."""
+    used = (
+        rows.filter(pl.col("capacity_class").is_not_null())
+        .group_by("capacity_class")
+        .agg(pl.col("capacity_units").sum())
+    )
+    return {str(k): float(v) for k, v in used.iter_rows()}
