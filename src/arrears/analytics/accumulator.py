@@ -13,21 +13,22 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from arrears.analytics import agents, bucket_trend, costs, curves, experiments, roll_rates
+from arrears.analytics.balances import Balances
 from arrears.analytics.goal_series import goal_partial
 from arrears.analytics.partials import combine
 from arrears.analytics.plan import ReportPlan
 from arrears.analytics.recovery import window_accounts, window_partial, window_rates
-from arrears.analytics.snapshots import on
+from arrears.analytics.snapshots import Snapshots
 from arrears.analytics.workflow_metrics import WORKFLOW_METRICS
 
 
 @dataclass(frozen=True)
 class PartitionFrames:
-    """One partition's inputs, already derived (``snapshots``, ``balance_events``)."""
+    """One partition's inputs, already derived (``snapshots``, ``balances``)."""
 
     loans: pl.DataFrame  # inputs.LOANS
-    snapshots: pl.DataFrame  # snapshots.SNAPSHOTS on plan.snapshot_dates
-    events: pl.DataFrame  # snapshots.balance_events
+    snapshots: Snapshots  # on every date of plan.snapshot_dates
+    owed: Balances
     payments: pl.DataFrame  # inputs.PAYMENTS
     actions: pl.DataFrame  # inputs.ACTIONS
     entrants: pl.DataFrame  # experiments.entrants
@@ -65,18 +66,18 @@ class ReportAccumulator:
     def add(self, frames: PartitionFrames) -> None:
         plan, snaps = self.plan, frames.snapshots
         window = plan.window
-        self.accounts += on(snaps, plan.as_of).height
-        trend_rows = snaps.filter(pl.col("as_of").is_in(plan.trend_dates))
+        self.accounts += snaps.on(plan.as_of).height
+        trend_rows = pl.concat([snaps.on(day) for day in plan.trend_dates])
         self.parts["trend"].append(bucket_trend.trend_partial(trend_rows))
         self.parts["transitions"].append(
             roll_rates.transitions_partial(snaps, plan.month_end_dates)
         )
         measured = window_accounts(
-            on(snaps, window.start),
-            on(snaps, plan.as_of),
+            snaps.on(window.start),
+            snaps.on(plan.as_of),
             frames.payments,
             window,
-            bucket_names=plan.bucket_names,
+            facts=snaps.facts,
         )
         self.parts["window"].append(window_partial(measured))
         self._add_curves(frames)
@@ -98,7 +99,6 @@ class ReportAccumulator:
                     self.treatment_costs,
                     days=plan.goal_days,
                     window_days=plan.window_days,
-                    bucket_names=plan.bucket_names,
                 )
             )
         for name, frame in frames.sources.items():
@@ -117,7 +117,7 @@ class ReportAccumulator:
             )
         )
         charged = curves.charge_off_cohorts(
-            frames.loans, frames.events, since=plan.month_end_dates[0], as_of=plan.as_of
+            frames.loans, frames.owed, since=plan.month_end_dates[0], as_of=plan.as_of
         )
         self.parts["curves"].append(
             curves.curve_partial(

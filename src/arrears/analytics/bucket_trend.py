@@ -16,8 +16,9 @@ from arrears.analytics.snapshots import segment_order
 KEYS = ["as_of", "segment"]
 
 
-def trend_partial(snapshots: pl.DataFrame) -> pl.DataFrame:
-    return snapshots.group_by(KEYS).agg(
+def trend_partial(rows: pl.DataFrame) -> pl.DataFrame:
+    """Sums per (date, segment) of ``snapshots`` rows."""
+    return rows.group_by("as_of", pl.col("segment").cast(pl.String)).agg(
         pl.len().cast(pl.Int64).alias("accounts"),
         pl.col("outstanding_minor").sum().cast(pl.Int64),
         pl.col("past_due_minor").sum().cast(pl.Int64),

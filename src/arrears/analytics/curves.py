@@ -24,10 +24,11 @@ from itertools import pairwise
 
 import polars as pl
 
+from arrears.analytics.balances import Balances
 from arrears.analytics.inputs import collected
 from arrears.analytics.partials import combine, ratio
 from arrears.analytics.periods import add_months, month_label, months_after
-from arrears.analytics.snapshots import CHARGED_OFF, outstanding_on
+from arrears.analytics.snapshots import CHARGED_OFF, Snapshots
 
 KEYS = ["curve", "cohort", "cohort_end", "month"]
 DELINQUENCY = "delinquency"
@@ -35,13 +36,13 @@ CHARGE_OFF = "charge-off"
 _SERIOUS_DPD = 30
 
 
-def delinquency_cohorts(snapshots: pl.DataFrame, month_ends: Sequence[date]) -> pl.DataFrame:
+def delinquency_cohorts(snapshots: Snapshots, month_ends: Sequence[date]) -> pl.DataFrame:
     """``loan_id``, ``event_date`` (the month end it entered), ``basis_minor``."""
     serious = (pl.col("dpd") >= _SERIOUS_DPD) & (pl.col("segment") != CHARGED_OFF)
     parts = []
     for earlier, later in pairwise(month_ends):
-        before = snapshots.filter((pl.col("as_of") == earlier) & serious).select("loan_id")
-        now = snapshots.filter((pl.col("as_of") == later) & serious)
+        before = snapshots.on(earlier).filter(serious).select("loan_id")
+        now = snapshots.on(later).filter(serious)
         parts.append(
             now.join(before, on="loan_id", how="anti").select(
                 "loan_id",
@@ -53,14 +54,14 @@ def delinquency_cohorts(snapshots: pl.DataFrame, month_ends: Sequence[date]) -> 
 
 
 def charge_off_cohorts(
-    loans: pl.DataFrame, events: pl.DataFrame, *, since: date, as_of: date
+    loans: pl.DataFrame, owed: Balances, *, since: date, as_of: date
 ) -> pl.DataFrame:
     """Loans charged off after ``since`` and by ``as_of``, with the amount charged off."""
     charged = loans.filter(
         (pl.col("charge_off_date") > since) & (pl.col("charge_off_date") <= as_of)
     )
-    owed = outstanding_on(events, charged["loan_id"], charged["charge_off_date"])
-    return charged.with_columns(owed).select(
+    outstanding = owed.outstanding(charged["loan_id"], charged["charge_off_date"])
+    return charged.with_columns(outstanding).select(
         "loan_id",
         pl.col("charge_off_date").alias("event_date"),
         pl.coalesce("charge_off_amount_minor", "outstanding_minor")

@@ -21,7 +21,7 @@ from arrears.analytics.partials import combine
 from arrears.analytics.periods import Window
 from arrears.analytics.recovery import window_accounts, window_partial
 from arrears.analytics.report_model import GoalProgress
-from arrears.analytics.snapshots import CHARGED_OFF, on
+from arrears.analytics.snapshots import CHARGED_OFF, Snapshots
 
 KEYS = ["day", "dimension", "key", "measure"]
 _WINDOW_MEASURES = ["balance_minor", "collected_minor", "delinquent", "cured", "rolled_forward"]
@@ -29,14 +29,13 @@ _SERIOUS_DPD = 30
 
 
 def goal_partial(
-    snapshots: pl.DataFrame,
+    snapshots: Snapshots,
     payments: pl.DataFrame,
     actions: pl.DataFrame,
     costs: pl.DataFrame,
     *,
     days: Sequence[date],
     window_days: int,
-    bucket_names: Sequence[str],
 ) -> pl.DataFrame:
     """The measures every goal metric needs, for each of ``days`` (snapshots must cover each
     day and the day ``window_days`` before it)."""
@@ -44,16 +43,20 @@ def goal_partial(
     for day in days:
         window = Window.ending(day, days=window_days)
         accounts = window_accounts(
-            on(snapshots, window.start),
-            on(snapshots, day),
+            snapshots.on(window.start),
+            snapshots.on(day),
             payments,
             window,
-            bucket_names=bucket_names,
+            facts=snapshots.facts,
         )
         sums = window_partial(accounts).filter(pl.col("dimension") != "vintage")
         parts.append(_long(sums, day, _WINDOW_MEASURES))
         parts.append(
-            _long(_delinquency_sums(on(snapshots, day)), day, ["open_minor", "serious_minor"])
+            _long(
+                _delinquency_sums(snapshots.on(day), snapshots.facts),
+                day,
+                ["open_minor", "serious_minor"],
+            )
         )
         cost = done_actions(actions, costs, after=window.start, through=day)["cost_minor"].sum()
         parts.append(
@@ -64,10 +67,10 @@ def goal_partial(
     return combine(parts, KEYS) if parts else pl.DataFrame()
 
 
-def _delinquency_sums(day_snapshots: pl.DataFrame) -> pl.DataFrame:
+def _delinquency_sums(day_snapshots: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     open_accounts = day_snapshots.filter(
         (pl.col("segment") != CHARGED_OFF) & (pl.col("outstanding_minor") > 0)
-    )
+    ).join(facts.select("loan_id", "product"), on="loan_id", how="left")
     serious = pl.col("outstanding_minor").filter(pl.col("dpd") >= _SERIOUS_DPD)
     aggregations = [
         pl.col("outstanding_minor").sum().cast(pl.Int64).alias("open_minor"),

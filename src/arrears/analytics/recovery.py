@@ -34,7 +34,7 @@ from arrears.analytics.snapshots import CHARGED_OFF, in_arrears_or_charged_off, 
 KEYS = ["dimension", "key"]
 DIMENSIONS = {
     "total": pl.lit("all"),
-    "bucket": pl.col("segment"),
+    "bucket": pl.col("segment").cast(pl.String),
     "vintage": pl.col("vintage"),
     "product": pl.col("product"),
 }
@@ -69,10 +69,12 @@ def window_accounts(
     payments: pl.DataFrame,
     window: Window,
     *,
-    bucket_names: Sequence[str],
+    facts: pl.DataFrame,
 ) -> pl.DataFrame:
-    """One row per account measured, with its outcome flags (the rows ``window_partial`` sums)."""
-    rank = {name: i for i, name in enumerate(segment_order(bucket_names))}
+    """One row per account measured, with its outcome flags (the rows ``window_partial`` sums).
+
+    ``start`` and ``end`` are ``snapshots`` rows (segments of one ``Enum``, worst last);
+    ``facts`` gives each loan's product and vintage."""
     at_end = end.select(
         "loan_id", pl.col("dpd").alias("dpd_end"), pl.col("segment").alias("segment_end")
     )
@@ -80,14 +82,13 @@ def window_accounts(
         start.filter(in_arrears_or_charged_off())
         .join(collected_in(payments, window), on="loan_id", how="left")
         .join(at_end, on="loan_id", how="left")
+        .join(facts, on="loan_id", how="left")
         .with_columns(pl.col("collected_minor").fill_null(0))
     )
     delinquent = pl.col("segment") != CHARGED_OFF
     charged_at_end = pl.col("segment_end") == CHARGED_OFF
     cured = delinquent & (pl.col("dpd_end") == 0) & ~charged_at_end
-    worse = pl.col("segment_end").replace_strict(rank, default=-1, return_dtype=pl.Int32) > pl.col(
-        "segment"
-    ).replace_strict(rank, default=-1, return_dtype=pl.Int32)
+    worse = pl.col("segment_end").to_physical() > pl.col("segment").to_physical()
     paid = pl.col("collected_minor") > 0
     return frame.with_columns(
         delinquent.alias("delinquent"),

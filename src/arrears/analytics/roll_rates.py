@@ -27,24 +27,23 @@ from itertools import pairwise
 import polars as pl
 
 from arrears.analytics.partials import combine, ordered, ratio
-from arrears.analytics.snapshots import CHARGED_OFF, CLOSED, segment_order
+from arrears.analytics.snapshots import CHARGED_OFF, CLOSED, Snapshots, segment_order
 
 KEYS = ["month", "from_segment", "to_segment"]
 
 
-def transitions_partial(snapshots: pl.DataFrame, month_ends: Sequence[date]) -> pl.DataFrame:
+def transitions_partial(snapshots: Snapshots, month_ends: Sequence[date]) -> pl.DataFrame:
     """Accounts and balance per (month, from, to) for each consecutive pair of month ends."""
     parts = []
     for earlier, later in pairwise(month_ends):
-        start = snapshots.filter(
-            (pl.col("as_of") == earlier) & ~pl.col("segment").is_in([CHARGED_OFF, CLOSED])
-        )
-        end = snapshots.filter(pl.col("as_of") == later).select(
-            "loan_id", pl.col("segment").alias("to_segment")
-        )
+        start = snapshots.on(earlier).filter(~pl.col("segment").is_in([CHARGED_OFF, CLOSED]))
+        end = snapshots.on(later).select("loan_id", pl.col("segment").alias("to_segment"))
         parts.append(
             start.join(end, on="loan_id", how="inner")
-            .group_by(pl.col("segment").alias("from_segment"), "to_segment")
+            .group_by(
+                pl.col("segment").cast(pl.String).alias("from_segment"),
+                pl.col("to_segment").cast(pl.String),
+            )
             .agg(
                 pl.len().cast(pl.Int64).alias("accounts"),
                 pl.col("outstanding_minor").sum().cast(pl.Int64).alias("balance_minor"),

@@ -1,32 +1,30 @@
 """Each loan's standing on each date of a report, rebuilt from its events as of that date.
 
-Two things are derived here, both from the event history only:
+The **segment** of a loan on a date is ``charged off`` once its charge-off date is reached,
+else ``paid / closed`` when nothing is outstanding (``balances``), else its delinquency bucket
+(days past due from ``batch.delinquency``). Loans not yet booked on a date have no row for it.
 
-* **outstanding** on a date: what the borrower owes per the ledger's posting rules — the
-  principal advanced on origination, plus every non-principal amount (interest, fees, charges)
-  that fell due on or before the date, less every good payment effective on or before it, plus
-  any other borrower-side adjustment effective by then (``inputs.ADJUSTMENTS``). It equals the
-  ledger's receivables less suspense as of the date;
-* **segment** on a date: ``charged off`` once the charge-off date is reached, else
-  ``paid / closed`` when nothing is outstanding, else the delinquency bucket (from
-  ``batch.delinquency``). Loans not yet booked on a date have no row for it.
+``batch.delinquency.delinquency_at`` returns one block of rows per date, dates in the order
+asked and loans in input order within each block; ``Snapshots`` keeps that order so the rows
+of one date are a zero-copy slice, and it carries the loans' product and vintage separately
+(``facts``) rather than on every row: a partition's snapshots are tens of millions of rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 import numpy as np
 import polars as pl
 
+from arrears.analytics.balances import Balances
 from arrears.analytics.periods import quarter_label
 
 CHARGED_OFF: Final = "charged off"
 CLOSED: Final = "paid / closed"
-
-_DAY_BITS = 20
 _EPOCH = date(1970, 1, 1)
 
 SNAPSHOTS: Final = pl.Schema(
@@ -38,12 +36,10 @@ SNAPSHOTS: Final = pl.Schema(
         "past_due_minor": pl.Int64,
         "outstanding_minor": pl.Int64,
         "dofd": pl.Date,
-        "product": pl.String,
-        "vintage": pl.String,
     }
 )
-"""One row per (date, booked loan): its segment and amounts on that date, with the loan's
-product and origination vintage (quarter) for breakdowns."""
+"""One row per (date, booked loan): its segment (an ``Enum`` of ``segment_order`` in
+``Snapshots``) and amounts on that date."""
 
 
 def segment_order(bucket_names: Sequence[str]) -> list[str]:
@@ -51,95 +47,111 @@ def segment_order(bucket_names: Sequence[str]) -> list[str]:
     return [*bucket_names, CHARGED_OFF, CLOSED]
 
 
-def balance_events(
+def segment_type(bucket_names: Sequence[str]) -> pl.Enum:
+    """Segments as an ``Enum``: one small integer per row, ordered worst-last."""
+    return pl.Enum(segment_order(bucket_names))
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    """The standing of a partition's loans on each date, one contiguous block per date."""
+
+    frame: pl.DataFrame
+    blocks: dict[date, tuple[int, int]]
+    facts: pl.DataFrame  # loan_id, product, vintage
+
+    def on(self, day: date) -> pl.DataFrame:
+        """The rows of ``day`` (empty when it is not one of the dates)."""
+        offset, length = self.blocks.get(day, (0, 0))
+        return self.frame.slice(offset, length)
+
+    @property
+    def dates(self) -> list[date]:
+        return list(self.blocks)
+
+
+def loan_facts(loans: pl.DataFrame) -> pl.DataFrame:
+    """``loan_id``, ``product`` and origination ``vintage`` (quarter) for breakdowns."""
+    return loans.select("loan_id", "product", quarter_label("origination_date").alias("vintage"))
+
+
+def snapshots(
+    states: pl.DataFrame,
     loans: pl.DataFrame,
-    due: pl.DataFrame,
-    payments: pl.DataFrame,
-    adjustments: pl.DataFrame,
-) -> pl.DataFrame:
-    """Every change to what each borrower owes: ``loan_id``, ``effective_date``, signed
-    ``amount_minor`` (+ owed more), one row per loan and day, sorted by loan and day."""
-    parts = [
-        loans.select(
-            "loan_id",
-            pl.col("origination_date").alias("effective_date"),
-            pl.col("principal_minor").alias("amount_minor"),
-        ),
-        due.filter(pl.col("component") != "principal").select(
-            "loan_id", pl.col("due_date").alias("effective_date"), "amount_minor"
-        ),
-        payments.filter(pl.col("good")).select(
-            "loan_id", "effective_date", (-pl.col("amount_minor")).alias("amount_minor")
-        ),
-        adjustments.select("loan_id", "effective_date", "amount_minor"),
-    ]
-    return (
-        pl.concat([part.cast({"amount_minor": pl.Int64}) for part in parts])
-        .group_by("loan_id", "effective_date")
-        .agg(pl.col("amount_minor").sum())
-        .sort("loan_id", "effective_date")
+    owed: Balances,
+    *,
+    bucket_starts: Sequence[int],
+    bucket_names: Sequence[str],
+) -> Snapshots:
+    """``Snapshots`` from ``batch.frames.DELINQUENCY_AT`` rows computed for ``loans`` (blocks
+    of ``loans.height`` rows per date, loans in the order of ``loans``)."""
+    count = loans.height
+    if count == 0 or states.height % count:
+        raise ValueError("states must hold one block of every loan per date")
+    dates = states["as_of"].gather(np.arange(0, states.height, count)).to_list()
+    if dates != sorted(dates):
+        raise ValueError("states must come in ascending date order")
+    numbers = np.array([(day - _EPOCH).days for day in dates], dtype=np.int64)
+    outstanding = owed.on_dates(loans["loan_id"], dates)
+    codes = _segment_codes(
+        states["dpd"].to_numpy(),
+        loans,
+        outstanding,
+        numbers,
+        bucket_starts=bucket_starts,
+        buckets=len(bucket_names),
     )
-
-
-def outstanding_on(events: pl.DataFrame, loan_ids: pl.Series, days: pl.Series) -> pl.Series:
-    """What each ``(loan_ids[i], days[i])`` owed at the end of that day, from ``balance_events``.
-
-    One binary search per query over (loan, day) keys of the running total, so any number of
-    loans and dates costs one pass: this is what keeps month-end and daily series cheap.
-    """
-    if loan_ids.len() == 0:
-        return pl.Series("outstanding_minor", [], dtype=pl.Int64)
-    event_keys = _keys(events["loan_id"], events["effective_date"])
-    running = np.concatenate([[0], np.cumsum(events["amount_minor"].to_numpy())])
-    query_loans = loan_ids.cast(pl.Int64).to_numpy()
-    upto = np.searchsorted(event_keys, _keys(loan_ids, days), side="right")
-    loan_start = np.searchsorted(event_keys, query_loans << _DAY_BITS, side="left")
-    owed = running[upto] - running[loan_start]
-    return pl.Series("outstanding_minor", owed, dtype=pl.Int64)
-
-
-def _keys(loan_ids: pl.Series, days: pl.Series) -> np.ndarray:
-    day_numbers = days.cast(pl.Int32).to_numpy().astype(np.int64)
-    if day_numbers.size and (day_numbers.min() < 0 or day_numbers.max() >= 1 << _DAY_BITS):
-        raise ValueError("dates must fall between 1970 and 4840")
-    return (loan_ids.cast(pl.Int64).to_numpy() << _DAY_BITS) | day_numbers
-
-
-def snapshots(states: pl.DataFrame, loans: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """``SNAPSHOTS`` from ``batch.frames.DELINQUENCY_AT`` rows (any dates), the loans and their
-    ``balance_events``."""
-    booked = states.join(
-        loans.select("loan_id", "product", "origination_date", "charge_off_date"), on="loan_id"
-    ).filter(pl.col("origination_date") <= pl.col("as_of"))
-    owed = outstanding_on(events, booked["loan_id"], booked["as_of"])
-    segment = (
-        pl.when(pl.col("charge_off_date") <= pl.col("as_of"))
-        .then(pl.lit(CHARGED_OFF))
-        .when(pl.col("outstanding_minor") <= 0)
-        .then(pl.lit(CLOSED))
-        .otherwise(pl.col("bucket"))
+    booked = (_days(loans["origination_date"])[None, :] <= numbers[:, None]).ravel()
+    frame = pl.DataFrame(
+        {
+            "as_of": states["as_of"],
+            "loan_id": states["loan_id"],
+            "segment": _segments(codes, bucket_names),
+            "dpd": states["dpd"],
+            "past_due_minor": states["amount_past_due_minor"],
+            "outstanding_minor": pl.Series(outstanding, dtype=pl.Int64),
+            "dofd": states["dofd"],
+        }
     )
-    return (
-        booked.with_columns(owed)
-        .with_columns(segment.alias("segment"), quarter_label("origination_date").alias("vintage"))
-        .select(
-            "as_of",
-            "loan_id",
-            "segment",
-            "dpd",
-            pl.col("amount_past_due_minor").alias("past_due_minor"),
-            "outstanding_minor",
-            "dofd",
-            "product",
-            "vintage",
-        )
-        .cast(dict(SNAPSHOTS))  # type: ignore[arg-type]
-    )
+    if not booked.all():
+        frame = frame.filter(pl.Series(booked))
+    sizes = booked.reshape(len(dates), count).sum(axis=1)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    blocks = {day: (int(o), int(n)) for day, o, n in zip(dates, offsets, sizes, strict=True)}
+    return Snapshots(frame, blocks, loan_facts(loans))
 
 
-def on(frame: pl.DataFrame, day: date) -> pl.DataFrame:
-    """The snapshot rows of one date."""
-    return frame.filter(pl.col("as_of") == day)
+def _segments(codes: np.ndarray, bucket_names: Sequence[str]) -> pl.Series:
+    """The ``Enum`` column of segment codes (a gather: no text per row is ever built)."""
+    names = segment_order(bucket_names)
+    return pl.Series(names, dtype=segment_type(bucket_names)).gather(codes)
+
+
+def _days(column: pl.Series) -> np.ndarray:
+    return column.cast(pl.Int32).to_numpy().astype(np.int64)
+
+
+def _segment_codes(
+    dpd: np.ndarray,
+    loans: pl.DataFrame,
+    outstanding: np.ndarray,
+    days: np.ndarray,
+    *,
+    bucket_starts: Sequence[int],
+    buckets: int,
+) -> np.ndarray:
+    """Per row (date blocks of ``loans``): the bucket's index, ``buckets`` when charged off,
+    ``buckets + 1`` when closed."""
+    codes = np.searchsorted(np.asarray(bucket_starts), dpd, side="right") - 1
+    codes = np.where(outstanding <= 0, buckets + 1, codes)
+    charged_on = loans["charge_off_date"].cast(pl.Int32).fill_null(np.iinfo(np.int32).max)
+    charged = (_days(charged_on)[None, :] <= days[:, None]).ravel()
+    return np.asarray(np.where(charged, buckets, codes))
+
+
+def outcome_frame(snaps: Snapshots) -> pl.DataFrame:
+    """The rows with segments as text (for frames handed across, e.g. experiment outcomes)."""
+    return snaps.frame.with_columns(pl.col("segment").cast(pl.String))
 
 
 def is_delinquent() -> pl.Expr:

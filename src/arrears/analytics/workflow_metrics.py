@@ -258,18 +258,29 @@ def _with(**columns: pl.Expr) -> Callable[[pl.DataFrame], pl.DataFrame]:
 
 WORKFLOW_METRICS: tuple[WorkflowMetric, ...] = (
     WorkflowMetric(
-        key="promise_kept_rate", title="Promise-kept rate", source="promises", keys=(),
-        partial=promise_partial, finish=_with(kept_rate=ratio("kept", "promises_due")),
+        key="promise_kept_rate",
+        title="Promise-kept rate",
+        source="promises",
+        keys=(),
+        partial=promise_partial,
+        finish=_with(kept_rate=ratio("kept", "promises_due")),
         counts="promises_due",
     ),
     WorkflowMetric(
-        key="right_party_contact_rate", title="Right-party contact rate", source="contacts",
-        keys=(), partial=contact_partial,
-        finish=_with(rpc_rate=ratio("right_party_contacts", "attempts")), counts="attempts",
+        key="right_party_contact_rate",
+        title="Right-party contact rate",
+        source="contacts",
+        keys=(),
+        partial=contact_partial,
+        finish=_with(rpc_rate=ratio("right_party_contacts", "attempts")),
+        counts="attempts",
     ),
     WorkflowMetric(
-        key="settlement_rate", title="Settlement rate and average discount", source="offers",
-        keys=(), partial=offer_partial,
+        key="settlement_rate",
+        title="Settlement rate and average discount",
+        source="offers",
+        keys=(),
+        partial=offer_partial,
         finish=_with(
             settlement_rate=ratio("accepted", "presented"),
             average_discount=1 - ratio("settlement_minor", "balance_minor"),
@@ -277,38 +288,55 @@ WORKFLOW_METRICS: tuple[WorkflowMetric, ...] = (
         counts="presented",
     ),
     WorkflowMetric(
-        key="plan_completion_rate", title="Plan completion rate", source="plans", keys=(),
-        partial=plan_partial, finish=_with(completion_rate=ratio("completed", "ended")),
+        key="plan_completion_rate",
+        title="Plan completion rate",
+        source="plans",
+        keys=(),
+        partial=plan_partial,
+        finish=_with(completion_rate=ratio("completed", "ended")),
         counts="ended",
     ),
     WorkflowMetric(
-        key="agency_liquidation", title="Agency scorecards: liquidation by placement vintage",
-        source="placements", keys=("agency", "vintage"), partial=placement_partial,
+        key="agency_liquidation",
+        title="Agency scorecards: liquidation by placement vintage",
+        source="placements",
+        keys=("agency", "vintage"),
+        partial=placement_partial,
         finish=lambda f: f.with_columns(
             liquidation_rate=ratio("collected_minor", "placed_balance_minor")
         ).sort("agency", "vintage"),
         counts="placements",
     ),
     WorkflowMetric(
-        key="legal_recovery", title="Legal recovery net of costs", source="legal_cases",
-        keys=("quarter",), partial=legal_partial,
+        key="legal_recovery",
+        title="Legal recovery net of costs",
+        source="legal_cases",
+        keys=("quarter",),
+        partial=legal_partial,
         finish=lambda f: f.with_columns(
             net_minor=pl.col("recovered_minor") - pl.col("costs_minor")
         ).sort("quarter"),
         counts="cases",
     ),
     WorkflowMetric(
-        key="repossession_recovery", title="Repossession recovery net of costs",
-        source="repossessions", keys=("quarter",), partial=repossession_partial,
+        key="repossession_recovery",
+        title="Repossession recovery net of costs",
+        source="repossessions",
+        keys=("quarter",),
+        partial=repossession_partial,
         finish=lambda f: f.with_columns(
             net_minor=pl.col("proceeds_minor") - pl.col("costs_minor")
         ).sort("quarter"),
         counts="repossessions",
     ),
     WorkflowMetric(
-        key="portal_funnel", title="Portal funnel conversion", source="portal_events",
-        keys=("step", "order"), partial=funnel_partial, finish=_funnel_finish,
+        key="portal_funnel",
+        title="Portal funnel conversion",
+        source="portal_events",
+        keys=("step", "order"),
+        partial=funnel_partial,
+        finish=_funnel_finish,
         counts="borrowers",
     ),
-)  # fmt: skip
+)
 """The workflow metrics in report order."""

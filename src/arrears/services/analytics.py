@@ -22,12 +22,13 @@ import polars as pl
 
 from arrears.analytics import experiments, inputs
 from arrears.analytics.accumulator import PartitionFrames, ReportAccumulator
+from arrears.analytics.balances import Balances, balances
 from arrears.analytics.goal_series import goal_series, progress
 from arrears.analytics.goals import Goal, goals_frame
 from arrears.analytics.plan import ReportPlan
 from arrears.analytics.report_model import Report
 from arrears.analytics.sections import build_sections
-from arrears.analytics.snapshots import SNAPSHOTS, balance_events, snapshots
+from arrears.analytics.snapshots import SNAPSHOTS, Snapshots, outcome_frame, snapshots
 from arrears.analytics.sources import SOURCES
 from arrears.analytics.strategy_frames import treatment_costs
 from arrears.batch.delinquency import delinquency_at
@@ -71,7 +72,10 @@ class AnalyticsReads(Protocol):
         ...
 
     def adjustments(self, partition: Partition) -> pl.DataFrame: ...
-    def decisions(self, partition: Partition) -> pl.DataFrame: ...
+    def decisions(self, partition: Partition, *, segments: Sequence[str]) -> pl.DataFrame:
+        """Decisions made in the given segments (those experiments run in)."""
+        ...
+
     def actions(self, partition: Partition, *, after: date) -> pl.DataFrame: ...
     def source(self, name: str, partition: Partition | None) -> pl.DataFrame: ...
     def experiment_arms(self, *, buckets: BucketScheme) -> pl.DataFrame: ...
@@ -222,7 +226,7 @@ def _partition_frames(
     )
     payments = inputs.with_cash(reads.payments(part).filter(pl.col("loan_id").is_in(ids)))
     adjustments = reads.adjustments(part).filter(pl.col("loan_id").is_in(ids))
-    events = balance_events(loans, items, payments, adjustments)
+    owed = balances(loans, items, payments, adjustments)
     states = delinquency_at(
         items,
         payments,
@@ -231,21 +235,25 @@ def _partition_frames(
         policy=settings.policy,
         buckets=settings.buckets,
     )
+    segments = sorted(set(arms["segment"].to_list()))
+    decided = (
+        reads.decisions(part, segments=segments) if segments else inputs.empty(inputs.DECISIONS)
+    )
     entered = experiments.entrants(
-        reads.decisions(part).filter(pl.col("loan_id").is_in(ids)),
+        decided.filter(pl.col("loan_id").is_in(ids)),
         arms,
         as_of=plan.as_of,
         outcome_days=plan.outcome_days,
     )
     return PartitionFrames(
         loans=loans,
-        snapshots=snapshots(states, loans, events),
-        events=events,
+        snapshots=_snapshots(states, loans, owed, settings),
+        owed=owed,
         payments=payments,
         actions=reads.actions(part, after=plan.actions_after).filter(pl.col("loan_id").is_in(ids)),
         entrants=entered,
         outcome_states=_outcome_states(
-            entered, loans=loans, items=items, payments=payments, events=events, settings=settings
+            entered, loans=loans, items=items, payments=payments, owed=owed, settings=settings
         ),
         sources={
             name: reads.source(name, part).filter(pl.col("loan_id").is_in(ids))
@@ -261,7 +269,7 @@ def _outcome_states(
     loans: pl.DataFrame,
     items: pl.DataFrame,
     payments: pl.DataFrame,
-    events: pl.DataFrame,
+    owed: Balances,
     settings: ReportSettings,
 ) -> pl.DataFrame:
     """Snapshots of experiment entrants on their own outcome dates only."""
@@ -278,7 +286,20 @@ def _outcome_states(
         buckets=settings.buckets,
     )
     wanted = entered.select("loan_id", pl.col("outcome_on").alias("as_of")).unique()
-    return snapshots(states.join(wanted, on=["loan_id", "as_of"], how="semi"), own, events)
+    rows = outcome_frame(_snapshots(states, own, owed, settings))
+    return rows.join(wanted, on=["loan_id", "as_of"], how="semi")
+
+
+def _snapshots(
+    states: pl.DataFrame, loans: pl.DataFrame, owed: Balances, settings: ReportSettings
+) -> Snapshots:
+    return snapshots(
+        states,
+        loans,
+        owed,
+        bucket_starts=settings.buckets.starts,
+        bucket_names=settings.buckets.names,
+    )
 
 
 def _no_payments() -> pl.DataFrame:
@@ -311,6 +332,8 @@ def export_frames(
         reads = uow.analytics
         available = reads.available_sources()
         parts = reads.partitions(size=settings.partition_loans)
+        arms = reads.experiment_arms(buckets=settings.buckets)
+        segments = sorted(set(arms["segment"].to_list()))
         shown.start("export", unit="partitions")
         for part in parts:
             frames = {
@@ -319,7 +342,7 @@ def export_frames(
                 "charges": reads.charges(part),
                 "payments": reads.payments(part),
                 "adjustments": reads.adjustments(part),
-                "decisions": reads.decisions(part),
+                "decisions": reads.decisions(part, segments=segments),
                 "actions": reads.actions(part, after=date.min),
                 **{
                     f"sources/{name}": reads.source(name, part)
@@ -334,7 +357,7 @@ def export_frames(
         for name in sorted(available):
             if not SOURCES[name].partitioned:
                 sink.write(f"sources/{name}", None, reads.source(name, None))
-        sink.write("experiment_arms", None, reads.experiment_arms(buckets=settings.buckets))
+        sink.write("experiment_arms", None, arms)
         sink.write("goals", None, goals_frame(uow.goals.all()))
         sink.finish(
             {

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from arrears.analytics import agents, costs, periods, roll_rates
+from arrears.analytics.balances import balances
 from arrears.analytics.inputs import ACTIONS, PAYMENTS, TREATMENT_COSTS
 from arrears.analytics.periods import Window, add_months, month_ends, months_after
-from arrears.analytics.snapshots import balance_events, outstanding_on
 
 D = date
 
@@ -77,9 +77,9 @@ def test_outstanding_from_events() -> None:
     adjustments = pl.DataFrame(
         {"loan_id": [7], "effective_date": [D(2026, 2, 10)], "amount_minor": [-20_00]}
     )
-    events = balance_events(loans, due, payments, adjustments)
+    owed = balances(loans, due, payments, adjustments)
     days = [D(2025, 12, 31), D(2026, 1, 1), D(2026, 2, 1), D(2026, 2, 9), D(2026, 2, 10)]
-    found = outstanding_on(events, pl.Series([7] * 5), pl.Series(days))
+    found = owed.outstanding(pl.Series([7] * 5), pl.Series(days))
     assert found.to_list() == [0, 1_000_00, 912_00, 917_00, 897_00]
 
 

@@ -9,6 +9,7 @@ report computes its metrics as soon as that workflow lands, and says "no data ye
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from arrears.adapters.db.schema_analytics import goals
 from arrears.adapters.db.strategy_store import SqlStrategies
 from arrears.adapters.db.uow import SqlUnitOfWork
 from arrears.analytics.goals import Goal
+from arrears.analytics.inputs import DECISIONS
 from arrears.analytics.sources import SOURCES
 from arrears.analytics.strategy_frames import experiment_arms
 from arrears.domain.delinquency import BucketScheme
@@ -199,8 +201,11 @@ class SqlAnalyticsReads:
             .agg(pl.col("amount_minor").sum())
         )
 
-    def decisions(self, partition: Partition) -> pl.DataFrame:
-        """Decisions made with an experiment arm (the only ones the metrics read)."""
+    def decisions(self, partition: Partition, *, segments: Sequence[str]) -> pl.DataFrame:
+        """Decisions with an experiment arm made in ``segments`` (where experiments run): the
+        only ones the metrics read — the cycle records an arm on every decision."""
+        if not segments:
+            return pl.DataFrame(schema=DECISIONS)
         return lookup(
             self.connection,
             table="decisions",
@@ -214,7 +219,9 @@ class SqlAnalyticsReads:
                 "decisions.arm": pl.Utf8,
                 "decisions.arm_probability": pl.Float64,
             },
-            condition="decisions.experiment IS NOT NULL",
+            condition="decisions.experiment IS NOT NULL AND decisions.segment IN ("
+            + ", ".join(_quoted(segment) for segment in segments)
+            + ")",
         )
 
     def actions(self, partition: Partition, *, after: date) -> pl.DataFrame:
@@ -262,6 +269,11 @@ class SqlAnalyticsReads:
                 include=stored.included.__getitem__,
             )
         return experiment_arms(strategy)
+
+
+def _quoted(value: str) -> str:
+    """A SQL text literal (quotes doubled): segment names come from the strategy file."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _with_loans(

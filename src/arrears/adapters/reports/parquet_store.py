@@ -18,6 +18,7 @@ the largest partition.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -110,8 +111,12 @@ class ParquetAnalytics:
     def adjustments(self, partition: Partition) -> pl.DataFrame:
         return self._part("adjustments", partition).collect()
 
-    def decisions(self, partition: Partition) -> pl.DataFrame:
-        return self._part("decisions", partition).collect()
+    def decisions(self, partition: Partition, *, segments: Sequence[str]) -> pl.DataFrame:
+        return (
+            self._part("decisions", partition)
+            .filter(pl.col("segment").is_in(list(segments)))
+            .collect()
+        )
 
     def actions(self, partition: Partition, *, after: date) -> pl.DataFrame:
         return self._part("actions", partition).filter(pl.col("due_on") > after).collect()
