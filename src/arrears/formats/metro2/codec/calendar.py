@@ -224,6 +224,41 @@ def _spell_from_tables(index: I64Array, target: U8Matrix, zeros: Flags | None) -
     target[:, 4:].view("<u4")[:, 0] = spelled_year
 
 
+@cache
+def _table_ordinals() -> I64Array:
+    """``YYYYMMDD`` of every day the spelling tables cover."""
+    days = np.arange(_TABLE_FIRST, _TABLE_FIRST + _TABLE_DAYS, dtype=np.int64)
+    ordinals = days_to_ordinal(days)
+    ordinals.setflags(write=False)
+    return ordinals
+
+
+def parsed_values(values: npt.NDArray[np.datetime64]) -> ParsedDates:
+    """What :func:`parse` reads back from the spelling of ``values`` (``datetime64``), without
+    spelling or parsing: ``NaT`` and years outside ``MIN_YEAR``-9999 (refused, spelled as
+    zeros) are zero; every other date is a valid calendar date."""
+    index, inside = in_table(values)
+    if inside.all():
+        zero = np.zeros(index.shape, dtype=bool)
+        ordinal: I64Array = _table_ordinals()[index]
+        return ParsedDates(zero=zero, valid=np.ones(index.shape, dtype=bool), ordinal=ordinal)
+    days = values.astype("datetime64[D]")
+    first, last = np.datetime64(f"{MIN_YEAR}-01-01", "D"), np.datetime64("9999-12-31", "D")
+    zero = np.isnat(days) | (days < first) | (days > last)
+    spelled = np.where(zero, 0, days.view(np.int64))
+    ordinal = np.where(zero, 0, days_to_ordinal(spelled))
+    return ParsedDates(zero=zero, valid=np.ones(zero.shape, dtype=bool), ordinal=ordinal)
+
+
+def zero_dates(count: int) -> ParsedDates:
+    """``count`` zero-filled (not available) dates, as :func:`parse` reads them."""
+    return ParsedDates(
+        zero=np.ones(count, dtype=bool),
+        valid=np.ones(count, dtype=bool),
+        ordinal=np.zeros(count, dtype=np.int64),
+    )
+
+
 def decode_timestamps(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:
     """MMDDYYYYHHMMSS digits to ``datetime64[s]``; zero and invalid ones become ``NaT``."""
     usable = parse_timestamps(matrix)

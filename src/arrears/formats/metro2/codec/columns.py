@@ -113,6 +113,34 @@ def encode_layout_into(
     return issues
 
 
+def encode_fields(
+    layout: SegmentLayout,
+    columns: Mapping[str, ColumnValues],
+    matrix: U8Matrix,
+    *,
+    keep: frozenset[str],
+) -> tuple[dict[str, U8Matrix], list[FieldIssue]]:
+    """Spell columns into a template-filled record matrix; the text fields named in ``keep``
+    go by way of their own contiguous ``(n, width)`` matrices, which are returned (checks
+    that read whole fields then read them there instead of gathering them back)."""
+    count = int(matrix.shape[0])
+    spelled: dict[str, U8Matrix] = {}
+    issues: list[FieldIssue] = []
+    for spec in layout.value_fields:
+        values = columns.get(spec.name)
+        if values is None:
+            continue
+        if spec.kind is not Kind.TEXT or spec.name not in keep:
+            issues += encode_field_into(values, spec, layout, matrix[:, spec.offset : spec.end])
+            continue
+        target = np.empty((count, spec.length), dtype=np.uint8)
+        target[:] = template(layout)[spec.offset : spec.end]
+        issues += encode_field_into(values, spec, layout, target)
+        put_field(matrix, spec, target)
+        spelled[spec.name] = target
+    return spelled, issues
+
+
 def encode_field_into(
     values: ColumnValues, spec: FieldSpec, layout: SegmentLayout, target: U8Matrix
 ) -> list[FieldIssue]:

@@ -145,13 +145,19 @@ def _views(values: pa.Array) -> tuple[U8Matrix | None, I64Array]:
 
 
 def _inline_spelling(chars: U8Matrix, lengths: I64Array) -> U8Matrix | None:
-    """The inline bytes blank-filled, or ``None`` when they are not all printable ASCII."""
+    """The inline bytes blank-filled, or ``None`` when they are not all printable ASCII.
+
+    Arrow zero-fills the inline bytes after a string (columnar format, binary view layout),
+    so with strings of several lengths the zeros are the fill: there are exactly
+    ``sum(lengths)`` non-zero bytes unless a string holds a NUL, which the general path then
+    reports. The bytes are copied contiguous first: checks over strided rows are slow.
+    """
     longest = chars.shape[1]
-    if int(lengths.min()) == longest:  # one length: codes, states, ZIP codes…
-        spelled = chars
-    else:
-        padding = np.arange(longest) >= lengths[:, None]
-        spelled = np.where(padding, np.uint8(BLANK), chars)
+    spelled: U8Matrix = np.ascontiguousarray(chars)
+    if int(lengths.min()) != longest:  # one length (codes, states, ZIP codes…) has no fill
+        if np.count_nonzero(spelled) != int(lengths.sum()):
+            return None
+        spelled = np.where(spelled == 0, np.uint8(BLANK), spelled)
     if spelled.min() < BLANK or spelled.max() > TILDE:
         return None
     return spelled

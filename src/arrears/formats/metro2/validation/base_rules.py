@@ -55,6 +55,18 @@ def _embedded(flags: Flags) -> Flags | None:
     return np.asarray(found.any(axis=1), dtype=np.bool_)
 
 
+def _has_byte(values: U8Matrix, byte: int) -> Flags:
+    """Per row: one of the (at most 8) bytes is ``byte`` (one word per row, no reduction)."""
+    width = values.shape[1]
+    padded = np.zeros((values.shape[0], 8), dtype=np.uint8)
+    padded[:, :width] = values ^ np.uint8(byte)
+    padded[:, width:] = 0xFF
+    word = padded.view("<u8")[:, 0]
+    ones, highs = words.repeated(0x01), words.repeated(0x80)
+    found: Flags = ((word - ones) & ~word & highs) != 0
+    return found
+
+
 def _issue(flags: Flags, name: str | None, rule: str, message: str) -> Iterator[FieldIssue]:
     rows = np.flatnonzero(flags)
     if rows.size:
@@ -78,7 +90,7 @@ def check_base(fields: SegmentFields, *, activity_date: int | None) -> list[Fiel
 def _identification_number(fields: SegmentFields) -> Iterator[FieldIssue]:
     raw = fields.raw("identification_number")
     present = raw[:, 0] != _BLANK
-    short = present & (raw[:, 1:5] == _BLANK).any(axis=1)
+    short = present & _has_byte(raw[:, 1:5], _BLANK)
     suspect = (raw[:, 0] == digits.ZERO) | (raw[:, 0] == _NINE)
     if suspect.any():
         rows = np.flatnonzero(suspect)
@@ -110,8 +122,9 @@ def _account_number(fields: SegmentFields) -> Iterator[FieldIssue]:
 
 def _terms_duration(fields: SegmentFields) -> Iterator[FieldIssue]:
     raw = fields.raw("terms_duration")
-    ok = words.all_digits(raw) | (raw[:, 0] == _BLANK)
     spelled = words.words(raw, _BLANK)[:, 0]
+    counted = spelled | np.uint64(0x1010_1010_1000_0000)  # the blank fill (bytes 3-7) as "0"
+    ok = words.digit_words(counted) | (raw[:, 0] == _BLANK)
     for word in codes.TERMS_DURATION_WORDS:
         ok |= spelled == np.uint64(int.from_bytes(word.ljust(8).encode(), "little"))
     yield from _issue(

@@ -8,6 +8,7 @@ all checks, the base-segment rules and the trailer totals.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Final
@@ -17,7 +18,7 @@ import numpy as np
 from arrears.formats.metro2.codec import calendar, digits, text, words
 from arrears.formats.metro2.codec.arrays import Flags, U8Matrix
 from arrears.formats.metro2.codec.calendar import ParsedDates
-from arrears.formats.metro2.codec.columns import FieldIssue, field_bytes
+from arrears.formats.metro2.codec.columns import FieldIssue, field_bytes, template
 from arrears.formats.metro2.spec import FieldSpec, Kind, Presence, SegmentLayout, rule
 
 _BLANK: Final = text.BLANK
@@ -25,14 +26,29 @@ _MINUS: Final = ord("-")
 
 
 class SegmentFields:
-    """The fields of a chunk, each copied out once, on first use."""
+    """The fields of a chunk, each copied out once, on first use.
 
-    def __init__(self, layout: SegmentLayout, matrix: U8Matrix) -> None:
+    A writer that spelled fields one by one hands them over (``spelled``: contiguous
+    ``(n, width)`` bytes equal to the record's) with the dates they read back as; checks then
+    read those instead of gathering from the records.
+    """
+
+    def __init__(
+        self,
+        layout: SegmentLayout,
+        matrix: U8Matrix,
+        *,
+        spelled: Mapping[str, U8Matrix] | None = None,
+        dates: Mapping[str, ParsedDates] | None = None,
+        uniform: frozenset[str] = frozenset(),
+    ) -> None:
         self.layout = layout
         self.matrix = matrix
         self.count = int(matrix.shape[0])
-        self._raw: dict[str, U8Matrix] = {}
-        self.dates: dict[str, ParsedDates] = {}
+        #: Fields known to hold the layout's template ("not available") in every row.
+        self.uniform = uniform
+        self._raw: dict[str, U8Matrix] = dict(spelled or {})
+        self.dates: dict[str, ParsedDates] = dict(dates or {})
 
     def raw(self, name: str) -> U8Matrix:
         found = self._raw.get(name)
@@ -53,6 +69,9 @@ class SegmentFields:
 
     def word(self, name: str) -> np.ndarray:
         """An 8-byte field as one little-endian ``uint64`` per row, read in place."""
+        found = self._raw.get(name)
+        if found is not None:
+            return found.view("<u8")[:, 0]
         spec = self.layout.field(name)
         return self.matrix[:, spec.offset : spec.end].view("<u8")[:, 0]
 
@@ -63,13 +82,33 @@ class SegmentFields:
 
     def filled(self, name: str, byte: int) -> Flags:
         """Per row: the field is ``byte`` throughout (read in place, no copy)."""
-        spec = self.layout.field(name)
-        return words.filled_at(self.matrix, spec.offset, spec.length, byte)
+        matrix, offset, length = self._where(name)
+        return words.filled_at(matrix, offset, length, byte)
 
     def digits(self, name: str) -> Flags:
         """Per row: the field is all digits (read in place, no copy)."""
+        matrix, offset, length = self._where(name)
+        return words.digits_at(matrix, offset, length)
+
+    def first_bytes(self, names: tuple[str, ...]) -> U8Matrix:
+        """``(n, len(names))``: the first byte of each named field."""
+        if not any(name in self._raw for name in names):
+            offsets = [self.layout.field(name).offset for name in names]
+            picked: U8Matrix = self.matrix[:, offsets]
+            return picked
+        columns = [
+            self._raw[name][:, 0] if name in self._raw
+            else self.matrix[:, self.layout.field(name).offset]
+            for name in names
+        ]  # fmt: skip
+        return np.stack(columns, axis=1)
+
+    def _where(self, name: str) -> tuple[U8Matrix, int, int]:
+        found = self._raw.get(name)
+        if found is not None:
+            return found, 0, int(found.shape[1])
         spec = self.layout.field(name)
-        return words.digits_at(self.matrix, spec.offset, spec.length)
+        return self.matrix, spec.offset, spec.length
 
 
 @dataclass(frozen=True)
@@ -129,20 +168,36 @@ def _issue(
 
 
 def check_segment(
-    layout: SegmentLayout, matrix: U8Matrix, *, spelled: bool = False
+    layout: SegmentLayout,
+    matrix: U8Matrix,
+    *,
+    spelled: bool = False,
+    fields_spelled: Mapping[str, U8Matrix] | None = None,
+    dates_spelled: Mapping[str, ParsedDates] | None = None,
+    not_given: frozenset[str] = frozenset(),
 ) -> CheckedSegment:
     """Every field-level problem of every row of one layout, one problem per field and row.
 
     ``spelled``: the bytes come from this codec's encoder, which only spells printable ASCII,
-    digits and calendar dates (refusing anything else), so those checks are skipped.
+    digits and calendar dates (refusing anything else), so those checks are skipped; the
+    encoder may also hand over the fields it spelled and their dates as read back
+    (``fields_spelled``, ``dates_spelled``), which are then not copied out or parsed again,
+    and name the fields it left at the template in every row (``not_given``).
     """
-    fields = SegmentFields(layout, np.ascontiguousarray(matrix))
+    fields = SegmentFields(
+        layout,
+        np.ascontiguousarray(matrix),
+        spelled=fields_spelled if spelled else None,
+        dates=dates_spelled if spelled else None,
+        uniform=not_given if spelled else frozenset(),
+    )
     if fields.count == 0:
         return CheckedSegment([], fields)
     issues = [] if spelled else _ascii(fields)
     if not spelled:
         issues += without_refused(_numbers(fields), refused=issues)
-    issues += without_refused(_dates(fields, timestamps=not spelled), refused=issues)
+    if not (spelled and all(spec.name in fields.dates for spec in _date_fields(layout))):
+        issues += without_refused(_dates(fields, timestamps=not spelled), refused=issues)
     meaning = _required(fields) + _codes(fields)
     issues += without_refused(meaning, refused=issues)
     return CheckedSegment(issues, fields)
@@ -264,9 +319,9 @@ def _required_text(layout: SegmentLayout) -> tuple[tuple[FieldSpec, ...], np.nda
 
 def _required(fields: SegmentFields) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
-    specs, offsets = _required_text(fields.layout)
+    specs, _ = _required_text(fields.layout)
     if specs:
-        blank = fields.matrix[:, offsets] == _BLANK
+        blank = fields.first_bytes(tuple(spec.name for spec in specs)) == _BLANK
         if blank.any():
             for column, spec in enumerate(specs):
                 issues += _issue(
@@ -298,7 +353,11 @@ def _codes(fields: SegmentFields) -> list[FieldIssue]:
     for spec in _coded_fields(fields.layout):
         assert spec.codes is not None
         table = code_lookup(spec.codes.codes, spec.length, blank=True)
-        allowed = table[fields.keys(spec.name)]
+        if spec.name in fields.uniform:  # every row holds the layout's template bytes
+            key = code_keys(template(fields.layout)[None, spec.offset : spec.end])
+            allowed = np.broadcast_to(table[key], (fields.count,))
+        else:
+            allowed = table[fields.keys(spec.name)]
         if not allowed.all():
             issues += _issue(
                 ~allowed,

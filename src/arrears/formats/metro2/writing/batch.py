@@ -90,7 +90,14 @@ def _laid_out(encoded: Encoded, checks: Checks) -> Prepared:
 def _check(encoded: Encoded, laid: LaidOut, checks: Checks) -> Prepared:
     base_issues = list(encoded.issues)
     if checks.validate:
-        checked = check_segment(BASE, encoded.rows, spelled=True)
+        checked = check_segment(
+            BASE,
+            encoded.rows,
+            spelled=True,
+            fields_spelled=encoded.fields,
+            dates_spelled=encoded.dates,
+            not_given=encoded.absent,
+        )
         base_fields = checked.fields
         base_issues += without_refused(checked.issues, refused=base_issues)
         rules = check_base(base_fields, activity_date=checks.activity_date)

@@ -9,17 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import polars as pl
 
-from arrears.formats.metro2.codec.columns import FieldIssue, encode_layout, encode_layout_into
+from arrears.formats.metro2.codec import calendar
+from arrears.formats.metro2.codec.calendar import ParsedDates
+from arrears.formats.metro2.codec.columns import (
+    FieldIssue,
+    blank_matrix,
+    encode_fields,
+    encode_layout,
+)
 from arrears.formats.metro2.codec.digits import U8Matrix
 from arrears.formats.metro2.codec.records import encode_rows
 from arrears.formats.metro2.frames import APPENDAGE_COLUMNS, appendage_columns, segment_columns
 from arrears.formats.metro2.model import AccountRecord
-from arrears.formats.metro2.spec import APPENDAGE_BY_ID, BASE
+from arrears.formats.metro2.spec import APPENDAGE_BY_ID, BASE, Kind
 from arrears.formats.metro2.writing.layout import PlacedSegments
+
+#: Base text fields the checks read whole (code tables, cross-field rules, trailer totals):
+#: spelled into contiguous matrices first and handed to the checks.
+CHECKED_TEXT: Final = frozenset(
+    {spec.name for spec in BASE.value_fields if spec.kind is Kind.TEXT and spec.codes}
+    | {"identification_number", "consumer_account_number", "terms_duration",
+       "payment_history_profile"}
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -31,20 +47,33 @@ class Encoded:
     issues: list[FieldIssue] = field(default_factory=list)
     #: Issues about appendages, by segment identifier (rows index the segment matrix).
     appendage_issues: dict[str, list[FieldIssue]] = field(default_factory=dict)
+    #: The base fields spelled from columns, each contiguous, and their dates as read back
+    #: (what the checks would otherwise copy out of and parse from the records).
+    fields: dict[str, U8Matrix] = field(default_factory=dict)
+    dates: dict[str, ParsedDates] = field(default_factory=dict)
+    #: Base fields the frame did not give: "not available" (the template) in every row.
+    absent: frozenset[str] = frozenset()
 
 
 def encode_frame(frame: pl.DataFrame, *, into: U8Matrix | None = None) -> Encoded:
     """A frame slice (checked columns, see :mod:`arrears.formats.metro2.frames`).
 
     ``into`` is a template-filled ``(n, 426)`` view to spell the base segments in (the
-    writer's output buffer); without it a new matrix is made.
+    writer's output buffer); without it a new matrix is made. Text fields are spelled into
+    contiguous matrices first and kept, so the checks read them where they are.
     """
     columns = segment_columns(frame, BASE, require=True)
-    if into is None:
-        rows, issues = encode_layout(BASE, columns, frame.height)
-    else:
-        rows, issues = into, encode_layout_into(BASE, columns, into)
-    encoded = Encoded(rows, issues=issues)
+    rows = blank_matrix(BASE, frame.height) if into is None else into
+    spelled, issues = encode_fields(BASE, columns, rows, keep=CHECKED_TEXT)
+    dates = {
+        spec.name: calendar.parsed_values(columns[spec.name])
+        if spec.name in columns
+        else calendar.zero_dates(frame.height)
+        for spec in BASE.value_fields
+        if spec.kind is Kind.DATE
+    }
+    absent = frozenset(spec.name for spec in BASE.value_fields if spec.name not in columns)
+    encoded = Encoded(rows, issues=issues, fields=spelled, dates=dates, absent=absent)
     for name, found in appendage_columns(frame).items():
         matrix, segment_issues = encode_layout(APPENDAGE_BY_ID[name], found.columns, len(found))
         encoded.appendages[name] = PlacedSegments(found.owners, matrix)

@@ -56,7 +56,7 @@ class Metro2Writer:
         header: HeaderRecord,
         framing: Framing | None = None,
         validate: bool = True,
-        chunk_records: int = 8_192,
+        chunk_records: int = 32_768,
         workers: int = 1,
     ) -> None:
         self._stream = stream
