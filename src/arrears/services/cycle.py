@@ -12,8 +12,6 @@ prioritised call tasks in work queues, review items).
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,8 +22,9 @@ import numpy as np
 import polars as pl
 
 from arrears.batch.compliance_gate import account_facts
-from arrears.batch.cycle_decide import decide
-from arrears.batch.cycle_features import NEGOTIATION, build_features, call_priority, call_queue
+from arrears.batch.cycle_features import NEGOTIATION, build_features
+from arrears.batch.cycle_partition import PartitionFrames, decide_rows
+from arrears.batch.cycle_rows import combine_summaries
 from arrears.batch.delinquency import delinquency
 from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
@@ -102,7 +101,7 @@ def run_cycle(
         progress.advance(1)
     progress.finish()
     with uow_factory() as uow:
-        summary = _combine(uow.cycle.partition_summaries(run_id))
+        summary = combine_summaries(uow.cycle.partition_summaries(run_id))
         summary["strategy"] = strategy.strategy.label
         uow.cycle.finish(run_id, summary=summary, at=clock.now())
         uow.audit.record(
@@ -162,6 +161,32 @@ def decide_partition(
 ) -> dict[str, Any]:
     """Decide and write one partition; returns its summary (counts by bucket, action, block)."""
     first, last = partition.first_loan_id, partition.last_loan_id
+    frames = partition_frames(uow, first=first, last=last, as_of=as_of, settings=settings, now=now)
+    rows = decide_rows(
+        frames,
+        strategy=strategy.strategy,
+        as_of=as_of,
+        actor=settings.compliance.actor_type,
+        run_id=run_id,
+        now=now,
+    )
+    uow.cycle.write(
+        run_id=run_id,
+        decision_rows=rows.decisions,
+        item_rows=rows.items,
+        action_rows=rows.actions,
+        first=first,
+        last=last,
+    )
+    return rows.summary
+
+
+def partition_frames(
+    uow: UnitOfWork, *, first: int, last: int, as_of: date, settings: CycleSettings, now: Any
+) -> PartitionFrames:
+    """What the decision step reads about loans ``first``..``last`` on ``as_of``, from the
+    database (promises and plans are re-derived on the way; their changes are stored in
+    ``uow``'s transaction). The snapshot export writes exactly these frames."""
     accounts = uow.cycle.accounts(first, last).filter(pl.col("origination_date") <= as_of)
     ids = accounts.get_column("loan_id").to_list()
     reads = uow.reads
@@ -202,29 +227,9 @@ def decide_partition(
         pl.col("at").dt.convert_time_zone(settings.compliance.day_zone).dt.date().alias("day"),
         "outcome", "contact_point_kind",
     )  # fmt: skip
-    outcome = decide(
-        features=features,
-        history=history,
-        holds=holds,
-        facts=facts,
-        contacts=contacts,
-        strategy=strategy.strategy,
-        as_of=as_of,
-        actor=settings.compliance.actor_type,
+    return PartitionFrames(
+        features=features, history=history, holds=holds, facts=facts, contacts=contacts
     )
-    segments, arms, decided = outcome.segments, outcome.arms, outcome.decided
-    decision_rows = _decision_rows(features, segments, arms, run_id=run_id, as_of=as_of)
-    action_rows = _action_rows(decided, features, run_id=run_id, as_of=as_of, now=now)
-    item_rows = _item_rows(decided, run_id=run_id)
-    uow.cycle.write(
-        run_id=run_id,
-        decision_rows=decision_rows,
-        item_rows=item_rows,
-        action_rows=action_rows,
-        first=first,
-        last=last,
-    )
-    return _summary(features, decided)
 
 
 def _day_end(as_of: date, zone: str) -> datetime:
@@ -266,114 +271,6 @@ def _negotiation(
         plans, on="loan_id", how="full", coalesce=True
     )
     return frame.select([pl.col(n).cast(t) for n, t in NEGOTIATION.items()])
-
-
-def _decision_rows(
-    features: pl.DataFrame, segments: pl.DataFrame, arms: pl.DataFrame, *, run_id: int, as_of: date
-) -> pl.DataFrame:
-    first_arm = arms.unique(subset=["loan_id"], keep="first", maintain_order=True)
-    return (
-        features.select("loan_id", "dpd", "bucket", "balance_minor", "past_due_minor", "score")
-        .join(segments.select("loan_id", "segment"), on="loan_id", how="left")
-        .join(first_arm, on="loan_id", how="left")
-        .with_columns(pl.lit(run_id).alias("run_id"), pl.lit(as_of).alias("as_of"))
-        .select(
-            "run_id",
-            "loan_id",
-            "as_of",
-            "segment",
-            "experiment",
-            "arm",
-            "arm_probability",
-            "dpd",
-            "bucket",
-            "balance_minor",
-            "past_due_minor",
-            "score",
-        )
-    )
-
-
-def _action_rows(
-    decided: pl.DataFrame, features: pl.DataFrame, *, run_id: int, as_of: date, now: Any
-) -> pl.DataFrame:
-    planned = decided.filter(pl.col("status") == "planned").join(
-        features.select(
-            "loan_id", "borrower_id", "dpd", "balance_minor", "promise", "score", "charged_off"
-        ),
-        on="loan_id",
-    )
-    is_call = pl.col("kind") == "call_task"
-    details = pl.struct("segment", "rule", "experiment", "arm", "disclosures").map_elements(
-        lambda row: json.dumps({k: v for k, v in row.items() if v is not None}),
-        return_dtype=pl.Utf8,
-    )
-    return planned.select(
-        pl.lit(run_id).alias("run_id"),
-        "loan_id",
-        "borrower_id",
-        "treatment",
-        "kind",
-        "channel",
-        "template",
-        "category",
-        pl.when(is_call)
-        .then(call_queue())
-        .when(pl.col("kind") == "review")
-        .then(pl.col("review_queue"))
-        .otherwise(pl.col("channel"))
-        .alias("queue"),
-        pl.when(is_call).then(call_priority()).otherwise(pl.col("priority")).alias("priority"),
-        pl.lit("pending").alias("status"),
-        pl.lit(as_of).alias("due_on"),
-        pl.lit(now).alias("created_at"),
-        pl.lit(now).alias("updated_at"),
-        details.alias("details"),
-    )
-
-
-def _item_rows(decided: pl.DataFrame, *, run_id: int) -> pl.DataFrame:
-    return decided.select(
-        pl.lit(run_id).alias("run_id"),
-        "loan_id",
-        "treatment",
-        pl.col("order").alias("rank"),
-        "rule",
-        "status",
-        "blocked_by",
-        pl.col("reason").str.slice(0, 300),
-        pl.col("source").str.slice(0, 200),
-        pl.lit(None, dtype=pl.Int64).alias("action_id"),
-    )
-
-
-def _summary(features: pl.DataFrame, decided: pl.DataFrame) -> dict[str, Any]:
-    planned = decided.filter(pl.col("status") == "planned")
-    blocked = decided.filter(pl.col("status") == "blocked")
-    reasons = blocked.select(
-        pl.when(pl.col("blocked_by") == "hold")
-        .then(pl.lit("hold: ") + pl.col("reason").str.extract(r"^(\w+) hold", 1))
-        .when(pl.col("blocked_by") == "compliance")
-        .then(pl.lit("compliance: ") + pl.col("reason").str.extract(r"^([\w.]+):", 1))
-        .otherwise(pl.col("reason"))
-        .alias("why")
-    )
-    return {
-        "buckets": dict(Counter(features.get_column("bucket").to_list())),
-        "actions": dict(Counter(planned.get_column("treatment").to_list())),
-        "blocked": dict(Counter(reasons.get_column("why").to_list())),
-        "accounts": features.height,
-    }
-
-
-def _combine(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    total: dict[str, Any] = {"buckets": Counter(), "actions": Counter(), "blocked": Counter()}
-    accounts = 0
-    for part in parts:
-        for key in ("buckets", "actions", "blocked"):
-            total[key].update(part.get(key, {}))
-        accounts += int(part.get("accounts", 0))
-    return {**{k: dict(v) for k, v in total.items()}, "accounts": accounts}
 
 
 def _report(as_of: date, run_id: int, status: str, summary: dict[str, Any]) -> CycleReport:
