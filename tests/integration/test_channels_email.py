@@ -15,7 +15,7 @@ from arrears.bootstrap import Container
 from arrears.entrypoints.cli.main import app
 from arrears.services.deliveries import apply_receipt
 from arrears.services.sending import send_due
-from support.channels import SmtpSink, free_port
+from support.channels import SmtpSink, free_port, self_signed_certificate
 from support.dsn import bounce_report
 from support.outbox import email_channel, enqueue, import_texas, outbox_rows, sender
 
@@ -50,6 +50,25 @@ def test_an_email_reaches_the_smtp_server_with_both_parts_and_its_headers(book: 
     assert "To stop receiving emails from us at this address" in plain
     assert "This communication is from a debt collector." in html
     assert contact_outcomes(book) == [("email", "sent")]
+
+
+def test_starttls_and_authentication_as_configured(book: Container, tmp_path: Path) -> None:
+    """A server that requires STARTTLS and a login: the channel upgrades, verifies the
+    server's certificate against the configured CA file and signs in; wrong credentials keep
+    the message queued (the operator can fix them) instead of losing it."""
+    cert, key = self_signed_certificate(tmp_path)
+    enqueue(book, "TL1", "email")
+    enqueue(book, "TL2", "email")
+    with SmtpSink(tls=(cert, key), login=("lender", "s3cret")) as sink:
+        wrong = email_channel(book, sink.port, security="starttls", ca_file=cert,
+                              username="lender", password="guess")  # fmt: skip
+        right = email_channel(book, sink.port, security="starttls", ca_file=cert,
+                              username="lender", password="s3cret")  # fmt: skip
+        assert send_due(sender(book, {"email": wrong}), limit=1) == {"retry": 1}
+        assert sink.received == []
+        book.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+        assert send_due(sender(book, {"email": right})) == {"sent": 2}
+    assert sorted(str(m["To"]) for m in sink.received) == ["pat1@example.com", "pat2@example.com"]
 
 
 def test_an_unreachable_server_leaves_the_message_queued_for_a_later_try(book: Container) -> None:

@@ -14,12 +14,14 @@ import json
 import random
 import re
 import socket
+import ssl
 import threading
 import zlib
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -60,13 +62,28 @@ class _SinkHandler:
 
 
 class SmtpSink:
-    """An SMTP server on a free local port; use as a context manager."""
+    """An SMTP server on a free local port; use as a context manager. With ``tls`` (a
+    certificate and key file) it requires STARTTLS, and with ``login`` also AUTH."""
 
-    def __init__(self, *, refuse: set[str] | None = None, fail_rate: float = 0.0, seed: int = 0):
+    def __init__(
+        self, *, refuse: set[str] | None = None, fail_rate: float = 0.0, seed: int = 0,
+        tls: tuple[Path, Path] | None = None, login: tuple[str, str] | None = None,
+    ) -> None:  # fmt: skip
         self.handler = _SinkHandler(refuse=refuse or set(), fail_rate=fail_rate,
                                     rng=random.Random(seed))  # fmt: skip
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            options.update(tls_context=context, require_starttls=True)
+        if login is not None:
+            options.update(auth_required=True, auth_require_tls=True,
+                           authenticator=_Authenticator(*login))  # fmt: skip
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="127.0.0.1",
+            **options,
+        )  # fmt: skip
 
     def __enter__(self) -> SmtpSink:
         self.controller.start()
@@ -78,6 +95,50 @@ class SmtpSink:
     @property
     def received(self) -> list[EmailMessage]:
         return self.handler.received
+
+
+@dataclass
+class _Authenticator:
+    user: str
+    password: str
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult
+
+        ok = auth.login.decode() == self.user and auth.password.decode() == self.password
+        return AuthResult(success=ok)
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (PEM files in ``folder``)."""
+    from datetime import UTC, datetime, timedelta
+    from ipaddress import IPv4Address
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start).not_valid_after(start + timedelta(days=365 * 30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]),
+                       critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                          serialization.NoEncryption())
+    )  # fmt: skip
+    return cert_path, key_path
 
 
 @dataclass
