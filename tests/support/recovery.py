@@ -120,3 +120,52 @@ def entries_balance(container: Container, ref: str) -> bool:
     for source, version, amount in frame.select("source", "version", "amount_minor").iter_rows():
         sums[(source, version)] = sums.get((source, version), 0) + int(amount)
     return all(total == 0 for total in sums.values())
+
+
+_NEXT = iter(range(1, 1_000_000))
+
+
+def new_loan(container: Container, folder: Path, *, principal_minor: int, term: int = 6,
+             state: str = "MA") -> str:  # fmt: skip
+    """Import one more borrower with one never-paid 0% loan whose schedule has run out
+    (it owes exactly ``principal_minor``); returns the loan's reference."""
+    n = next(_NEXT)
+    borrower = {"borrower_id": f"PB{n}", "first_name": "Pat", "last_name": f"Lee{n}",
+                "address_line1": f"{n} Main St", "city": "Boston", "state": state,
+                "zip": "02139"}  # fmt: skip
+    amount = f"{principal_minor // 100}.{principal_minor % 100:02d}"
+    loan = _loan(f"PL{n}", f"PB{n}", amount, term, "2024-07-01", "2024-06-01", state)
+    run_import(container, [write(folder / f"borrowers-{n}.csv", [borrower]),
+                           write(folder / f"loans-{n}.csv", [loan])])  # fmt: skip
+    return f"PL{n}"
+
+
+def reposting_appends_nothing(container: Container, ref: str) -> bool:
+    """The journal already says what the loan's events say: posting again adds no entry."""
+    import numpy as np
+
+    from arrears.services.posting import post_loans
+
+    target = loan_id(container, ref)
+    with container.uow() as uow:
+        counts = post_loans(uow, np.array([target]), as_of=container.clock.today(),
+                            recorded_at=container.clock.now(), run_id=0, partition=1,
+                            policy=container.policy)  # fmt: skip
+        uow.rollback()
+    return counts.entries == 0
+
+
+def owed(container: Container, ref: str) -> int:
+    """What the borrower owes per the database's own sum (reads.balances)."""
+    target = loan_id(container, ref)
+    with container.uow() as uow:
+        frame = uow.reads.balances([target])
+    return int(frame.get_column("balance_minor").sum()) if frame.height else 0
+
+
+BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
+
+
+def recomputed_owed(container: Container, ref: str) -> int:
+    """The same, recomputed line by line from the journal in Python."""
+    return sum(v for k, v in journal(container, ref).items() if k in BORROWER_SIDE)

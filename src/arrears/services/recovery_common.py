@@ -10,6 +10,7 @@ import polars as pl
 
 from arrears.domain.credits import CreditKind
 from arrears.errors import NotFoundError
+from arrears.ledger.accounts import BORROWER_SIDE
 from arrears.services.ports import UnitOfWork
 
 CASH_KINDS = [kind.value for kind in CreditKind if kind.cash]
@@ -40,9 +41,13 @@ def cash_paid(uow: UnitOfWork, loan_id: int, *, since: date, until: date) -> int
 
 def credit_components(uow: UnitOfWork, loan_id: int, credit_ids: list[int]) -> dict[str, int]:
     """What the credits were allocated to, per borrower-side account, as the journal says now
-    (minor units, positive = reduced): the net of every version of each credit's entry."""
+    (minor units, positive = reduced): the net of every version of each credit's entry; the
+    counter account (waived, cash…) is left out."""
     sources = {f"payment:{credit_id}" for credit_id in credit_ids}
-    lines = uow.ledger.lines_of([loan_id]).filter(pl.col("source").is_in(sources))
+    borrower_side = [account.value for account in BORROWER_SIDE]
+    lines = uow.ledger.lines_of([loan_id]).filter(
+        pl.col("source").is_in(sources) & pl.col("account").is_in(borrower_side)
+    )
     found: dict[str, int] = defaultdict(int)
     for account, amount in lines.select("account", "amount_minor").iter_rows():
         found[str(account)] -= int(amount)
