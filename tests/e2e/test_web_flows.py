@@ -64,20 +64,24 @@ def test_an_agent_takes_an_account_from_the_queue_and_places_a_hold(page: Any, s
 
 
 def test_a_supervisor_approves_a_review_item(page: Any, shots: Path) -> None:
-    """The approvals queue lists the cycle's review items; approving one swaps its row in place
-    (HTMX) and it leaves the queue."""
+    """The approvals queue lists the cycle's review items; approving the settlement review
+    swaps its row in place (HTMX), prices an offer and leaves the queue."""
     staff_sign_in(page, "sue")
     page.wait_for_url("**/supervisor/approvals")
-    rows = page.locator("tbody tr")
+    reviews = page.locator("section", has_text="Waiting for a decision")
+    rows = reviews.locator("tbody tr")
     before = rows.count()
     assert before >= 1
     page.screenshot(path=shots / "supervisor-approvals.png", full_page=True)
-    first = rows.first
+    first = rows.filter(has_text="settlement offer")
     first.get_by_label("Note").fill("Within policy")
     first.get_by_role("button", name="Approve").click()
     expect(page.locator("tbody .badge.ok", has_text="approved").first).to_be_visible()
     page.reload()
-    assert page.locator("tbody tr").count() == before - 1
+    assert rows.count() == before - 1
+    expect(
+        page.get_by_text("Settlement offers beyond the proposer's authority (1)")
+    ).to_be_visible()
     page.goto("/supervisor/strategy")
     page.screenshot(path=shots / "supervisor-strategy.png", full_page=True)
     page.goto("/supervisor/analytics")
@@ -123,3 +127,54 @@ def test_a_borrower_disputes_the_debt(page: Any, shots: Path) -> None:
     expect(page.get_by_text("your dispute").first).to_be_visible()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=shots / "portal-dispute-phone.png", full_page=True)
+
+
+def test_a_supervisor_approves_an_offer_the_borrower_accepts_and_pays(
+    browser: Any, live: Any, shots: Path
+) -> None:
+    """An agent proposes a settlement beyond their authority on the charged-off account; the
+    supervisor approves it; the borrower signs in with a one-time link, accepts it and pays."""
+    contexts = [browser.new_context(base_url=live.url) for _ in range(3)]
+    try:
+        agent, supervisor, borrower = (c.new_page() for c in contexts)
+        staff_sign_in(agent, "alice")
+        agent.goto("/agent/accounts/L3")
+        agent.get_by_text("Propose an offer").click()
+        agent.locator("#offer-type").select_option("lump_sum")
+        agent.locator("#offer-amount").fill("2600.00")
+        agent.get_by_role("button", name="Propose").click()
+        expect(agent.get_by_text("it waits in the approval queue")).to_be_visible()
+
+        staff_sign_in(supervisor, "sue")
+        supervisor.wait_for_url("**/supervisor/approvals")
+        offers = supervisor.locator("section", has_text="Settlement offers beyond")
+        expect(offers.get_by_text("$2,600.00")).to_be_visible()
+        supervisor.screenshot(path=shots / "supervisor-offer-approval.png", full_page=True)
+        offers.get_by_role("button", name="Approve").click()
+        supervisor.wait_for_url("**/supervisor/approvals")
+        expect(supervisor.locator("section", has_text="Settlement offers beyond")).to_have_count(0)
+
+        borrower.goto("/portal/sign-in")
+        borrower.locator("#destination").fill("512-555-0103")
+        borrower.get_by_role("button", name="Send me a link").click()
+        expect(borrower.get_by_text("Check your messages")).to_be_visible()
+        link = live.world.links[-1].url
+        borrower.goto(link.split(live.url, 1)[1] if link.startswith(live.url) else link)
+        borrower.get_by_role("button", name="Continue").click()
+        borrower.wait_for_url("**/portal/accounts")
+        borrower.goto("/portal/accounts/L3")
+        expect(borrower.get_by_text("An offer for you")).to_be_visible()
+        borrower.get_by_role("link", name="See the offer").click()
+        expect(borrower.get_by_text("You save")).to_be_visible()
+        borrower.screenshot(path=shots / "portal-offer.png", full_page=True)
+        borrower.get_by_role("button", name="Accept and pay").click()
+        expect(borrower.get_by_label("Amount (USD)")).to_have_value("2600.00")
+        borrower.get_by_label("Card number").fill("4242 4242 4242 4242")
+        borrower.get_by_label("Security code").fill("321")
+        borrower.get_by_role("button", name="Pay").click()
+        expect(
+            borrower.get_by_role("heading", name="Thank you — your payment went through")
+        ).to_be_visible()
+    finally:
+        for context in contexts:
+            context.close()

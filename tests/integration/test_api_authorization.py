@@ -31,7 +31,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/agent/accounts/{ref}/contacts"): WORK,
     ("POST", "/agent/accounts/{ref}/promises"): WORK,
     ("POST", "/agent/accounts/{ref}/plans"): WORK,
-    ("GET", "/supervisor/approvals"): {SU},
+    ("GET", "/supervisor/approvals"): {SU, AD},
     ("POST", "/supervisor/approvals/{action_id}"): {SU},
     ("GET", "/supervisor/team"): {SU, AD},
     ("GET", "/supervisor/strategy"): {SU, CO, AD},
@@ -81,6 +81,15 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/loans/{ref}/plans"): WORK,
     ("POST", "/api/v1/loans/{ref}/card-payments"): {BO, AG, SU},
     ("POST", "/api/v1/payments"): {SU, AD},
+    ("POST", "/agent/accounts/{ref}/offers"): WORK,
+    ("POST", "/agent/accounts/{ref}/offers/{offer_id}/present"): WORK,
+    ("POST", "/supervisor/offers/{offer_id}"): {SU, AD},
+    ("GET", "/portal/accounts/{ref}/offers/{offer_id}"): {BO},
+    ("POST", "/portal/accounts/{ref}/offers/{offer_id}"): {BO},
+    ("GET", "/api/v1/loans/{ref}/offers"): READ | {BO},
+    ("POST", "/api/v1/loans/{ref}/offers"): WORK,
+    ("POST", "/api/v1/offers/{offer_id}/decision"): {SU, AD},
+    ("POST", "/api/v1/loans/{ref}/offers/{offer_id}/answer"): {BO},
 }
 #: Routes whose handler changes something even without input: only refusals are tried there.
 SIDE_EFFECTS = {
@@ -114,7 +123,7 @@ def clients(world: World) -> dict[str | None, tuple[TestClient, str]]:
 def concrete(path: str, review_id: int) -> str:
     values = {
         "{ref}": "L1", "{action_id}": str(review_id), "{hold_id}": "1", "{token_id}": "1",
-        "{username}": "bob", "{form}": "dispute",
+        "{username}": "bob", "{form}": "dispute", "{offer_id}": "1",
     }  # fmt: skip
     for name, value in values.items():
         path = path.replace(name, value)

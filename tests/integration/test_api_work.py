@@ -155,22 +155,34 @@ def test_a_lock_expires(world: World) -> None:
 
 
 def test_reviews_are_decided_once(world: World) -> None:
+    """Approving the settlement review starts the workflow (an offer is priced and queued for
+    the authority it needs); a second decision is a conflict; an agency review that no agency
+    can take is refused with its rule and stays pending."""
     client = world.client()
     sup = token(world, "supervisor")
     pending = client.get("/api/v1/reviews", headers=sup).json()
     assert pending["total"] == 3
-    first = pending["items"][0]
+    by_treatment = {i["treatment"]: i for i in pending["items"]}
+    settlement = by_treatment["settlement_offer"]
     decided = client.post(
-        f"/api/v1/reviews/{first['action_id']}/decision",
+        f"/api/v1/reviews/{settlement['action_id']}/decision",
         json={"decision": "approve", "note": "ok"}, headers={**sup, "Idempotency-Key": key()},
     )  # fmt: skip
     assert decided.status_code == 200
     assert decided.json()["status"] == "approved"
+    offers = client.get("/api/v1/loans/L3/offers", headers=sup).json()
+    assert [(o["status"], o["required_role"]) for o in offers] == [("drafted", "manager")]
     twice = client.post(
-        f"/api/v1/reviews/{first['action_id']}/decision", json={"decision": "reject"},
+        f"/api/v1/reviews/{settlement['action_id']}/decision", json={"decision": "reject"},
         headers={**sup, "Idempotency-Key": key()},
     )  # fmt: skip
     assert twice.status_code == 409
+    agency = client.post(
+        f"/api/v1/reviews/{by_treatment['agency_placement_review']['action_id']}/decision",
+        json={"decision": "approve"}, headers={**sup, "Idempotency-Key": key()},
+    )  # fmt: skip
+    assert agency.status_code == 422
+    assert agency.json()["rule"] == "agency.none_eligible"
     assert client.get("/api/v1/reviews", headers=sup).json()["total"] == 2
     only_legal = client.get("/api/v1/reviews?queue=legal", headers=sup).json()
     assert {i["queue"] for i in only_legal["items"]} <= {"legal"}
@@ -179,6 +191,35 @@ def test_reviews_are_decided_once(world: World) -> None:
             text("SELECT actor FROM audit_log WHERE action = 'review.approved'")
         ).scalars().all()  # fmt: skip
     assert audit == ["token:supervisor system"]
+
+
+def test_offers_within_and_beyond_authority(world: World) -> None:
+    """An agent's offer within 10% off is approved at once; a deeper one on the charged-off
+    account waits for a supervisor, who approves it; one offer is in play at a time."""
+    beyond_ladder = world.client().post(
+        "/api/v1/loans/L1/offers", json={"offer_type": "lump_sum", "amount": "500.00"},
+        headers={**token(world, "agent"), "Idempotency-Key": key()},
+    )  # fmt: skip
+    assert beyond_ladder.status_code == 422
+    assert beyond_ladder.json()["rule"] == "settlement.ladder"
+    client = world.client()
+    agent, sup = token(world, "agent"), token(world, "supervisor")
+    within = client.post("/api/v1/loans/L2/offers", json={"offer_type": "lump_sum"},
+                         headers={**agent, "Idempotency-Key": key()})  # fmt: skip
+    assert within.status_code == 201
+    assert within.json()["status"] == "approved"
+    deeper = client.post("/api/v1/loans/L3/offers",
+                         json={"offer_type": "lump_sum", "amount": "2600.00"},
+                         headers={**agent, "Idempotency-Key": key()})  # fmt: skip
+    assert deeper.json()["status"] == "drafted"
+    assert deeper.json()["required_role"] == "supervisor"
+    approved = client.post(f"/api/v1/offers/{deeper.json()['id']}/decision",
+                           json={"decision": "approve"},
+                           headers={**sup, "Idempotency-Key": key()})  # fmt: skip
+    assert approved.json()["status"] == "approved"
+    second = client.post("/api/v1/loans/L3/offers", json={"offer_type": "lump_sum"},
+                         headers={**agent, "Idempotency-Key": key()})  # fmt: skip
+    assert second.status_code == 409, "one offer in play at a time"
 
 
 def test_contacts_promises_and_plans(world: World) -> None:

@@ -267,3 +267,39 @@ def test_the_portal_works_without_javascript_and_is_labelled(world: World) -> No
         for field in ids:
             assert f'for="{field}"' in page, (path, field)
         assert 'name="viewport"' in page
+
+
+def test_a_borrower_accepts_an_offer_and_pays_it(world: World) -> None:
+    """An approved offer appears in the portal; opening it presents it; accepting leads to
+    paying the agreed amount; another borrower cannot see it."""
+    agent = {"Authorization": f"Bearer {world.tokens['agent']}", "Idempotency-Key": "offer-0001"}
+    made = world.client().post("/api/v1/loans/L2/offers", json={"offer_type": "lump_sum"},
+                               headers=agent).json()  # fmt: skip
+    client = world.client()
+    csrf = portal_sign_in(client, "B2")
+    account = client.get("/portal/accounts/L2").text
+    assert "An offer for you" in account
+    assert "Pay $13,183.00 instead of $13,875.87" in account
+    page = client.get(f"/portal/accounts/L2/offers/{made['id']}").text
+    assert "You save" in page
+    assert "$692.87" in page
+    accepted = client.post(f"/portal/accounts/L2/offers/{made['id']}",
+                           data={"answer": "accept", "csrf_token": csrf})  # fmt: skip
+    assert accepted.headers["location"] == "/portal/accounts/L2/pay?amount=13183.00"
+    form = client.get(accepted.headers["location"]).text
+    assert 'value="13183.00"' in form
+    key = re.search(r'name="key" value="([0-9a-f]{32})"', form)
+    assert key
+    paid = client.post("/portal/accounts/L2/pay", data=card(key.group(1), csrf, amount="13183.00"))
+    assert "Thank you — your payment went through" in paid.text
+    offers = (
+        world.client()
+        .get("/api/v1/loans/L2/offers", headers={"Authorization": agent["Authorization"]})
+        .json()
+    )
+    assert offers[0]["status"] == "accepted"
+    assert {"offer_viewed", "offer_accepted", "payment_made"} <= set(events(world))
+    other = world.client()
+    portal_sign_in(other, "B1")
+    assert other.get(f"/portal/accounts/L2/offers/{made['id']}").status_code == 404
+    assert other.get(f"/portal/accounts/L1/offers/{made['id']}").status_code == 404

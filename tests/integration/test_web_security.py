@@ -271,7 +271,8 @@ def test_views_and_actions_are_in_the_audit_trail(world: World) -> None:
     assert '"matched":true' in str(checked[0]["details"])
     assert "1985" not in str(checked)
     assert audit(world, "portal.signed_in")[0]["entity_id"] == "2"
-    assert world.container.uow().__enter__().audit.verify() == []
+    with world.container.uow() as uow:
+        assert uow.audit.verify() == [], "the trail is intact"
 
 
 def test_personal_data_never_reaches_the_log(

@@ -13,42 +13,59 @@ quick_password_hashing = fixtures.quick_password_hashing
 world = fixtures.world
 
 
-def review_ids(world: World) -> list[int]:
+def review_id(world: World, treatment: str) -> int:
     with world.container.engine.connect() as connection:
-        return list(
+        return int(
             connection.execute(
-                text("SELECT id FROM actions WHERE kind = 'review' ORDER BY id")
-            ).scalars()
+                text("SELECT id FROM actions WHERE treatment = :t"), {"t": treatment}
+            ).scalar_one()
         )
 
 
 def test_approving_and_rejecting_review_items(world: World) -> None:
+    """Approving the settlement review prices an offer (here beyond a supervisor's authority,
+    so it waits for a manager); rejecting the legal review records it; a refused workflow
+    leaves its item pending with the rule that refused it."""
     client = world.client()
     csrf = sign_in(client, "sue")
     page = client.get("/supervisor/approvals").text
     assert "Waiting for a decision (3)" in page
     assert "agency placement review" in page
-    first, second, _ = review_ids(world)
+    settlement = review_id(world, "settlement_offer")
     row = client.post(
-        f"/supervisor/approvals/{first}", data={"decision": "approve", "note": "ok"},
+        f"/supervisor/approvals/{settlement}", data={"decision": "approve", "note": "ok"},
         headers={"HX-Request": "true", "X-CSRF-Token": csrf},
     )  # fmt: skip
     assert row.status_code == 200
     assert '<tr id="review-' in row.text
     assert "approved" in row.text
-    rejected = client.post(f"/supervisor/approvals/{second}",
+    legal = review_id(world, "legal_referral_review")
+    rejected = client.post(f"/supervisor/approvals/{legal}",
                            data={"decision": "reject", "csrf_token": csrf})  # fmt: skip
     assert rejected.status_code == 303
-    assert "Waiting for a decision (1)" in client.get("/supervisor/approvals").text
-    again = client.post(f"/supervisor/approvals/{first}",
+    page = client.get("/supervisor/approvals").text
+    assert "Waiting for a decision (1)" in page
+    assert "Settlement offers beyond the proposer's authority (1)" in page
+    again = client.post(f"/supervisor/approvals/{settlement}",
                         data={"decision": "reject", "csrf_token": csrf})  # fmt: skip
     assert again.status_code == 409
-    bad = client.post(f"/supervisor/approvals/{first}",
+    bad = client.post(f"/supervisor/approvals/{settlement}",
                       data={"decision": "maybe", "csrf_token": csrf})  # fmt: skip
     assert bad.status_code == 422
-    legal = client.get("/supervisor/approvals?queue=legal").text
-    assert "legal referral review" in legal
-    assert "agency placement review" not in legal
+    agency = client.post(f"/supervisor/approvals/{review_id(world, 'agency_placement_review')}",
+                         data={"decision": "approve", "csrf_token": csrf})  # fmt: skip
+    assert agency.status_code == 422
+    assert "no active tier-1 agency" in agency.text
+    beyond = client.post("/supervisor/offers/1", data={"decision": "approve", "csrf_token": csrf})
+    assert beyond.status_code == 422
+    assert "manager" in beyond.text
+    admin = world.client()
+    admin_csrf = sign_in(admin, "adam")
+    assert "Approve" in admin.get("/supervisor/approvals").text
+    approved = admin.post("/supervisor/offers/1", data={"decision": "approve",
+                                                        "csrf_token": admin_csrf})  # fmt: skip
+    assert approved.status_code == 303
+    assert "(1)" not in client.get("/supervisor/approvals").text.split("Waiting")[0]
 
 
 def test_team_activity_comes_from_the_audit_trail(world: World) -> None:

@@ -1,6 +1,7 @@
-"""Taking payments online: a card payment through the payment-gateway port, or a payment a
-servicing system reports. Either way the payment is recorded once (idempotency key or the
-payment's own id) and posted to the ledger through the posting service in the same transaction.
+"""How debts get paid online: a card payment through the payment-gateway port, a payment a
+servicing system reports, and what a borrower may arrange alone in the portal — a plan within
+policy or a settlement offer made to them. A payment is recorded once (idempotency key or the
+payment's own id) and posted to the ledger through the posting service in its transaction.
 
 Card numbers never reach the database or the logs: only the last four digits are kept.
 """
@@ -9,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
 from arrears.domain.clock import Clock
+from arrears.domain.holds import ActionCategory, blocking_holds
 from arrears.domain.money import Money
 from arrears.domain.payments import PaymentMethod
-from arrears.errors import ConflictError, RuleViolation
+from arrears.domain.settlements.offers import OfferRecord, OfferStatus, PresentedVia
+from arrears.errors import ConflictError, NotFoundError, RuleViolation
+from arrears.services import portal
 from arrears.services.account_view import itemize, loan_id_of
 from arrears.services.cycle import CycleSettings
+from arrears.services.plans import PlanRequest, create_plan
 from arrears.services.ports import (
     CardDetails,
     CardPaymentRecord,
@@ -26,8 +31,13 @@ from arrears.services.ports import (
     WebUnitOfWork,
 )
 from arrears.services.posting import post_loans
+from arrears.services.recovery_reviews import ReviewUnitOfWork
+from arrears.services.recovery_settings import Actor, Recovery
+from arrears.services.settlement_offers import decline_offer, offers_list, present_offer
+from arrears.services.settlement_outcomes import accept_offer
 
 UowFactory = Callable[[], WebUnitOfWork]
+OfferUowFactory = Callable[[], ReviewUnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -227,3 +237,107 @@ def _record_and_post(
         counts={"payments": 1, "entries": counts.entries}, problems=0,
     )  # fmt: skip
     return payment_id
+
+
+#: Self-service plans: the whole balance in 3, 6 or 12 monthly payments, the first within 30 days.
+PLAN_MONTHS = (3, 6, 12)
+FIRST_PAYMENT_WITHIN = timedelta(days=30)
+
+
+def plan_options(borrower_id: int, ref: str, *, uow_factory: UowFactory) -> list[tuple[int, Money]]:
+    """The plans a borrower may choose alone: (months, the monthly payment)."""
+    with uow_factory() as uow:
+        loan_id = portal.owned_loan_id(uow, borrower_id, ref)
+        loan = uow.web.loan_header(loan_id)
+        assert loan is not None
+        owed = itemize(uow.web.ledger_balances(loan_id), loan["currency"]).total
+    if owed.minor <= 0:
+        return []
+    return [(months, max(owed.allocate([1] * months))) for months in PLAN_MONTHS]
+
+
+def choose_plan(
+    borrower_id: int,
+    ref: str,
+    *,
+    months: int,
+    first_due_on: date,
+    uow_factory: UowFactory,
+    clock: Clock,
+) -> int:
+    """Set up a plan within policy for the whole balance (anything else goes to an agent)."""
+    today = clock.today()
+    if months not in PLAN_MONTHS:
+        raise RuleViolation("choose 3, 6 or 12 monthly payments", rule="portal.plan")
+    if not today <= first_due_on <= today + FIRST_PAYMENT_WITHIN:
+        raise RuleViolation("the first payment is due within 30 days", rule="portal.plan")
+    with uow_factory() as uow:
+        loan_id = portal.owned_loan_id(uow, borrower_id, ref)
+        blocked = blocking_holds(uow.holds.for_loan(loan_id), ActionCategory.OFFER, today)
+        loan = uow.web.loan_header(loan_id)
+        assert loan is not None
+        owed = itemize(uow.web.ledger_balances(loan_id), loan["currency"]).total
+    if blocked:
+        raise RuleViolation(blocked[0].reason, rule="portal.plan", source=blocked[0].source)
+    plan_id = create_plan(
+        PlanRequest(
+            loan=ref, amount=str(owed.to_decimal()), periods=months, first_due_on=first_due_on,
+            created_by=f"borrower:{borrower_id}",
+        ),
+        uow_factory=uow_factory,
+        clock=clock,
+    )  # fmt: skip
+    portal.record_event(
+        borrower_id, ref, "plan_chosen", {"plan_id": plan_id, "months": months},
+        uow_factory=uow_factory, clock=clock,
+    )  # fmt: skip
+    return plan_id
+
+
+#: Offers a borrower sees: approved (shown, and so presented, when opened), presented, accepted.
+VISIBLE_OFFERS = (OfferStatus.APPROVED, OfferStatus.PRESENTED, OfferStatus.ACCEPTED)
+
+
+def my_offers(borrower_id: int, ref: str, *, uow_factory: UowFactory) -> list[OfferRecord]:
+    portal.require_owner(borrower_id, ref, uow_factory=uow_factory)
+    return offers_list(ref=ref, statuses=VISIBLE_OFFERS, uow_factory=uow_factory)
+
+
+def open_offer(
+    borrower_id: int, ref: str, offer_id: int, *, uow_factory: OfferUowFactory, clock: Clock,
+    recovery: Recovery,
+) -> OfferRecord:  # fmt: skip
+    """The borrower looks at an offer: an approved one is presented in the portal now."""
+    offer = _mine(borrower_id, ref, offer_id, uow_factory=uow_factory)
+    if offer.status is OfferStatus.APPROVED:
+        offer = present_offer(
+            offer_id, via=PresentedVia.PORTAL, actor=Actor(f"borrower:{borrower_id}", "borrower"),
+            uow_factory=uow_factory, clock=clock, recovery=recovery,
+        )  # fmt: skip
+    portal.record_event(borrower_id, ref, "offer_viewed", {"offer_id": offer_id},
+                 uow_factory=uow_factory, clock=clock)  # fmt: skip
+    return offer
+
+
+def answer_offer(
+    borrower_id: int, ref: str, offer_id: int, *, accept: bool, uow_factory: OfferUowFactory,
+    clock: Clock, recovery: Recovery,
+) -> OfferRecord:  # fmt: skip
+    """Accept (a plan, or the lump sum to pay) or decline an offer presented to the borrower."""
+    _mine(borrower_id, ref, offer_id, uow_factory=uow_factory)
+    actor = Actor(f"borrower:{borrower_id}", "borrower")
+    if not accept:
+        return decline_offer(offer_id, actor=actor, reason="declined in the portal",
+                             uow_factory=uow_factory, clock=clock)  # fmt: skip
+    offer = accept_offer(offer_id, actor=actor, uow_factory=uow_factory, clock=clock,
+                         recovery=recovery)  # fmt: skip
+    portal.record_event(borrower_id, ref, "offer_accepted", {"offer_id": offer_id},
+                 uow_factory=uow_factory, clock=clock)  # fmt: skip
+    return offer
+
+
+def _mine(borrower_id: int, ref: str, offer_id: int, *, uow_factory: UowFactory) -> OfferRecord:
+    found = {o.id: o for o in my_offers(borrower_id, ref, uow_factory=uow_factory)}
+    if offer_id not in found:
+        raise NotFoundError(f"no offer {offer_id} on account {ref!r}")
+    return found[offer_id]

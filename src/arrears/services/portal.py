@@ -18,14 +18,12 @@ from typing import Any
 from arrears.domain import geo
 from arrears.domain.clock import Clock
 from arrears.domain.contacts import is_email
-from arrears.domain.holds import ActionCategory, HoldKind, blocking_holds
-from arrears.domain.money import Money
+from arrears.domain.holds import HoldKind
 from arrears.errors import ConflictError, NotFoundError, RuleViolation
 from arrears.services.account_view import AccountView, account_view, delinquency_of, itemize
 from arrears.services.auth import Auth, AuthenticationFailed, Session, digest
 from arrears.services.cycle import CycleSettings
 from arrears.services.holds import HoldRequest, place_hold
-from arrears.services.plans import PlanRequest, create_plan
 from arrears.services.ports import PreferencesRecord, WebUnitOfWork
 
 UowFactory = Callable[[], WebUnitOfWork]
@@ -35,6 +33,7 @@ FUNNEL = frozenset(
     {
         "visit", "sign_in", "offer_viewed", "plan_chosen", "payment_started", "payment_made",
         "payment_declined", "dispute_opened", "hardship_reported", "preferences_saved",
+        "offer_accepted",
     }
 )  # fmt: skip
 log = logging.getLogger("arrears.portal")
@@ -303,58 +302,3 @@ def require_owner(borrower_id: int, ref: str, *, uow_factory: UowFactory) -> int
     """Refuse (as not found) any account that is not this borrower's."""
     with uow_factory() as uow:
         return owned_loan_id(uow, borrower_id, ref)
-
-
-#: Self-service plans: the whole balance in 3, 6 or 12 monthly payments, the first within 30 days.
-PLAN_MONTHS = (3, 6, 12)
-FIRST_PAYMENT_WITHIN = timedelta(days=30)
-
-
-def plan_options(borrower_id: int, ref: str, *, uow_factory: UowFactory) -> list[tuple[int, Money]]:
-    """The plans a borrower may choose alone: (months, the monthly payment)."""
-    with uow_factory() as uow:
-        loan_id = owned_loan_id(uow, borrower_id, ref)
-        loan = uow.web.loan_header(loan_id)
-        assert loan is not None
-        owed = itemize(uow.web.ledger_balances(loan_id), loan["currency"]).total
-    if owed.minor <= 0:
-        return []
-    return [(months, max(owed.allocate([1] * months))) for months in PLAN_MONTHS]
-
-
-def choose_plan(
-    borrower_id: int,
-    ref: str,
-    *,
-    months: int,
-    first_due_on: date,
-    uow_factory: UowFactory,
-    clock: Clock,
-) -> int:
-    """Set up a plan within policy for the whole balance (anything else goes to an agent)."""
-    today = clock.today()
-    if months not in PLAN_MONTHS:
-        raise RuleViolation("choose 3, 6 or 12 monthly payments", rule="portal.plan")
-    if not today <= first_due_on <= today + FIRST_PAYMENT_WITHIN:
-        raise RuleViolation("the first payment is due within 30 days", rule="portal.plan")
-    with uow_factory() as uow:
-        loan_id = owned_loan_id(uow, borrower_id, ref)
-        blocked = blocking_holds(uow.holds.for_loan(loan_id), ActionCategory.OFFER, today)
-        loan = uow.web.loan_header(loan_id)
-        assert loan is not None
-        owed = itemize(uow.web.ledger_balances(loan_id), loan["currency"]).total
-    if blocked:
-        raise RuleViolation(blocked[0].reason, rule="portal.plan", source=blocked[0].source)
-    plan_id = create_plan(
-        PlanRequest(
-            loan=ref, amount=str(owed.to_decimal()), periods=months, first_due_on=first_due_on,
-            created_by=f"borrower:{borrower_id}",
-        ),
-        uow_factory=uow_factory,
-        clock=clock,
-    )  # fmt: skip
-    record_event(
-        borrower_id, ref, "plan_chosen", {"plan_id": plan_id, "months": months},
-        uow_factory=uow_factory, clock=clock,
-    )  # fmt: skip
-    return plan_id

@@ -14,6 +14,12 @@ from arrears.errors import ConflictError, NotFoundError
 from arrears.services.account_view import loan_id_of
 from arrears.services.auth import Principal
 from arrears.services.ports import LockRecord, WebUnitOfWork
+from arrears.services.recovery_reviews import (
+    RECOVERY_TREATMENTS,
+    ReviewUnitOfWork,
+    decide_recovery_review,
+)
+from arrears.services.recovery_settings import Actor, Recovery
 
 UowFactory = Callable[[], WebUnitOfWork]
 DECISIONS = {"approve": "approved", "reject": "rejected"}
@@ -198,3 +204,34 @@ def actions_page(ref: str, *, page: int, per_page: int, uow_factory: UowFactory)
             loan_id_of(uow, ref), limit=per_page, offset=(page - 1) * per_page
         )
     return Page(rows, total, page, per_page)
+
+
+def decide_any_review(
+    action_id: int,
+    *,
+    decision: str,
+    note: str,
+    principal: Principal,
+    uow_factory: Callable[[], ReviewUnitOfWork],
+    clock: Clock,
+    recovery: Recovery,
+) -> dict[str, Any]:
+    """Decide a review item: approving a settlement, agency or legal review starts that
+    workflow (``services.recovery_reviews``; a refusal leaves the item pending and says why);
+    other items are marked approved or rejected."""
+    with uow_factory() as uow:
+        item = uow.web.action(action_id)
+    if item is None or item["treatment"] not in RECOVERY_TREATMENTS or decision not in DECISIONS:
+        return decide_review(
+            action_id, decision=decision, note=note, principal=principal,
+            uow_factory=uow_factory, clock=clock,
+        )  # fmt: skip
+    decide_recovery_review(
+        action_id, approve=decision == "approve", note=note,
+        actor=Actor(principal.actor, principal.role.value), uow_factory=uow_factory,
+        clock=clock, recovery=recovery,
+    )  # fmt: skip
+    with uow_factory() as uow:
+        found = uow.web.action(action_id)
+    assert found is not None
+    return found

@@ -11,7 +11,7 @@ import importlib.util
 
 from fastapi import APIRouter, Depends
 
-from arrears.entrypoints.api import loans, meta, negotiation, payments, work
+from arrears.entrypoints.api import loans, meta, negotiation, offers, payments, work
 from arrears.entrypoints.web.access import Access
 
 PREFIX = "/api/v1"
@@ -19,7 +19,7 @@ PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
-    for part in (meta, loans, work, negotiation, payments):
+    for part in (meta, loans, work, negotiation, offers, payments):
         router.include_router(part.router)
     webhooks = webhook_router()
     if webhooks is not None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from arrears import bootstrap
 from arrears.domain.money import Money
 from arrears.entrypoints.api import schemas
 from arrears.entrypoints.api.idempotency import IdempotencyKey, idempotent
@@ -194,9 +195,10 @@ async def decide(
     web, principal = context(request), principal_of(request)
 
     def work() -> tuple[int, Any]:
-        item = work_queue.decide_review(
+        item = work_queue.decide_any_review(
             action_id, decision=body.decision, note=body.note, principal=principal,
             uow_factory=web.container.uow, clock=web.container.clock,
+            recovery=bootstrap.recovery(web.container),
         )  # fmt: skip
         return 200, schemas.ReviewItem(**_queue_item(item), status=item["status"])
 

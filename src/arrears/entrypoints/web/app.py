@@ -17,7 +17,15 @@ from arrears.bootstrap import Container
 from arrears.entrypoints.api import api_router
 from arrears.entrypoints.web import errors
 from arrears.entrypoints.web.access import WebContext
-from arrears.entrypoints.web.routes import admin, agent, auth, negotiation, portal, supervisor
+from arrears.entrypoints.web.routes import (
+    admin,
+    agent,
+    auth,
+    negotiation,
+    offers,
+    portal,
+    supervisor,
+)
 from arrears.entrypoints.web.templating import HERE, build_templates
 from arrears.services.portal import LinkSender
 from arrears.services.ports import PaymentGateway
@@ -56,8 +64,8 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (
-        auth.router, agent.router, negotiation.router, supervisor.router, portal.router,
-        admin.router, admin.agency_router,
+        auth.router, agent.router, negotiation.router, offers.agent_router, supervisor.router,
+        offers.supervisor_router, portal.router, admin.router, admin.agency_router,
     ):  # fmt: skip
         app.include_router(router, include_in_schema=False)  # pages, not the API
     app.include_router(api_router())

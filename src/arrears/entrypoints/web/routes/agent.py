@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from arrears.domain.contact_log import Channel
 from arrears.domain.holds import BLOCKS, HoldKind
+from arrears.domain.settlements.offers import OfferType
 from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.entrypoints.web.cookies import see_other
 from arrears.entrypoints.web.routes.negotiation import AGENT_OUTCOMES
@@ -24,6 +25,7 @@ from arrears.services.contacts import contact_history
 from arrears.services.holds import HoldRequest, place_hold
 from arrears.services.plans import show_plans
 from arrears.services.promises import promises_of
+from arrears.services.settlement_offers import offers_list
 
 WORKERS = (Role.AGENT, Role.SUPERVISOR)
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE)
@@ -34,6 +36,9 @@ NOTICES = {
     "contact": "The contact is logged.",
     "promise": "The promise is recorded.",
     "plan": "The plan is set up.",
+    "offer": "The offer is approved: present it to the borrower.",
+    "offer_waiting": "The offer is beyond your authority: it waits in the approval queue.",
+    "presented": "The offer is on its way to the borrower.",
     "taken": "You have this account.",
     "released": "Account released.",
 }
@@ -84,6 +89,8 @@ def account(request: Request, ref: str, done: str = "") -> Response:
             "contacts": list(reversed(contact_history(ref, uow_factory=uow, limit=20))),
             "promises": promises_of(ref, uow_factory=uow, clock=clock),
             "plans": show_plans(ref, uow_factory=uow, clock=clock),
+            "offers": offers_list(ref=ref, uow_factory=uow),
+            "offer_types": [t.value for t in OfferType],
             "channels": [c.value for c in Channel],
             "outcomes": [o.value for o in AGENT_OUTCOMES],
             "key": uuid.uuid4().hex,

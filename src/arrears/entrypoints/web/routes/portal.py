@@ -24,17 +24,19 @@ from arrears.entrypoints.web.access import (
 )
 from arrears.entrypoints.web.cookies import see_other, set_session_cookie
 from arrears.entrypoints.web.routes.auth import ensure_session
+from arrears.entrypoints.web.routes.offers import portal_router as offers_router
 from arrears.entrypoints.web.routes.portal_pay import router as pay_router
 from arrears.entrypoints.web.routes.portal_plan import router as plan_router
 from arrears.entrypoints.web.templating import LANGUAGES, render
 from arrears.errors import ArrearsError
-from arrears.services import portal
+from arrears.services import payments, portal
 from arrears.services.auth import AuthenticationFailed, Role, Session, TooManyAttempts
 from arrears.services.plans import show_plans
 
 router = APIRouter(prefix="/portal")
 router.include_router(pay_router)  # before the generic /accounts/{ref}/{form} routes
 router.include_router(plan_router)
+router.include_router(offers_router)
 PUBLIC = [Depends(Access.public_route())]
 BORROWER = [Depends(Access(Role.BORROWER))]
 Form_ = Literal["dispute", "hardship"]
@@ -174,7 +176,9 @@ def account(request: Request, ref: str, done: str = "") -> Response:
     )  # fmt: skip
     _event(web, me, ref, "visit")
     plans = show_plans(ref, uow_factory=web.container.uow, clock=web.container.clock)
-    return page(request, "portal/account.html", {"view": view, "done": done, "plans": plans})
+    offers = payments.my_offers(me, ref, uow_factory=web.container.uow)
+    values = {"view": view, "done": done, "plans": plans, "offers": offers}
+    return page(request, "portal/account.html", values)
 
 
 def _event(web: WebContext, me: int, ref: str | None, event: str) -> None:

@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import Response
 
 from arrears.domain.money import Money
@@ -22,6 +22,7 @@ from arrears.services.auth import Principal, Role
 from arrears.services.ports import CardDetails
 
 router = APIRouter(dependencies=[Depends(Access(Role.BORROWER))])
+Prefill = Annotated[str, Query(pattern=r"^\d{1,12}(\.\d{1,2})?$")]
 
 
 def _view(request: Request, ref: str) -> AccountView:
@@ -33,18 +34,26 @@ def _view(request: Request, ref: str) -> AccountView:
     )  # fmt: skip
 
 
-def _form(request: Request, ref: str, *, error: str = "", status: int = 200) -> Response:
+def _form(
+    request: Request, ref: str, *, error: str = "", status: int = 200, amount: str = ""
+) -> Response:
     session = getattr(request.state, "session", None)
-    values = {"view": _view(request, ref), "key": uuid.uuid4().hex, "error": error}
+    values = {
+        "view": _view(request, ref), "key": uuid.uuid4().hex, "error": error, "amount": amount,
+    }  # fmt: skip
     language = session.language if session else "en"
     return render(request, "portal/pay.html", values, status_code=status, language=language)
 
 
 @router.get("/accounts/{ref}/pay", include_in_schema=False)
-def pay_page(request: Request, ref: str) -> Response:
+def pay_page(
+    request: Request,
+    ref: str,
+    amount: Annotated[str, Query(pattern=r"^\d{1,12}(\.\d{1,2})?$")] = "",
+) -> Response:
     web, me = context(request), principal_of(request).borrower_id
     assert me is not None
-    response = _form(request, ref)
+    response = _form(request, ref, amount=amount)
     portal.record_event(
         me, ref, "payment_started", {}, uow_factory=web.container.uow, clock=web.container.clock
     )

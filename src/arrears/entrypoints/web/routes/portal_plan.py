@@ -14,7 +14,7 @@ from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.entrypoints.web.cookies import see_other
 from arrears.entrypoints.web.templating import render
 from arrears.errors import RuleViolation
-from arrears.services import portal
+from arrears.services import payments, portal
 from arrears.services.auth import Role
 
 router = APIRouter(dependencies=[Depends(Access(Role.BORROWER))])
@@ -29,7 +29,7 @@ def _me(request: Request) -> int:
 @router.get("/accounts/{ref}/plan", include_in_schema=False)
 def plan_page(request: Request, ref: str) -> Response:
     web, me = context(request), _me(request)
-    options = portal.plan_options(me, ref, uow_factory=web.container.uow)
+    options = payments.plan_options(me, ref, uow_factory=web.container.uow)
     portal.record_event(
         me, ref, "offer_viewed", {"kind": "plan"}, uow_factory=web.container.uow,
         clock=web.container.clock,
@@ -44,7 +44,7 @@ def plan_page(request: Request, ref: str) -> Response:
             "options": options,
             "first": today + timedelta(days=7),
             "today": today,
-            "last": today + portal.FIRST_PAYMENT_WITHIN,
+            "last": today + payments.FIRST_PAYMENT_WITHIN,
         },
         language=session.language if session else "en",
     )
@@ -62,7 +62,7 @@ def choose(
         first = date.fromisoformat(first_due_on)
     except ValueError:
         raise RuleViolation("choose the date of the first payment", rule="portal.plan") from None
-    portal.choose_plan(
+    payments.choose_plan(
         _me(request), ref, months=months, first_due_on=first, uow_factory=web.container.uow,
         clock=web.container.clock,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from arrears import bootstrap
 from arrears.adapters.reports.formatting import fmt
 from arrears.analytics.report_model import MetricTable, NoData
+from arrears.domain.settlements.offers import OfferStatus
 from arrears.entrypoints.web.access import Access, WebContext, context, principal_of
 from arrears.entrypoints.web.cookies import see_other
 from arrears.entrypoints.web.templating import render
@@ -22,6 +23,7 @@ from arrears.errors import ArrearsError
 from arrears.services import work_queue
 from arrears.services.analytics import ReportSettings, compute_report
 from arrears.services.auth import Role
+from arrears.services.settlement_offers import offers_list
 from arrears.services.status import portfolio_status
 from arrears.services.strategies import activate_strategy, active_strategy
 from arrears.strategy.catalogue import ReviewQueue
@@ -38,7 +40,7 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MAX_UPLOAD = 1_000_000
 
 
-@router.get("/approvals", dependencies=SUPERVISOR)
+@router.get("/approvals", dependencies=[Depends(Access(Role.SUPERVISOR, Role.ADMIN))])
 def approvals(
     request: Request,
     queue: Annotated[str, Query(max_length=20)] = "",
@@ -53,9 +55,9 @@ def approvals(
         clock=web.container.clock,
     )
     queues = [q.value for q in ReviewQueue]
-    return render(
-        request, "supervisor/approvals.html", {"page": found, "queue": queue, "queues": queues}
-    )
+    waiting = offers_list(statuses=(OfferStatus.DRAFTED,), uow_factory=web.container.uow)
+    values = {"page": found, "queue": queue, "queues": queues, "offers": waiting}
+    return render(request, "supervisor/approvals.html", values)
 
 
 @router.post("/approvals/{action_id}", dependencies=SUPERVISOR)
@@ -66,13 +68,14 @@ def decide(
     note: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     web = context(request)
-    item = work_queue.decide_review(
+    item = work_queue.decide_any_review(
         action_id,
         decision=decision,
         note=note,
         principal=principal_of(request),
         uow_factory=web.container.uow,
         clock=web.container.clock,
+        recovery=bootstrap.recovery(web.container),
     )
     if request.headers.get("hx-request") == "true":
         return render(request, "supervisor/_review_row.html", {"item": item})
