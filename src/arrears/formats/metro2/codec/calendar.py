@@ -238,16 +238,20 @@ def parsed_values(values: npt.NDArray[np.datetime64]) -> ParsedDates:
     spelling or parsing: ``NaT`` and years outside ``MIN_YEAR``-9999 (refused, spelled as
     zeros) are zero; every other date is a valid calendar date."""
     index, inside = in_table(values)
+    valid = np.ones(index.shape, dtype=bool)
     if inside.all():
-        zero = np.zeros(index.shape, dtype=bool)
         ordinal: I64Array = _table_ordinals()[index]
-        return ParsedDates(zero=zero, valid=np.ones(index.shape, dtype=bool), ordinal=ordinal)
-    days = values.astype("datetime64[D]")
-    first, last = np.datetime64(f"{MIN_YEAR}-01-01", "D"), np.datetime64("9999-12-31", "D")
-    zero = np.isnat(days) | (days < first) | (days > last)
-    spelled = np.where(zero, 0, days.view(np.int64))
-    ordinal = np.where(zero, 0, days_to_ordinal(spelled))
-    return ParsedDates(zero=zero, valid=np.ones(zero.shape, dtype=bool), ordinal=ordinal)
+        return ParsedDates(zero=np.zeros(index.shape, dtype=bool), valid=valid, ordinal=ordinal)
+    ordinal = np.where(inside, _table_ordinals()[np.where(inside, index, 0)], 0)
+    zero = ~inside
+    rare = np.flatnonzero(~inside & ~np.isnat(values))  # 1900 and 2100-9999: computed
+    if rare.size:
+        days = values[rare].astype("datetime64[D]")
+        first, last = np.datetime64(f"{MIN_YEAR}-01-01", "D"), np.datetime64("9999-12-31", "D")
+        spelled = rare[(days >= first) & (days <= last)]
+        zero[spelled] = False
+        ordinal[spelled] = days_to_ordinal(values[spelled].astype("datetime64[D]").view(np.int64))
+    return ParsedDates(zero=zero, valid=valid, ordinal=ordinal)
 
 
 def zero_dates(count: int) -> ParsedDates:

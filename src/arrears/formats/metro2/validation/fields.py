@@ -23,6 +23,7 @@ from arrears.formats.metro2.spec import FieldSpec, Kind, Presence, SegmentLayout
 
 _BLANK: Final = text.BLANK
 _MINUS: Final = ord("-")
+_NINE: Final = ord("9")
 
 
 class SegmentFields:
@@ -41,12 +42,15 @@ class SegmentFields:
         spelled: Mapping[str, U8Matrix] | None = None,
         dates: Mapping[str, ParsedDates] | None = None,
         uniform: frozenset[str] = frozenset(),
+        numbers: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self.layout = layout
         self.matrix = matrix
         self.count = int(matrix.shape[0])
         #: Fields known to hold the layout's template ("not available") in every row.
         self.uniform = uniform
+        #: Numeric fields spelled from these non-negative values (all digits, zero-filled).
+        self.numbers: dict[str, np.ndarray] = dict(numbers or {})
         self._raw: dict[str, U8Matrix] = dict(spelled or {})
         self.dates: dict[str, ParsedDates] = dict(dates or {})
 
@@ -82,11 +86,22 @@ class SegmentFields:
 
     def filled(self, name: str, byte: int) -> Flags:
         """Per row: the field is ``byte`` throughout (read in place, no copy)."""
+        values = self.numbers.get(name)
+        if values is not None and byte in (digits.ZERO, _NINE):
+            length = self.layout.field(name).length
+            flags: Flags = values == (0 if byte == digits.ZERO else 10**length - 1)
+            return flags
+        if name in self.uniform:
+            spec = self.layout.field(name)
+            same = bool((template(self.layout)[spec.offset : spec.end] == byte).all())
+            return np.full(self.count, same, dtype=bool)
         matrix, offset, length = self._where(name)
         return words.filled_at(matrix, offset, length, byte)
 
     def digits(self, name: str) -> Flags:
         """Per row: the field is all digits (read in place, no copy)."""
+        if name in self.numbers or (name in self.uniform and self.layout.field(name).is_digits):
+            return np.ones(self.count, dtype=bool)
         matrix, offset, length = self._where(name)
         return words.digits_at(matrix, offset, length)
 
@@ -175,6 +190,7 @@ def check_segment(
     fields_spelled: Mapping[str, U8Matrix] | None = None,
     dates_spelled: Mapping[str, ParsedDates] | None = None,
     not_given: frozenset[str] = frozenset(),
+    numbers_spelled: Mapping[str, np.ndarray] | None = None,
 ) -> CheckedSegment:
     """Every field-level problem of every row of one layout, one problem per field and row.
 
@@ -182,7 +198,8 @@ def check_segment(
     digits and calendar dates (refusing anything else), so those checks are skipped; the
     encoder may also hand over the fields it spelled and their dates as read back
     (``fields_spelled``, ``dates_spelled``), which are then not copied out or parsed again,
-    and name the fields it left at the template in every row (``not_given``).
+    the values it spelled numbers from (``numbers_spelled``) and the fields it left at the
+    template in every row (``not_given``).
     """
     fields = SegmentFields(
         layout,
@@ -190,6 +207,7 @@ def check_segment(
         spelled=fields_spelled if spelled else None,
         dates=dates_spelled if spelled else None,
         uniform=not_given if spelled else frozenset(),
+        numbers=numbers_spelled if spelled else None,
     )
     if fields.count == 0:
         return CheckedSegment([], fields)

@@ -97,6 +97,7 @@ def _check(encoded: Encoded, laid: LaidOut, checks: Checks) -> Prepared:
             fields_spelled=encoded.fields,
             dates_spelled=encoded.dates,
             not_given=encoded.absent,
+            numbers_spelled=encoded.numbers,
         )
         base_fields = checked.fields
         base_issues += without_refused(checked.issues, refused=base_issues)

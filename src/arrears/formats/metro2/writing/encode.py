@@ -53,6 +53,8 @@ class Encoded:
     dates: dict[str, ParsedDates] = field(default_factory=dict)
     #: Base fields the frame did not give: "not available" (the template) in every row.
     absent: frozenset[str] = frozenset()
+    #: The values numeric base fields were spelled from (fields with refused values left out).
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def encode_frame(frame: pl.DataFrame, *, into: U8Matrix | None = None) -> Encoded:
@@ -73,13 +75,24 @@ def encode_frame(frame: pl.DataFrame, *, into: U8Matrix | None = None) -> Encode
         if spec.kind is Kind.DATE
     }
     absent = frozenset(spec.name for spec in BASE.value_fields if spec.name not in columns)
-    encoded = Encoded(rows, issues=issues, fields=spelled, dates=dates, absent=absent)
+    numbers = {
+        spec.name: columns[spec.name]
+        for spec in BASE.value_fields
+        if spec.kind is Kind.NUMBER and spec.name in columns and not _refused(issues, spec.name)
+    }
+    encoded = Encoded(
+        rows, issues=issues, fields=spelled, dates=dates, absent=absent, numbers=numbers
+    )
     for name, found in appendage_columns(frame).items():
         matrix, segment_issues = encode_layout(APPENDAGE_BY_ID[name], found.columns, len(found))
         encoded.appendages[name] = PlacedSegments(found.owners, matrix)
         if segment_issues:
             encoded.appendage_issues[name] = segment_issues
     return encoded
+
+
+def _refused(issues: list[FieldIssue], name: str) -> bool:
+    return any(issue.field is not None and issue.field.name == name for issue in issues)
 
 
 def encode_accounts(accounts: Sequence[AccountRecord]) -> Encoded:
