@@ -50,6 +50,7 @@ def show(loan: Loan, as_of: Annotated[str | None, typer.Option(help="Date.")] = 
         if loan_id is None:
             raise NotFoundError(f"no loan {loan!r}")
         views = registry.collateral_views(uow, loan_id=loan_id, as_of=day)
+        steps = {c.id: uow.collateral.steps(c.id) for view in views for c in view.cases}
     if not views:
         console.print(f"Loan {loan} has no collateral.")
     for view in views:
@@ -77,6 +78,8 @@ def show(loan: Loan, as_of: Annotated[str | None, typer.Option(help="Date.")] = 
             console.print(
                 f"  {case.kind} case {case.id}: {case.stage} (opened {case.opened_on}{closed})"
             )
+            for step in steps[case.id]:
+                console.print(f"    {step.effective_on} {step.event} by {step.actor}", markup=False)
         table = Table("valued on", "amount", "source", "by")
         for v in view.valuations:
             table.add_row(

@@ -238,6 +238,33 @@ def release(
     _fact(loan, Event.RELEASE_PROPERTY, {"released_to": to}, on, by)
 
 
+@app.command("store")
+@handle_errors
+def store(
+    loan: Loan,
+    location: Annotated[str, typer.Option(help="Where the vehicle is kept now.")],
+    on: On = None,
+    by: By = "cli",
+) -> None:
+    """The vehicle moved to another storage place."""
+    _fact(loan, Event.STORE, {"location": location}, on, by)
+
+
+@app.command("condition")
+@handle_errors
+def condition(
+    loan: Loan,
+    grade: Annotated[str, typer.Option(help="excellent, good, fair or poor.")],
+    mileage: Annotated[int | None, typer.Option(help="Odometer.")] = None,
+    notes: Annotated[str, typer.Option(help="Damage, missing parts…")] = "",
+    on: On = None,
+    by: By = "cli",
+) -> None:
+    """A condition report on the held vehicle."""
+    details = {"condition": grade, "mileage": mileage, "notes": notes}
+    _fact(loan, Event.CONDITION_REPORT, details, on, by)
+
+
 @app.command("lien")
 @handle_errors
 def lien(
