@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from arrears.domain.alternatives import Alternative, AlternativeKind, percent
 from arrears.domain.legal.policy import LegalPolicy
+from arrears.domain.money import Money
 from arrears.domain.present_value import discounted, to_minor
 
 
@@ -26,6 +27,7 @@ def litigation_alternative(
     policy: LegalPolicy,
     annual_rate: Decimal,
     barred: tuple[str, ...] = (),
+    currency: str = "USD",
 ) -> Alternative:
     """Suing for ``balance_minor``; ``barred`` lists why legal action is not possible (the rule
     and its source), which makes the alternative unavailable."""
@@ -54,7 +56,7 @@ def litigation_alternative(
         assumptions={
             "judgment probability": percent(econ.judgment_probability),
             "collected of the judgment": percent(econ.enforcement_recovery),
-            "recoverable costs": str(recoverable),
+            "recoverable costs": Money(recoverable, currency).format(),
             "discount rate": percent(annual_rate),
         },
     )

@@ -14,11 +14,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from arrears.domain.alternatives import Alternative, AlternativeKind, percent
+from arrears.domain.money import Money
 from arrears.domain.present_value import discounted, to_minor
 from arrears.domain.settlements.policy import SettlementPolicy
 
 
-def in_house_alternative(*, balance_minor: int, dpd: int, policy: SettlementPolicy) -> Alternative:
+def in_house_alternative(
+    *, balance_minor: int, dpd: int, policy: SettlementPolicy, currency: str = "USD"
+) -> Alternative:
     band = policy.in_house_for(dpd)
     costs = band.cost_per_month_minor * band.months
     value = discounted(
@@ -34,7 +37,7 @@ def in_house_alternative(*, balance_minor: int, dpd: int, policy: SettlementPoli
         months=band.months,
         assumptions={
             "recovery": percent(band.recovery),
-            "cost per month": str(band.cost_per_month_minor),
+            "cost per month": Money(band.cost_per_month_minor, currency).format(),
             "discount rate": percent(policy.discount_rate),
         },
     )
@@ -46,6 +49,7 @@ def collateral_alternative(
     valuation_minor: int | None,
     policy: SettlementPolicy,
     barred: tuple[str, ...] = (),
+    currency: str = "USD",
 ) -> Alternative:
     kind = AlternativeKind.COLLATERAL
     if valuation_minor is None:
@@ -71,7 +75,7 @@ def collateral_alternative(
         costs_minor=terms.costs_minor,
         months=terms.months,
         assumptions={
-            "valuation": str(valuation_minor),
+            "valuation": Money(valuation_minor, currency).format(),
             "realised at sale": percent(terms.recovery_share),
             "discount rate": percent(policy.discount_rate),
         },

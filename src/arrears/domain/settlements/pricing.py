@@ -154,21 +154,23 @@ class Pricing:
 
 def alternatives_for(facts: PricingFacts, policies: Policies) -> tuple[Alternative, ...]:
     """Every alternative, valued with the settlement policy's discount rate."""
-    balance = facts.balances.total
+    balance, currency = facts.balances.total, facts.currency
     rate = policies.settlement.discount_rate
     return (
-        in_house_alternative(balance_minor=balance, dpd=facts.dpd, policy=policies.settlement),
+        in_house_alternative(
+            balance_minor=balance, dpd=facts.dpd, policy=policies.settlement, currency=currency
+        ),
         agency_alternative(
             balance_minor=balance, dpd=facts.dpd, policy=policies.agency, annual_rate=rate,
             barred=facts.agency_barred,
         ),
         litigation_alternative(
             balance_minor=balance, policy=policies.legal, annual_rate=rate,
-            barred=facts.legal_barred,
+            barred=facts.legal_barred, currency=currency,
         ),
         collateral_alternative(
             balance_minor=balance, valuation_minor=facts.collateral_value_minor,
-            policy=policies.settlement, barred=facts.collateral_barred,
+            policy=policies.settlement, barred=facts.collateral_barred, currency=currency,
         ),
     )  # fmt: skip
 
