@@ -86,12 +86,14 @@ class SqlSessions:
         return result.rowcount
 
     def purge(self, *, before: datetime) -> int:
-        """Forget sessions that ended or expired before ``before``."""
+        """Forget sessions that ended or expired, and login attempts made, before ``before``
+        (the rate limits look back minutes, not days)."""
         result = self.connection.execute(
             delete(web_sessions).where(
                 or_(web_sessions.c.expires_at < before, web_sessions.c.ended_at < before)
             )
         )
+        self.connection.execute(delete(login_attempts).where(login_attempts.c.at < before))
         return result.rowcount
 
     # -- login attempts -------------------------------------------------------------------------

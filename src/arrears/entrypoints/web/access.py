@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Request
+from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from arrears.bootstrap import Container
+from arrears.config import Settings
 from arrears.services.auth import Auth, Principal, Role, Session
+from arrears.services.portal import LinkSender
 from arrears.services.ports import PaymentGateway
 from arrears.services.users import token_principal
 
@@ -48,11 +50,11 @@ class WebContext:
     container: Container
     auth: Auth
     gateway: PaymentGateway
-    link_sender: Any
-    templates: Any
+    link_sender: LinkSender
+    templates: Jinja2Templates
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.container.settings
 
 
