@@ -23,6 +23,7 @@ from arrears.adapters.db.engine import make_engine
 from arrears.adapters.db.uow import SqlUnitOfWork
 from arrears.adapters.documents import JinjaDocuments
 from arrears.adapters.field_crypto import FieldCipher, load_or_create_cipher
+from arrears.adapters.files.model_store import FileModelStore
 from arrears.adapters.files.portfolio_files import PortfolioFiles
 from arrears.adapters.files.problem_log import ProblemLog
 from arrears.adapters.payments.sandbox import SandboxGateway
@@ -86,6 +87,7 @@ class Container:
             buckets=self.buckets,
             policy=self.policy,
             partition_loans=self.settings.partition_loans,
+            models=FileModelStore(self.settings.data_dir / "models"),
         )
 
     def import_files(self, as_of: date) -> PortfolioFiles:

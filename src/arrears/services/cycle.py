@@ -13,7 +13,7 @@ prioritised call tasks in work queues, review items).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,9 +22,10 @@ import numpy as np
 import polars as pl
 
 from arrears.batch.compliance_gate import account_facts
+from arrears.batch.cycle_decide import decide
 from arrears.batch.cycle_features import NEGOTIATION, build_features
 from arrears.batch.cycle_partition import PartitionFrames, decide_rows
-from arrears.batch.cycle_rows import combine_summaries
+from arrears.batch.cycle_rows import combine_summaries, cycle_rows
 from arrears.batch.delinquency import delinquency
 from arrears.batch.installments import installments_for
 from arrears.batch.items import due_items
@@ -36,8 +37,22 @@ from arrears.domain.promises import Tolerance
 from arrears.errors import ArrearsError
 from arrears.services.collateral_timers import advance_cases
 from arrears.services.plans import refresh_plans
-from arrears.services.ports import NoProgress, PartitionRecord, Progress, UnitOfWork
+from arrears.services.ports import (
+    ModelSource,
+    NoProgress,
+    PartitionRecord,
+    Progress,
+    UnitOfWork,
+)
 from arrears.services.promises import DEFAULT_TOLERANCE, refresh_promises
+from arrears.services.scoring import (
+    SUMMARY_KEY,
+    combine_optimiser,
+    load_model,
+    optimise_partition,
+    run_prices,
+    score_partition,
+)
 from arrears.services.strategies import ActiveStrategy, active_strategy
 
 #: How far back the contact log is read for the frequency rules (the longest window: MA 30).
@@ -51,6 +66,7 @@ class CycleSettings:
     partition_loans: int = 50_000
     compliance: ComplianceSettings = DEFAULT_SETTINGS
     promise_tolerance: Tolerance = DEFAULT_TOLERANCE
+    models: ModelSource | None = None  # scoring models, for strategies that optimise
 
 
 @dataclass
@@ -88,21 +104,26 @@ def run_cycle(
         if existing is not None:
             return _report(as_of, run_id, "already completed", existing)
         pending = uow.cycle.pending_partitions(run_id)
+        optimise = strategy.strategy.optimise
+        total = len(uow.cycle.loan_ids()) if optimise and not optimise.per_accounts else None
         uow.commit()
     progress.start(f"cycle {as_of}", unit="partitions")
     for partition in pending:
         with uow_factory() as uow:
             summary = decide_partition(
                 uow, run_id=run_id, partition=partition, as_of=as_of, strategy=strategy,
-                settings=settings, now=clock.now(),
+                settings=settings, now=clock.now(), total_accounts=total,
             )  # fmt: skip
             uow.cycle.finish_partition(run_id, partition.number, summary=summary, at=clock.now())
             uow.commit()
         progress.advance(1)
     progress.finish()
     with uow_factory() as uow:
-        summary = combine_summaries(uow.cycle.partition_summaries(run_id))
+        parts = uow.cycle.partition_summaries(run_id)
+        summary = combine_summaries(parts)
         summary["strategy"] = strategy.strategy.label
+        if strategy.strategy.optimise is not None:
+            summary[SUMMARY_KEY] = combine_optimiser(parts)
         uow.cycle.finish(run_id, summary=summary, at=clock.now())
         uow.audit.record(
             at=clock.now(),
@@ -158,10 +179,16 @@ def decide_partition(
     strategy: ActiveStrategy,
     settings: CycleSettings,
     now: Any,
+    total_accounts: int | None = None,
 ) -> dict[str, Any]:
     """Decide and write one partition; returns its summary (counts by bucket, action, block)."""
     first, last = partition.first_loan_id, partition.last_loan_id
     frames = partition_frames(uow, first=first, last=last, as_of=as_of, settings=settings, now=now)
+    if strategy.strategy.optimise is not None:
+        return _decide_optimised(
+            uow, frames, run_id=run_id, first=first, last=last, as_of=as_of,
+            strategy=strategy, settings=settings, now=now, total_accounts=total_accounts,
+        )  # fmt: skip
     rows = decide_rows(
         frames,
         strategy=strategy.strategy,
@@ -179,6 +206,54 @@ def decide_partition(
         last=last,
     )
     return rows.summary
+
+
+def _decide_optimised(
+    uow: UnitOfWork,
+    frames: PartitionFrames,
+    *,
+    run_id: int,
+    first: int,
+    last: int,
+    as_of: date,
+    strategy: ActiveStrategy,
+    settings: CycleSettings,
+    now: Any,
+    total_accounts: int | None,
+) -> dict[str, Any]:
+    """Scores → decisions → the optimiser at the run's prices → rows, with the model version
+    on every decision and the scores and explanations in ``decision_values``
+    (``services.scoring``)."""
+    model = load_model(settings.models, strategy.strategy)
+    assert model is not None
+    ids = frames.features.get_column("loan_id").to_list()
+    scored = score_partition(
+        model, features=frames.features, payments=uow.reads.payments(ids),
+        contacts=frames.contacts, as_of=as_of,
+    )  # fmt: skip
+    frames = replace(frames, features=scored.features)
+    outcome = decide(
+        features=frames.features, history=frames.history, holds=frames.holds,
+        facts=frames.facts, contacts=frames.contacts, strategy=strategy.strategy, as_of=as_of,
+        actor=settings.compliance.actor_type,
+    )  # fmt: skip
+    decided, values, optimiser = optimise_partition(
+        outcome.decided, scored, strategy=strategy.strategy, accounts=frames.features.height,
+        of=total_accounts, prices=run_prices(uow.cycle.partition_summaries(run_id)),
+    )  # fmt: skip
+    rows = cycle_rows(
+        frames.features, replace(outcome, decided=decided), run_id=run_id, as_of=as_of, now=now
+    )
+    uow.cycle.write(
+        run_id=run_id,
+        decision_rows=rows.decisions.with_columns(pl.lit(model.version).alias("model_version")),
+        item_rows=rows.items,
+        action_rows=rows.actions,
+        first=first,
+        last=last,
+    )
+    uow.decision_engine.write_values(values.with_columns(pl.lit(run_id, pl.Int64).alias("run_id")))
+    return {**rows.summary, SUMMARY_KEY: optimiser}
 
 
 def partition_frames(

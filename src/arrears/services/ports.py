@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
+from arrears.batch.scoring.model import RecoveryModel
 from arrears.compliance.model import GateDecision, Proposal, Stage
 from arrears.domain.agencies.model import Agency, Placement, PlacementStatus
 from arrears.domain.agencies.remittance import Difference, RemittanceLine
@@ -286,6 +287,8 @@ class UnitOfWork(Protocol):
     def agencies(self) -> AgencyStore: ...
     @property
     def collateral(self) -> CollateralStore: ...
+    @property
+    def decision_engine(self) -> DecisionEngineStore: ...
 
 
 class Progress(Protocol):
@@ -1121,3 +1124,20 @@ class FurnishingUnitOfWork(UnitOfWork, Protocol):
     def furnishing_reads(self) -> FurnishingReads: ...
     @property
     def furnishing(self) -> FurnishingStore: ...
+
+
+# -- decision engine: scoring models and the optimiser's explanations (schema_decision_engine) --
+
+
+class ModelSource(Protocol):
+    """Trained scoring models by name (the latest) or version (``docs/decision-engine.md``)."""
+
+    def load(self, name_or_version: str) -> RecoveryModel: ...
+
+
+class DecisionEngineStore(Protocol):
+    def write_values(self, rows: pl.DataFrame) -> int: ...
+    def values_of_run(self, run_id: int, *, loan_ids: list[int] | None = None) -> pl.DataFrame: ...
+    def planned_actions(self, run_id: int) -> pl.DataFrame:
+        """``loan_id``, ``external_id``, ``treatment`` of every action a cycle run planned."""
+        ...

@@ -14,6 +14,7 @@ import polars as pl
 
 from arrears.batch.compliance_gate import ACCOUNT_FACTS, CONTACTS
 from arrears.batch.decisions.frames import FEATURES
+from arrears.batch.scoring.cycle_inputs import CONVERSATION_WINDOW_DAYS
 from arrears.domain.delinquency import DEFAULT_BUCKETS
 from arrears.simulation.behaviour_model.book import NEVER, PRODUCTS
 from arrears.simulation.behaviour_model.state import PLANS, PROMISES, State
@@ -26,6 +27,11 @@ _COLLATERAL = {"auto": "vehicle", "mortgage": "property"}
 def _since(day: int, when: np.ndarray) -> pl.Series:
     values = np.where(when == NEVER, -1, day - when)
     return pl.Series(values, dtype=pl.Int32).replace(-1, None)
+
+
+def _recent(days: pl.Series, window: int) -> pl.Series:
+    """Days since an event, null beyond ``window`` (as the cycle sees its contact window)."""
+    return pl.select(pl.when(days <= window).then(days)).to_series().alias(days.name)
 
 
 def _date(days: np.ndarray) -> pl.Series:
@@ -82,7 +88,9 @@ def features_frame(state: State, *, day: int) -> pl.DataFrame:
             "episode_start": _date(np.where(dpd > 0, state.oldest_unpaid[open_], NEVER)),
             "validation_sent": state.validation_on[open_] != NEVER,
             "borrower_id": o.loan_id[open_],
-            "days_since_conversation": _since(day, state.last_conversation_on[open_]),
+            "days_since_conversation": _recent(
+                _since(day, state.last_conversation_on[open_]), CONVERSATION_WINDOW_DAYS
+            ),
             "days_since_payment": _since(day, state.last_paid_on[open_]),
             "paid_90d_minor": state.paid_within(day, 90)[open_],
         }

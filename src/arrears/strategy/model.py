@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from arrears.domain.delinquency import DEFAULT_BUCKETS, BucketScheme
 from arrears.strategy.conditions import Condition, describe
@@ -132,10 +133,18 @@ class Optimise:
     def capacity(self, name: str) -> int | None:
         return dict(self.capacities).get(name)
 
-    def scaled(self, accounts: int) -> dict[str, float]:
-        """Capacities for ``accounts`` accounts: as written, or per ``per_accounts``."""
-        factor = 1.0 if self.per_accounts is None else accounts / self.per_accounts
-        return {name: units * factor for name, units in self.capacities}
+    def scaled(self, accounts: int, *, of: int | None = None) -> dict[str, int]:
+        """Whole units of capacity for deciding ``accounts`` accounts out of ``of``.
+
+        As written for the whole book (a partition gets ``accounts / of`` of them), or per
+        ``per_accounts`` accounts. Shares are rounded to whole units (half to even), so a
+        partition never counts on a fraction of a referral it cannot make.
+        """
+        if self.per_accounts is not None:
+            share = Fraction(accounts, self.per_accounts)
+        else:
+            share = Fraction(accounts, of) if of else Fraction(1)
+        return {name: round(units * share) for name, units in self.capacities}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from arrears.adapters.db.collateral_store import SqlCollateralStore
 from arrears.adapters.db.contacts_store import SqlContactLog
 from arrears.adapters.db.credits_store import SqlCredits
 from arrears.adapters.db.cycle_store import SqlCycleStore
+from arrears.adapters.db.decision_engine_store import SqlDecisionEngine
 from arrears.adapters.db.furnishing_reads import SqlFurnishingReads
 from arrears.adapters.db.furnishing_store import SqlFurnishingStore
 from arrears.adapters.db.gate_store import SqlGateStore
@@ -179,3 +180,9 @@ class SqlUnitOfWork:
     @property
     def furnishing(self) -> SqlFurnishingStore:
         return SqlFurnishingStore(self.connection)
+
+    # -- decision engine (schema_decision_engine) ------------------------------------------------
+
+    @property
+    def decision_engine(self) -> SqlDecisionEngine:
+        return SqlDecisionEngine(self.connection)

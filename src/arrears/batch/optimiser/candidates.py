@@ -78,47 +78,62 @@ def apply_choice(
     placed: pl.DataFrame,
     allocation: Allocation,
     explanation: Explanation,
-) -> pl.DataFrame:
-    """``decided`` with menu rows the optimiser did not choose blocked by ``capacity``, and an
-    ``optimiser`` note on every menu row saying why."""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``decided`` with the menu rows the optimiser did not choose blocked by ``capacity``
+    (reason: what was chosen instead) and an ``optimiser`` note on every menu row saying why;
+    and per account the explanation
+    (``chosen``, ``chosen_value``, ``runner_up``, ``runner_up_value``, ``binding``,
+    ``binding_price``; values are expected minor units, floats)."""
     row = placed["_row"].to_numpy()
     slot = placed["_slot"].to_numpy()
     chosen = allocation.choice[row] == slot
-    classes = (*allocation.prices.classes, "")
-    binding = explanation.binding[row]
-    treatments = placed["treatment"].to_list()
-    first_slot = {
-        (r, s): t for r, s, t in zip(row.tolist(), slot.tolist(), treatments, strict=True)
-    }
+    first = placed.group_by("_row", maintain_order=True).agg(pl.col("loan_id").first())
+    accounts = first["_row"].to_numpy()
+    names = np.full((allocation.choice.size, int(slot.max()) + 1 if slot.size else 1), None,
+                    dtype=object)  # fmt: skip
+    names[row, slot] = placed["treatment"].to_numpy()
 
-    def named(r: int, s: int) -> str:
-        return first_slot.get((r, s), "nothing") if s >= 0 else "nothing"
+    def named(slots: np.ndarray) -> list[str]:
+        return [("nothing" if s < 0 else str(names[r, s])) for r, s in enumerate(slots)]
 
-    notes = []
-    for i in range(placed.height):
-        r = int(row[i])
-        pick = named(r, int(allocation.choice[r]))
-        runner = named(r, int(explanation.runner_up[r]))
-        bind = classes[int(binding[i])] if binding[i] >= 0 else ""
-        text = (
-            f"optimiser: {pick} (EV {explanation.chosen_value[r]:.0f}) over {runner} "
-            f"(EV {explanation.runner_up_value[r]:.0f})"
-        )
-        if bind:
-            text += f"; binding {bind} at {explanation.price[r]:.2f} per unit"
-        notes.append(text)
-    marked = placed.select(
-        "loan_id", "treatment",
-        pl.Series("_chosen", chosen), pl.Series("_note", notes, dtype=pl.String),
+    classes = np.array([*allocation.prices.classes, None], dtype=object)
+    why = pl.DataFrame(
+        {
+            "loan_id": first["loan_id"],
+            "chosen": named(allocation.choice[accounts]),
+            "chosen_value": explanation.chosen_value[accounts],
+            "runner_up": named(explanation.runner_up[accounts]),
+            "runner_up_value": explanation.runner_up_value[accounts],
+            "binding": pl.Series(classes[explanation.binding[accounts]], dtype=pl.String),
+            "binding_price": explanation.price[accounts],
+        }
+    )
+    note = pl.format(
+        "optimiser: {} (EV {}) over {} (EV {}){}",
+        "chosen", pl.col("chosen_value").round(0).cast(pl.Int64),
+        "runner_up", pl.col("runner_up_value").round(0).cast(pl.Int64),
+        pl.when(pl.col("binding").is_not_null())
+        .then(pl.format("; binding {} at {} per unit", "binding", pl.col("binding_price").round(2)))
+        .otherwise(pl.lit("")),
     )  # fmt: skip
+    marked = placed.select("loan_id", "treatment", pl.Series("_chosen", chosen)).join(
+        why.select(
+            "loan_id",
+            note.alias("_note"),
+            pl.format("capacity: {} chosen instead", "chosen").alias("_reason"),
+        ),
+        on="loan_id",
+        how="left",
+    )
     joined = decided.join(marked, on=["loan_id", "treatment"], how="left")
     dropped = pl.col("_chosen").is_not_null() & ~pl.col("_chosen")
-    return joined.with_columns(
+    decided = joined.with_columns(
         pl.when(dropped).then(pl.lit("blocked")).otherwise(pl.col("status")).alias("status"),
         pl.when(dropped)
         .then(pl.lit("capacity"))
         .otherwise(pl.col("blocked_by"))
         .alias("blocked_by"),
-        pl.when(dropped).then(pl.col("_note")).otherwise(pl.col("reason")).alias("reason"),
+        pl.when(dropped).then(pl.col("_reason")).otherwise(pl.col("reason")).alias("reason"),
         pl.col("_note").alias("optimiser"),
-    ).drop("_chosen", "_note")
+    ).drop("_chosen", "_note", "_reason")
+    return decided, why

@@ -24,6 +24,11 @@ from arrears.strategy.catalogue import CapacityClass, Catalogue
 from arrears.strategy.model import SETTLEMENT_DISCOUNT, Optimise
 
 CLASSES = (*(c.value for c in CapacityClass), SETTLEMENT_DISCOUNT)
+EXPLANATIONS = {
+    "loan_id": pl.Int64, "chosen": pl.String, "chosen_value": pl.Float64,
+    "runner_up": pl.String, "runner_up_value": pl.Float64, "binding": pl.String,
+    "binding_price": pl.Float64,
+}  # fmt: skip
 DISCOUNT_SHARE = 0.30
 """Share of the balance a settlement offer waives, for the settlement-discount budget (the
 offers policy's standard lump-sum discount)."""
@@ -32,6 +37,7 @@ offers policy's standard lump-sum discount)."""
 @dataclass(frozen=True, slots=True)
 class Chosen:
     decided: pl.DataFrame  # the candidates with capacity blocks and an ``optimiser`` note
+    explanations: pl.DataFrame  # per account on a menu: chosen, runner-up, binding capacity
     prices: Prices
     value: float  # expected net value added over doing nothing on the menu
     bound: float  # no feasible choice can add more
@@ -49,23 +55,26 @@ def choose(
     optimise: Optimise,
     catalogue: Catalogue,
     accounts: int,
+    of: int | None = None,
     prices: Prices | None = None,
 ) -> Chosen:
     """At most one discretionary treatment per account among ``decided``'s planned rows.
 
     ``inputs`` are the accounts' scoring inputs; ``accounts`` is how many accounts this
-    partition decides (capacities are its share, see ``Optimise.scaled``); without ``prices``
-    they are found on this partition.
+    partition decides, out of ``of`` in the run (capacities are its share, see
+    ``Optimise.scaled``); without ``prices`` they are found on this partition.
     """
     fixed = sorted(always_goes(catalogue))
     on_menu = (pl.col("status") == "planned") & ~pl.col("treatment").is_in(fixed)
     menu = decided.filter(on_menu).select("loan_id", "treatment", "cost_minor",
                                            "capacity_class", "capacity_units")  # fmt: skip
-    capacity = optimise.scaled(accounts)
+    capacity: dict[str, float] = {
+        name: float(units) for name, units in optimise.scaled(accounts, of=of).items()
+    }
     if menu.is_empty():
         empty = Prices(CLASSES, np.zeros(len(CLASSES)))
         return Chosen(decided.with_columns(pl.lit(None, pl.String).alias("optimiser")),
-                      prices or empty, 0.0, 0.0)  # fmt: skip
+                      pl.DataFrame(schema=EXPLANATIONS), prices or empty, 0.0, 0.0)  # fmt: skip
     fixed_use = _fixed_use(decided.filter((pl.col("status") == "planned") & ~on_menu))
     for name, used in fixed_use.items():
         if name in capacity:
@@ -80,8 +89,8 @@ def choose(
     )  # fmt: skip
     prices = prices or solve_prices(problem)
     allocation = apply_prices(problem, prices)
-    chosen = apply_choice(decided, placed, allocation, explain(problem, allocation))
-    return Chosen(chosen, prices, allocation.value, allocation.bound)
+    chosen, why = apply_choice(decided, placed, allocation, explain(problem, allocation))
+    return Chosen(chosen, why, prices, allocation.value, allocation.bound)
 
 
 def _fixed_use(rows: pl.DataFrame) -> dict[str, float]:

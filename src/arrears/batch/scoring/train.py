@@ -7,7 +7,8 @@ horizon after that day. Rows are weighted by the inverse of the propensity, so e
 is compared with the others on the same mix of accounts as if it had been assigned at random
 (inverse-propensity weighting; weights are capped at ``MAX_WEIGHT`` to bound the variance).
 
-Each stage is an L2-penalised logistic regression (scikit-learn); the share collected given a
+Each stage is an L2-penalised logistic regression (scikit-learn, on standardised columns,
+coefficients brought back to the original scale); the share collected given a
 payment is a *fractional* logistic regression, fitted as two weighted copies of each payer's
 row (label 1 with weight ``share``, label 0 with weight ``1 − share``). One account in five —
 chosen by a hash of its id, so all its days stay together — is held out, and the calibration,
@@ -36,7 +37,10 @@ from arrears.batch.scoring.model import Head, Horizon, RecoveryModel
 
 Vector = NDArray[np.float64]
 MAX_WEIGHT: Final = 20.0
-MIN_ROWS_PER_TREATMENT: Final = 200
+MIN_ROWS_PER_TREATMENT: Final = 30
+MIN_ROWS_FOR_EFFECTS: Final = 1_000
+"""A treatment's effect varies with the account's terms only with this many rows behind it;
+rarer treatments get one main effect (their varying effects stay 0)."""
 NONE: Final = "none"
 
 
@@ -68,7 +72,12 @@ def train_model(
     assigned = rows["treatment"].fill_null(NONE).to_list()
     index = {t: i for i, t in enumerate(treatments)}
     t_index = np.array([index.get(t, -1) for t in assigned])
+    varying = np.array([dict(counts.iter_rows()).get(t, 0) >= MIN_ROWS_FOR_EFFECTS
+                        for t in treatments], dtype=bool)  # fmt: skip
     full = _full_design(x, z, t_index, len(treatments))
+    keep = np.r_[np.ones(x.shape[1] + len(treatments), dtype=bool),
+                 np.repeat(varying, z.shape[1])]  # fmt: skip
+    full = full[:, keep]
     weight = np.clip(1.0 / rows["propensity"].fill_null(1.0).to_numpy(), 1.0, MAX_WEIGHT)
     weight = weight / weight.mean()
     balance = rows["balance_minor"].to_numpy().clip(min=1).astype(np.float64)
@@ -80,10 +89,11 @@ def train_model(
         share_target = np.clip(collected / balance, 0, 1)
         payers = (~held) & (paid > 0)
         share = _fit_fraction(full[payers], share_target[payers], weight[payers], penalty=penalty)
+        pay, share = _expand(pay, keep), _expand(share, keep)
         heads = (_head(pay, x.shape[1], len(treatments)), _head(share, x.shape[1], len(treatments)))
         fitted.append(Horizon(days, *heads))
         metrics[f"{days}d"] = _checks(
-            full[held], paid[held], collected[held], balance[held], pay=pay, share=share
+            full[held], paid[held], collected[held], balance[held], pay=pay[keep], share=share[keep]
         )
     dates = rows["as_of"]
     return RecoveryModel(
@@ -115,6 +125,13 @@ def _full_design(x: Vector, z: Vector, t_index: NDArray[np.int64], count: int) -
     return np.hstack([x, treatment, interaction])
 
 
+def _expand(coef: Vector, keep: NDArray[np.bool_]) -> Vector:
+    """Coefficients over every design column (0 for the columns left out)."""
+    full = np.zeros(keep.size)
+    full[keep] = coef
+    return full
+
+
 def _fit(features: Vector, labels: Vector, weights: Vector, *, penalty: float) -> Vector:
     from sklearn.linear_model import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
         LogisticRegression,
@@ -125,9 +142,11 @@ def _fit(features: Vector, labels: Vector, weights: Vector, *, penalty: float) -
         rate = float(np.clip(labels.mean() if labels.size else 0.5, 1e-4, 1 - 1e-4))
         coef[0] = np.log(rate / (1 - rate))
         return coef
-    model = LogisticRegression(C=penalty, fit_intercept=False, max_iter=400, tol=1e-6)
-    model.fit(features, labels, sample_weight=weights)
-    fitted: Vector = np.asarray(model.coef_[0], dtype=np.float64)
+    scale = features.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)  # the intercept and empty columns stay as they are
+    model = LogisticRegression(C=penalty, fit_intercept=False, max_iter=1_000, tol=1e-5)
+    model.fit(features / scale, labels, sample_weight=weights)
+    fitted: Vector = np.asarray(model.coef_[0], dtype=np.float64) / scale
     return fitted
 
 

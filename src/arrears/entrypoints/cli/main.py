@@ -19,6 +19,7 @@ from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
 from arrears.entrypoints.cli.report import app as report_app
 from arrears.entrypoints.cli.serve import serve_command
+from arrears.entrypoints.cli.simulate import simulate_command
 from arrears.entrypoints.cli.strategy import app as strategy_app
 from arrears.entrypoints.cli.users import app as users_app
 
@@ -37,6 +38,7 @@ app.command("cycle")(handle_errors(cycle_command))
 app.command("decisions")(handle_errors(decisions_command))
 app.command("demo")(handle_errors(demo_command))
 app.command("serve")(handle_errors(serve_command))
+app.command("simulate")(handle_errors(simulate_command))
 
 
 app.add_typer(holds_app, name="hold", help="Holds: what may not be done on an account.")
