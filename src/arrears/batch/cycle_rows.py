@@ -13,12 +13,67 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 
 from arrears.batch.cycle_decide import Decided
 from arrears.batch.cycle_features import call_priority, call_queue
+
+DECISION_ROWS: Final = pl.Schema(
+    {
+        "run_id": pl.Int64,
+        "loan_id": pl.Int64,
+        "as_of": pl.Date,
+        "segment": pl.String,
+        "experiment": pl.String,
+        "arm": pl.String,
+        "arm_probability": pl.Float64,
+        "dpd": pl.Int32,
+        "bucket": pl.String,
+        "balance_minor": pl.Int64,
+        "past_due_minor": pl.Int64,
+        "score": pl.Float64,
+    }
+)
+"""One row per account decided (the ``decisions`` table)."""
+
+ITEM_ROWS: Final = pl.Schema(
+    {
+        "run_id": pl.Int64,
+        "loan_id": pl.Int64,
+        "treatment": pl.String,
+        "rank": pl.Int32,
+        "rule": pl.String,
+        "status": pl.String,
+        "blocked_by": pl.String,
+        "reason": pl.String,
+        "source": pl.String,
+        "action_id": pl.Int64,
+    }
+)
+"""One row per account and treatment due, planned or blocked (``decision_items``)."""
+
+ACTION_ROWS: Final = pl.Schema(
+    {  # type: ignore[arg-type]
+        "run_id": pl.Int64,
+        "loan_id": pl.Int64,
+        "borrower_id": pl.Int64,
+        "treatment": pl.String,
+        "kind": pl.String,
+        "channel": pl.String,
+        "template": pl.String,
+        "category": pl.String,
+        "queue": pl.String,
+        "priority": pl.Int32,
+        "status": pl.String,
+        "due_on": pl.Date,
+        "created_at": pl.Datetime("us", "UTC"),
+        "updated_at": pl.Datetime("us", "UTC"),
+        "details": pl.String,
+    }
+)
+"""One row per planned treatment (``actions``, without the id the database gives it)."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +94,11 @@ def cycle_rows(
     return CycleRows(
         decisions=decision_rows(
             features, outcome.segments, outcome.arms, run_id=run_id, as_of=as_of
+        ).cast(DECISION_ROWS),
+        items=item_rows(decided, run_id=run_id).cast(ITEM_ROWS),
+        actions=action_rows(decided, features, run_id=run_id, as_of=as_of, now=now).cast(
+            ACTION_ROWS
         ),
-        items=item_rows(decided, run_id=run_id),
-        actions=action_rows(decided, features, run_id=run_id, as_of=as_of, now=now),
         summary=summarise(features, decided),
     )
 
@@ -129,20 +186,25 @@ def summarise(features: pl.DataFrame, decided: pl.DataFrame) -> dict[str, Any]:
     """Accounts by bucket, planned actions by treatment, blocked ones by reason."""
     planned = decided.filter(pl.col("status") == "planned")
     blocked = decided.filter(pl.col("status") == "blocked")
-    reasons = blocked.select(
-        pl.when(pl.col("blocked_by") == "hold")
-        .then(pl.lit("hold: ") + pl.col("reason").str.extract(r"^(\w+) hold", 1))
-        .when(pl.col("blocked_by") == "compliance")
-        .then(pl.lit("compliance: ") + pl.col("reason").str.extract(r"^([\w.]+):", 1))
-        .otherwise(pl.col("reason"))
-        .alias("why")
-    )
+    reasons = blocked.select(blocked_why().alias("why"))
     return {
         "buckets": dict(Counter(features.get_column("bucket").to_list())),
         "actions": dict(Counter(planned.get_column("treatment").to_list())),
         "blocked": dict(Counter(reasons.get_column("why").to_list())),
         "accounts": features.height,
     }
+
+
+def blocked_why() -> pl.Expr:
+    """What the run summary counts a blocked item under: the kind of hold, the compliance
+    rule, or the reason itself (a missing requirement)."""
+    return (
+        pl.when(pl.col("blocked_by") == "hold")
+        .then(pl.lit("hold: ") + pl.col("reason").str.extract(r"^(\w+) hold", 1))
+        .when(pl.col("blocked_by") == "compliance")
+        .then(pl.lit("compliance: ") + pl.col("reason").str.extract(r"^([\w.]+):", 1))
+        .otherwise(pl.col("reason"))
+    )
 
 
 def combine_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:

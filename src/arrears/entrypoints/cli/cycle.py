@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,25 +13,102 @@ from rich.table import Table
 
 from arrears.bootstrap import Container, build
 from arrears.entrypoints.cli.output import RichProgress, console, parse_date, whole_money
-from arrears.errors import NotFoundError
+from arrears.errors import ArrearsError, NotFoundError
 from arrears.services.cycle import CycleReport, run_cycle
+
+
+class Engine(StrEnum):
+    database = "database"
+    polars = "polars"
+    spark = "spark"
 
 
 def cycle_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Business date (YYYY-MM-DD); default today.")
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="database: decide and store in the database; polars or spark: decide a "
+            "snapshot (--snapshot) and write Parquet (--out)."
+        ),
+    ] = Engine.database,
+    snapshot: Annotated[
+        Path | None, typer.Option(help="Snapshot directory (arrears snapshot export).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="New directory for the decisions.")] = None,
+    master: Annotated[
+        str | None, typer.Option(help="Spark master URL (local[N], spark://…, yarn).")
+    ] = None,
+    partition_accounts: Annotated[
+        int | None, typer.Option(help="Accounts per partition (snapshot engines).")
+    ] = None,
+    run_id: Annotated[
+        int | None, typer.Option(help="Run id in the files (default: the date as YYYYMMDD).")
+    ] = None,
 ) -> None:
     """Run the daily cycle: decide, per account, what happens next and why."""
+    if engine is not Engine.database:
+        if snapshot is None or out is None:
+            raise ArrearsError(f"--engine {engine} needs --snapshot DIR and --out DIR")
+        report = decide_from_snapshot(
+            engine=engine, snapshot=snapshot, out=out, master=master,
+            partition_accounts=partition_accounts, run_id=run_id,
+            as_of=parse_date(as_of, option="--as-of"),
+        )  # fmt: skip
+        print_cycle(report)
+        console.print(f"Decisions written to {out}.")
+        return
     container = build()
     container.require_schema()
     report = run_day(container, parse_date(as_of, option="--as-of"), quiet=False)
     print_cycle(report)
 
 
-def run_day(container: Container, as_of: object, *, quiet: bool) -> CycleReport:
-    from datetime import date
+def decide_from_snapshot(
+    *,
+    engine: Engine,
+    snapshot: Path,
+    out: Path,
+    master: str | None,
+    partition_accounts: int | None,
+    run_id: int | None,
+    as_of: date | None,
+) -> CycleReport:
+    """Decide a snapshot on Polars (this machine) or Spark (``master``) into ``out``."""
+    from arrears.adapters.snapshot import DecisionsWriter, SnapshotReader
+    from arrears.adapters.system_clock import SystemClock
+    from arrears.config import load_settings
+    from arrears.services.cycle_snapshot import SnapshotCycleSettings, decide_snapshot
 
+    source = SnapshotReader(snapshot)
+    if as_of is not None and as_of != source.manifest.as_of:
+        raise ArrearsError(f"{snapshot} is the snapshot of {source.manifest.as_of}, not {as_of}")
+    clock = SystemClock(load_settings().business_time_zone)
+    settings = SnapshotCycleSettings(run_id=run_id)
+    if partition_accounts:
+        settings = replace(settings, partition_accounts=partition_accounts)
+    if engine is Engine.spark:
+        raise ArrearsError("the Spark engine is not installed in this build")
+    run = decide_snapshot(
+        source=source, sink=DecisionsWriter(out), clock=clock, settings=settings,
+        progress=RichProgress(),
+    )  # fmt: skip
+    summary = run.summary
+    return CycleReport(
+        as_of=run.as_of,
+        run_id=run.run_id,
+        status="completed",
+        strategy=str(summary.get("strategy", "")),
+        accounts_by_bucket=dict(summary.get("buckets", {})),
+        actions_by_treatment=dict(summary.get("actions", {})),
+        blocked_by_reason=dict(summary.get("blocked", {})),
+        partitions_run=run.partitions,
+    )
+
+
+def run_day(container: Container, as_of: object, *, quiet: bool) -> CycleReport:
     day = as_of if isinstance(as_of, date) else container.clock.today()
     return run_cycle(
         as_of=day,

@@ -19,6 +19,7 @@ from arrears.entrypoints.cli.output import handle_errors
 from arrears.entrypoints.cli.portfolio import import_command, init_command, status_command
 from arrears.entrypoints.cli.report import app as report_app
 from arrears.entrypoints.cli.serve import serve_command
+from arrears.entrypoints.cli.snapshot import app as snapshot_app
 from arrears.entrypoints.cli.simulate import simulate_command
 from arrears.entrypoints.cli.strategy import app as strategy_app
 from arrears.entrypoints.cli.users import app as users_app
@@ -53,6 +54,7 @@ app.add_typer(offers_app, name="offer", help="Settlement offers: price, approve,
 app.add_typer(legal_app, name="legal", help="Legal action: referral, proceedings, costs.")
 app.add_typer(agencies_app, name="agency", help="Recovery agencies: place, recall, remit.")
 app.add_typer(collateral_app, name="collateral", help="Collateral: registry, repossession.")
+app.add_typer(snapshot_app, name="snapshot", help="Cycle snapshots as Parquet: export, show.")
 
 
 if __name__ == "__main__":  # pragma: no cover
