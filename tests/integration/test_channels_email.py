@@ -131,10 +131,27 @@ def test_a_bounce_reported_later_moves_a_sent_message_to_bounced(book: Container
     assert contact_outcomes(book) == [("email", "sent"), ("email", "bounced")]
 
 
+def cli(book: Container, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    monkeypatch.setenv("ARREARS_DATA_DIR", str(book.settings.data_dir))
+    monkeypatch.setenv("ARREARS_DATABASE_URL", book.settings.effective_database_url)
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def point_state(book: Container, address: str) -> tuple[str, object]:
+    with book.engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT status, email_opted_out_at FROM contact_points WHERE value = :v"),
+            {"v": address},
+        ).one()
+    return row[0], row[1]
+
+
 def test_a_bounce_report_read_by_the_cli_bounces_the_message_and_invalidates_the_address(
     book: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``arrears outbox bounces report.eml``: the RFC 3464 report names our Message-ID."""
+    """``arrears outbox mail report.eml``: the RFC 3464 report names our Message-ID."""
     if book.schema:
         pytest.skip("the CLI reads the default schema")
     enqueue(book, "TL3", "email")
@@ -142,14 +159,61 @@ def test_a_bounce_report_read_by_the_cli_bounces_the_message_and_invalidates_the
         send_due(sender(book, {"email": email_channel(book, sink.port)}))
     report = tmp_path / "bounce.eml"
     report.write_bytes(bounce_report(outbox_rows(book)[0]["provider_message_id"]))
-    monkeypatch.setenv("ARREARS_DATA_DIR", str(book.settings.data_dir))
-    monkeypatch.setenv("ARREARS_DATABASE_URL", book.settings.effective_database_url)
-    result = CliRunner().invoke(app, ["outbox", "bounces", str(report)])
-    assert result.exit_code == 0, result.output
-    assert "1 hard bounce(s) read, 1 matched" in result.output
+    output = cli(book, monkeypatch, "outbox", "mail", str(report))
+    assert "1 hard bounce(s), 1 matched" in output
     assert outbox_rows(book)[0]["status"] == "bounced"
-    with book.engine.connect() as connection:
-        status = connection.execute(
-            text("SELECT status FROM contact_points WHERE value = 'pat3@example.com'")
-        ).scalar_one()
-    assert status == "invalid"
+    assert point_state(book, "pat3@example.com")[0] == "invalid"
+
+
+def test_unsubscribing_by_the_mailto_link_or_a_reply_stops_emails_to_the_address(
+    book: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """12 CFR 1006.6(e): both opt-out methods the email offers work; emails still queued to
+    the address are blocked and later ones do not pass the gate."""
+    if book.schema:
+        pytest.skip("the CLI reads the default schema")
+    enqueue(book, "TL1", "email", key="first")
+    enqueue(book, "TL2", "email", key="second")
+    with SmtpSink() as sink:
+        send_due(sender(book, {"email": email_channel(book, sink.port)}))
+    first, second = outbox_rows(book)
+    queued = enqueue(book, "TL1", "email", key="queued-before-the-request")
+    mailto = tmp_path / "mailto.eml"
+    mailto.write_bytes(
+        f"From: pat1@example.com\r\nTo: unsubscribe@example.com\r\n"
+        f"Subject: unsubscribe {first['token']}\r\n\r\n".encode()
+    )
+    reply = tmp_path / "reply.eml"
+    reply.write_bytes(
+        f"From: pat2@example.com\r\nTo: help@example.com\r\nSubject: Re: A payment reminder\r\n"
+        f"In-Reply-To: {second['provider_message_id']}\r\n\r\nUNSUBSCRIBE\r\n\r\n> Hello\r\n".encode()
+    )
+    output = cli(book, monkeypatch, "outbox", "mail", str(mailto), str(reply))
+    assert "2 unsubscribe request(s), 2 matched" in output
+    assert point_state(book, "pat1@example.com")[1] is not None
+    assert point_state(book, "pat2@example.com")[1] is not None
+    rows = {row["id"]: row for row in outbox_rows(book)}
+    assert rows[queued.message_id]["status"] == "blocked"
+    assert enqueue(book, "TL2", "email", key="after").status == "blocked"
+
+
+def test_the_one_click_unsubscribe_link_works_without_signing_in(book: Container) -> None:
+    """RFC 8058: POST to the List-Unsubscribe page; an unknown token is a 404."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from arrears.entrypoints.api.sms_webhooks import router
+
+    enqueue(book, "TL3", "email")
+    with SmtpSink() as sink:
+        send_due(sender(book, {"email": email_channel(book, sink.port)}))
+    token = outbox_rows(book)[0]["token"]
+    web = FastAPI()
+    web.state.container = book
+    web.include_router(router)
+    client = TestClient(web)
+    assert client.post("/unsubscribe/not-a-token").status_code == 404
+    done = client.post(f"/unsubscribe/{token}", content=b"List-Unsubscribe=One-Click")
+    assert done.json() == {"unsubscribed": True}
+    assert point_state(book, "pat3@example.com")[1] is not None
+    assert client.post(f"/unsubscribe/{token}").json() == {"unsubscribed": True}

@@ -99,21 +99,19 @@ class SqlOutboxStore:
         return int(new_id), True
 
     def get(self, message_id: int) -> OutboxRecord | None:
-        row = self.connection.execute(select(outbox_messages).where(_M.id == message_id)).first()
-        return _record(row) if row else None
+        return self._one(_M.id == message_id)
 
     def by_key(self, idempotency_key: str) -> OutboxRecord | None:
-        row = self.connection.execute(
-            select(outbox_messages).where(_M.idempotency_key == idempotency_key)
-        ).first()
-        return _record(row) if row else None
+        return self._one(_M.idempotency_key == idempotency_key)
+
+    def by_token(self, token: str) -> OutboxRecord | None:
+        return self._one(_M.token == token)
 
     def by_provider_id(self, channel: str, provider_message_id: str) -> OutboxRecord | None:
-        row = self.connection.execute(
-            select(outbox_messages).where(
-                _M.channel == channel, _M.provider_message_id == provider_message_id
-            )
-        ).first()
+        return self._one(_M.channel == channel, _M.provider_message_id == provider_message_id)
+
+    def _one(self, *conditions: Any) -> OutboxRecord | None:
+        row = self.connection.execute(select(outbox_messages).where(*conditions)).first()
         return _record(row) if row else None
 
     def set_content(

@@ -1,4 +1,5 @@
-"""The SMS provider's webhook: ``POST /webhooks/sms`` (under the API prefix).
+"""The SMS provider's webhook ``POST /webhooks/sms`` and the one-click email unsubscribe
+``POST /unsubscribe/{token}`` (both under the API prefix, neither needs a sign-in).
 
 Replies and delivery receipts arrive here signed with the shared secret (``X-Signature``,
 see ``arrears.adapters.channels.webhook_signature``). A bad or missing signature is refused with
@@ -19,6 +20,7 @@ from arrears.adapters.channels.webhook_signature import SIGNATURE_HEADER
 from arrears.bootstrap import Container
 from arrears.entrypoints.api.problems import problem
 from arrears.errors import ArrearsError
+from arrears.services.email_opt_out import opt_out_email
 from arrears.services.sms_inbound import BadSignature, receive_webhook
 
 router = APIRouter(tags=["webhooks"])
@@ -53,3 +55,16 @@ async def sms_webhook(request: Request) -> Response:
     except ArrearsError as error:
         return problem(400, "bad-webhook", str(error))
     return JSONResponse({"received": result.kind, "opted_out": result.opted_out})
+
+
+@router.post("/unsubscribe/{token}", status_code=200, response_model=None)
+async def email_unsubscribe(token: str, request: Request) -> Response:
+    """One-click unsubscribe (RFC 8058; the ``List-Unsubscribe`` page): the token in the link
+    is the only credential, and the borrower is asked for nothing else (12 CFR 1006.6(e))."""
+    container = container_of(request)
+    with container.uow() as uow:
+        done = opt_out_email(uow, token=token, at=container.clock.now(), clock=container.clock)
+        uow.commit()
+    if not done:
+        return problem(404, "unknown-token", "no email of ours has this unsubscribe link")
+    return JSONResponse({"unsubscribed": True})

@@ -1,4 +1,4 @@
-"""``arrears outbox`` (enqueue, send, list, show, retry, bounces) and ``arrears letters batch``."""
+"""``arrears outbox`` (enqueue, send, list, show, retry, mail) and ``arrears letters batch``."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from rich.table import Table
 
 from arrears import bootstrap
 from arrears.adapters.channels.dsn import read_bounces
+from arrears.adapters.channels.inbound_mail import read_unsubscribe
 from arrears.adapters.db.schema_outbox import OUTBOX_STATUSES
 from arrears.bootstrap import build
 from arrears.entrypoints.cli.output import console, handle_errors, parse_date
 from arrears.errors import ArrearsError, NotFoundError
 from arrears.services.deliveries import record_bounces
+from arrears.services.email_opt_out import opt_out_email
 from arrears.services.letters import build_print_batch
 from arrears.services.outbox import enqueue_day, outbox_listing, retry_message
 from arrears.services.sending import send_due
@@ -123,27 +125,41 @@ def show(message_id: Annotated[int, typer.Argument(help="Outbox message number."
                   markup=False)  # fmt: skip
 
 
-@outbox_app.command("bounces")
+@outbox_app.command("mail")
 @handle_errors
-def bounces(
-    files: Annotated[list[Path], typer.Argument(help="Bounce reports (.eml, RFC 3464).")],
+def mail(
+    files: Annotated[list[Path], typer.Argument(help="Emails that came back (.eml files).")],
 ) -> None:
-    """Record hard bounces that came back by email: each marks its message bounced and the
-    address invalid (never used again)."""
+    """Read what came back to the sending mailboxes: hard bounces (RFC 3464) mark their
+    message bounced and the address invalid; unsubscribe requests opt the address out of
+    email (12 CFR 1006.6(e)). Other mail is left for people."""
     container = build()
     container.require_schema()
-    hard = []
+    hard, stops, other = [], [], 0
     for path in files:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise ArrearsError(f"cannot read {path}: {error.strerror}") from None
-        hard += [(b.message_id, f"{b.status} {b.diagnostic}".strip())
-                 for b in read_bounces(data) if b.permanent]  # fmt: skip
+        found = [b for b in read_bounces(data) if b.permanent]
+        hard += [(b.message_id, f"{b.status} {b.diagnostic}".strip()) for b in found]
+        request = None if found else read_unsubscribe(data)
+        if request is not None:
+            stops.append(request)
+        other += not found and request is None
+    now = container.clock.now()
     with container.uow() as uow:
-        found = record_bounces(uow, hard, at=container.clock.now(), clock=container.clock)
+        bounced = record_bounces(uow, hard, at=now, clock=container.clock)
+        opted = sum(
+            opt_out_email(uow, token=r.token, message_id=next(iter(r.message_ids), None), at=now,
+                          clock=container.clock)
+            for r in stops
+        )  # fmt: skip
         uow.commit()
-    console.print(f"{len(hard)} hard bounce(s) read, {len(found)} matched an outbox message.")
+    console.print(
+        f"{len(hard)} hard bounce(s), {len(bounced)} matched; {len(stops)} unsubscribe "
+        f"request(s), {opted} matched; {other} other message(s) left for people."
+    )
 
 
 @outbox_app.command("retry")
