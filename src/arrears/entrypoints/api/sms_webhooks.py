@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from arrears import bootstrap
@@ -41,8 +42,9 @@ async def sms_webhook(request: Request) -> Response:
     """Receive one provider event (a reply or a delivery receipt)."""
     body = await request.body()
     container = container_of(request)
-    try:
-        result = receive_webhook(
+    try:  # the database work runs in a worker thread, not on the event loop
+        result = await run_in_threadpool(
+            receive_webhook,
             body,
             request.headers.get(SIGNATURE_HEADER),
             verifier=bootstrap.sms_webhook_verifier(container),
@@ -58,7 +60,7 @@ async def sms_webhook(request: Request) -> Response:
 
 
 @router.post("/unsubscribe/{token}", status_code=200, response_model=None)
-async def email_unsubscribe(token: str, request: Request) -> Response:
+def email_unsubscribe(token: str, request: Request) -> Response:
     """One-click unsubscribe (RFC 8058; the ``List-Unsubscribe`` page): the token in the link
     is the only credential, and the borrower is asked for nothing else (12 CFR 1006.6(e))."""
     container = container_of(request)
