@@ -4,6 +4,7 @@ recomputation from the lines, and a settled account owes nothing with cash + wai
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -36,8 +37,6 @@ FLOW = settings(max_examples=12, deadline=None,
 def _accept(c: Container, ref: str, request: OfferRequest, rule: BrokenSettlement | None = None):
     recovery = recovery_of(c)
     if rule is not None:
-        from dataclasses import replace
-
         recovery = replace(recovery, policies=replace(
             recovery.policies, settlement=replace(recovery.policies.settlement, on_broken=rule)))  # fmt: skip
     offer = propose_offer(ref, request, actor=MANAGER, uow_factory=c.uow, clock=c.clock,

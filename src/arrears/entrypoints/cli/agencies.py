@@ -288,6 +288,6 @@ def scorecard_command(
             percent(r.liquidation_rate),
             money(r.commission_minor),
             percent(r.cost_rate),
-            f"{r.complaints_per_100}",
+            f"{r.complaints_per_100:.1f}",
         )
     console.print(table)
