@@ -407,3 +407,29 @@ def test_a_refused_command_is_kept_in_the_audit_trail(flow: Flow) -> None:
     assert len(rows) == 1
     assert "hold.bankruptcy" in rows[0][0]
     assert "repossession_order" in rows[0][0]
+
+
+def test_no_voluntary_surrender_taken_during_a_bankruptcy_stay(flow: Flow) -> None:
+    """Taking possession is an act against the estate's property (11 U.S.C. 362(a)(3))."""
+    flow.on(AFTER_CURE)
+    case_id = flow.run(
+        lambda uow: repo.open_case(
+            uow, loan_id=flow.loan_id, on=AFTER_CURE, actor="ops", at=flow.clock.now()
+        )
+    )
+    hold(flow, HoldKind.BANKRUPTCY, chapter="7")
+    refused(
+        flow,
+        lambda uow: repo.record_repossession(
+            uow,
+            case_id=case_id,
+            on=AFTER_CURE,
+            location="branch",
+            actor="ops",
+            at=flow.clock.now(),
+            as_of=AFTER_CURE,
+            voluntary=True,
+        ),
+        rule_part="bankruptcy",
+        source_part="11 U.S.C. 362(a)",
+    )

@@ -219,8 +219,9 @@ def record_repossession(
     }
     step = Step(Event.SURRENDER if voluntary else Event.REPOSSESS, on, details)
     apply(case.state, step)
-    if not voluntary:
-        clear(uow, case, action="repossession", on=on, at=at, actor=actor)
+    # Taking a surrendered vehicle is still taking possession: a stay or SCRA refuses it too.
+    action = "voluntary_surrender" if voluntary else "repossession"
+    clear(uow, case, action=action, on=on, at=at, actor=actor)
     case = take_step(uow, case, step, actor=actor, at=at)
     if retaking_cost_minor:
         case = record_cost(
