@@ -244,3 +244,82 @@ def test_the_commands_export_validate_and_explain(
     assert "123456789" not in explained.output
     missing = runner.invoke(metro2_cli, ["explain", "--loan", "NOPE", "--as-of", "2026-10-31"])
     assert missing.exit_code != 0
+
+
+def _ids(container: Container, loan: str) -> tuple[int, int | None]:
+    with container.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT l.id, c.id FROM loans l LEFT JOIN collateral c ON c.loan_id = l.id "
+                "WHERE l.external_id = :loan"
+            ),
+            {"loan": loan},
+        ).one()
+    return int(row[0]), row[1]
+
+
+def test_workflow_facts_repossession_settlement_and_charge_off_balance(
+    portfolio: Container, tmp_path: Path
+) -> None:
+    """The collateral workflow's repossession step makes L2 a 96; a recorded settlement makes
+    L1 a paid 13 with AU; L3 charged off without an amount reports the ledger balance on its
+    charge-off day as the Original Charge-off Amount (97)."""
+    from arrears.adapters.db.schema_collateral import collateral_case_steps, collateral_cases
+    from arrears.adapters.db.schema_settlements import settlement_offers, settlements
+
+    now = portfolio.clock.now()
+    l1, _ = _ids(portfolio, "L1")
+    l2, vehicle = _ids(portfolio, "L2")
+    l3, _ = _ids(portfolio, "L3")
+    with portfolio.engine.begin() as connection:
+        case = connection.execute(
+            collateral_cases.insert().values(
+                kind="repossession", loan_id=l2, collateral_id=vehicle, state="CA",
+                stage="repossessed", consumer_goods=True, opened_on=date(2026, 9, 1),
+                opened_by="ops", created_at=now, updated_at=now,
+            ).returning(collateral_cases.c.id)
+        ).scalar_one()  # fmt: skip
+        connection.execute(
+            collateral_case_steps.insert().values(
+                case_id=case, seq=1, event="repossess", effective_on=date(2026, 10, 5),
+                actor="vendor", details="{}", recorded_at=now,
+            )
+        )  # fmt: skip
+        offer = connection.execute(
+            settlement_offers.insert().values(
+                loan_id=l1, offer_type="lump_sum", status="fulfilled", currency="USD",
+                balance_minor=63_340, amount_minor=40_000, installments=1, floor_minor=30_000,
+                discount_micros=368_000, required_role="agent", expires_on=date(2026, 10, 30),
+                proposed_by="agent", proposed_on=date(2026, 10, 1), policy_version=1,
+                pricing="{}", created_at=now, updated_at=now,
+            ).returning(settlement_offers.c.id)
+        ).scalar_one()  # fmt: skip
+        connection.execute(
+            settlements.insert().values(
+                offer_id=offer, loan_id=l1, settled_on=date(2026, 10, 20), currency="USD",
+                forgiven_minor=23_340, principal_forgiven_minor=20_000,
+                interest_forgiven_minor=3_340, fees_forgiven_minor=0, metro2_status="13",
+                special_comment="AU", form_1099c=False, form_1099c_issuer="creditor",
+                created_at=now,
+            )
+        )  # fmt: skip
+        connection.execute(
+            text("UPDATE loans SET charge_off_amount_minor = NULL WHERE id = :id"), {"id": l3}
+        )
+    log_contact(
+        ContactEntry(loan="L3", channel=Channel.CALL, outcome=Outcome.RIGHT_PARTY_CONTACT,
+                     actor="agent7", at=datetime(2026, 3, 2, 15, tzinfo=UTC)),
+        uow_factory=portfolio.uow, clock=portfolio.clock,
+    )  # fmt: skip
+    path = tmp_path / "october.m2"
+    export(portfolio, path)
+    with path.open("rb") as stream:
+        assert validate_stream(stream).ok
+    base = {a.base.consumer_account_number: a.base for a in read_file(path.read_bytes()).accounts}
+    assert base["L2"].account_status == "96"
+    assert (base["L1"].account_status, base["L1"].special_comment) == ("13", "AU")
+    assert (base["L1"].current_balance, base["L1"].date_closed) == (0, date(2026, 10, 20))
+    assert base["L3"].account_status == "97"
+    assert base["L3"].original_charge_off_amount == (
+        ledger_balance(portfolio, "L3", date(2025, 3, 10)) // 100
+    )

@@ -75,7 +75,10 @@ class SqlFurnishingReads:
         loans = lookup(self.connection, table="loans", key="id", keys=ids, columns=_LOAN_COLUMNS)
         reads = SqlPortfolioReads(self.connection)
         balances = reads.balances(ids, as_of=as_of)
-        at_charge_off = self._charge_off_balances(first, last)
+        unknown = loans.filter(
+            pl.col("charge_off_date").is_not_null() & pl.col("charge_off_amount_minor").is_null()
+        ).get_column("loan_id")
+        at_charge_off = self._charge_off_balances(unknown.to_list())
         frame = loans.join(balances, on="loan_id", how="left").join(
             at_charge_off, on="loan_id", how="left"
         )
@@ -255,18 +258,22 @@ class SqlFurnishingReads:
         )
         return [int(row[0]) for row in rows]
 
-    def _charge_off_balances(self, first: int, last: int) -> pl.DataFrame:
+    def _charge_off_balances(self, loan_ids: list[int]) -> pl.DataFrame:
+        """The ledger balance on each loan's charge-off day (for loans whose charge-off
+        amount was not given)."""
+        schema: dict[str, Any] = {"loan_id": pl.Int64, "charge_off_balance_minor": pl.Int64}
+        if not loan_ids:
+            return pl.DataFrame(schema=schema)
         accounts = ", ".join(f"'{a}'" for a in BORROWER_SIDE)
+        listed = ", ".join(str(int(i)) for i in loan_ids)
         sql = f"""
             SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l
             JOIN loans o ON o.id = l.loan_id
             JOIN ledger_entries e ON e.id = l.entry_id AND e.effective_date <= o.charge_off_date
-            WHERE o.id BETWEEN :first AND :last AND o.charge_off_date IS NOT NULL
-              AND l.account IN ({accounts})
+            WHERE o.id IN ({listed}) AND l.account IN ({accounts})
             GROUP BY l.loan_id
         """
-        schema: dict[str, Any] = {"loan_id": pl.Int64, "charge_off_balance_minor": pl.Int64}
-        return read_frame(self.connection, sql, {"first": first, "last": last}, schema)
+        return read_frame(self.connection, sql, {}, schema)
 
     def _has(self, table: str, columns: set[str]) -> bool:
         inspector = inspect(self.connection)
