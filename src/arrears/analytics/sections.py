@@ -38,6 +38,8 @@ def _no_data(key: str, reason: str, expects: str) -> NoData:
 def build_sections(
     finished: Finished, plan: ReportPlan, *, available: frozenset[str]
 ) -> tuple[Section, ...]:
+    if finished.accounts == 0:
+        return _nothing_booked(plan)
     sections: list[Section] = [
         _table("portfolio", finished.trend.filter(pl.col("as_of") == plan.as_of)),
         _table("bucket_trend", finished.trend),
@@ -50,6 +52,17 @@ def build_sections(
         *_workflow_sections(finished, available),
     ]
     return tuple(sections)
+
+
+def _nothing_booked(plan: ReportPlan) -> tuple[Section, ...]:
+    """Every section says why it is empty: no loan was booked by the report's date."""
+    reason = f"No loan in this currency was booked by {plan.as_of}"
+    core = [_no_data(key, reason, "loans") for key in TITLES]
+    workflow: list[Section] = [
+        NoData(m.key, m.title, m.definition, reason, SOURCES[m.source].describe())
+        for m in WORKFLOW_METRICS
+    ]
+    return (*core, *workflow)
 
 
 def _roll_sections(finished: Finished, plan: ReportPlan) -> list[Section]:

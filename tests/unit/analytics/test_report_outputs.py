@@ -75,3 +75,13 @@ def test_json_has_the_numbers_and_no_nan(figures: Report) -> None:
     ]
     assert sections["agency_liquidation"]["status"] == "no data yet"
     assert "NaN" not in render_json(figures)
+
+
+def test_a_date_before_any_loan_was_booked_gives_an_empty_report(tmp_path: Path) -> None:
+    """31 Dec 2025, the day before the four loans were booked: no figures, every section
+    says why, and the page and the JSON still render."""
+    empty = report(four_loans(), tmp_path, as_of=date(2025, 12, 31))
+    assert empty.accounts == 0
+    assert all(isinstance(section, NoData) for section in empty.sections)
+    assert render_html(empty).count("No data yet.") == len(empty.sections)
+    assert json.loads(render_json(empty))["accounts"] == 0

@@ -324,7 +324,13 @@ def goal(progress: GoalProgress, *, currency: str) -> str:
         shapes.append(
             line(at(deadline), y(forecast.low), at(deadline), y(forecast.high), css="interval")
         )
-    for day, anchor in ((start, "start"), (known[-1][0], "middle"), (deadline, "end")):
+    labels = [(start, "start"), (known[-1][0], "middle"), (deadline, "end")]
+    spaced = [
+        (day, anchor)
+        for day, anchor in labels
+        if anchor != "middle" or min(at(day) - at(start), at(deadline) - at(day)) > 90
+    ]
+    for day, anchor in spaced:
         shapes.append(
             text(at(day), HEIGHT - MARGIN_BOTTOM + 16, day.isoformat(), anchor=anchor, size=10)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -215,3 +215,61 @@ def remove_goal_command(
 def report_hint(as_of: date) -> str:
     """The command that writes the report of a date (printed by the demo)."""
     return f"arrears report --as-of {as_of.isoformat()} -o report.html"
+
+
+def demo_goals(today: date) -> str:
+    """Goals for the demo portfolio, with deadlines a few months from ``today``."""
+    return f"""
+[[goal]]
+id = "early-cures"
+metric = "cure_rate"
+segment = "bucket:1-29"
+target = 0.35
+deadline = {today + timedelta(days=120)}
+owner = "Early-stage team"
+description = "Cure more accounts within their first month past due."
+
+[[goal]]
+id = "delinquency-down"
+metric = "delinquency_rate"
+target = 0.08
+deadline = {today + timedelta(days=180)}
+owner = "Collections director"
+
+[[goal]]
+id = "collect-more"
+metric = "collected_minor"
+target = 5000000
+deadline = {today + timedelta(days=60)}
+owner = "Recovery team"
+description = "Collect $50,000 a month from accounts in arrears."
+"""
+
+
+def write_demo_report(container: Container, *, today: date, directory: Path) -> Path:
+    """Set the demo goals, write the report of ``today`` next to the demo database and say
+    whether the challenger beat the champion."""
+    from arrears.adapters.reports.html import experiment_verdicts, render_html
+    from arrears.analytics.goals import parse_goals
+    from arrears.services.analytics import compute_report
+    from arrears.services.goals import set_goals
+
+    goals = parse_goals(demo_goals(today), source="demo", bucket_names=container.buckets.names)
+    factory = analytics_uow(container)
+    set_goals(goals, uow_factory=factory, clock=container.clock, by="demo")
+    report = compute_report(
+        factory, as_of=today, clock=container.clock, settings=report_settings(container)
+    )
+    path = directory / "report.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    for sentence in experiment_verdicts(report):
+        console.print(f"Experiment: {sentence}", markup=False)
+    settings = container.settings
+    console.print(
+        f"Analytics report: {path} (goals, roll rates, recovery curves, experiments). "
+        f"Again, for any day: ARREARS_DATA_DIR={settings.data_dir} "
+        f"ARREARS_DATABASE_URL={settings.effective_database_url} {report_hint(today)}",
+        markup=False,
+        soft_wrap=True,
+    )
+    return path
