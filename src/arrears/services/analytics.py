@@ -97,6 +97,9 @@ class AnalyticsUnitOfWork(Protocol):
 
 @dataclass(frozen=True)
 class ReportSettings:
+    """How a report is computed: the bucket scheme and waterfall of the daily cycle, loans per
+    partition, and the report's periods and test parameters (``analytics.plan.ReportPlan``)."""
+
     buckets: BucketScheme
     policy: WaterfallPolicy
     partition_loans: int = 50_000
