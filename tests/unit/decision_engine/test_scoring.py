@@ -46,7 +46,8 @@ def test_the_artefact_round_trips_and_its_version_names_its_content() -> None:
     """JSON out and in gives the same digest and version; changing a number is detected."""
     original = model()
     loaded = model_from_json(original.to_json())
-    assert loaded.version == original.version and loaded.digest == original.digest
+    assert loaded.version == original.version
+    assert loaded.digest == original.digest
     assert loaded.version.startswith("test-20260630-")
     assert model(lift=2.0).version != original.version
     tampered = original.to_json().replace('"rows": 1000', '"rows": 1001')

@@ -35,7 +35,8 @@ def test_the_opening_book_has_arrears_and_charged_off_loans(book) -> None:  # ty
     assert book.size == 300
     assert (book.past_due > 0).sum() > 30
     assert book.charged_off.any()
-    assert (book.balance >= 0).all() and (book.past_due <= np.maximum(book.balance, 0)).all()
+    assert (book.balance >= 0).all()
+    assert (book.past_due <= np.maximum(book.balance, 0)).all()
 
 
 def test_the_same_seed_gives_the_same_run(book) -> None:  # type: ignore[no-untyped-def]
@@ -64,12 +65,14 @@ def test_a_borrowers_luck_does_not_depend_on_the_strategy(book) -> None:  # type
     dpd = np.zeros(book.size, dtype=np.int64)
     a = draw_traits(draws, book.loan_id, dpd=dpd, params=default_params())
     b = draw_traits(Draws(11), book.loan_id, dpd=dpd, params=default_params())
-    assert np.array_equal(a.ability, b.ability) and np.array_equal(a.reach["call"], b.reach["call"])
+    assert np.array_equal(a.ability, b.ability)
+    assert np.array_equal(a.reach["call"], b.reach["call"])
     nothing = load_strategy(NOTHING, source="nothing.yaml")
     idle = run_policy(Policy("nothing", nothing), opening=book, seed=11, days=20, start=START)
     again = run_policy(Policy("nothing", nothing), opening=book, seed=11, days=20, start=START)
     assert idle.collected_minor == again.collected_minor
-    assert idle.treatment_cost_minor == 0 and idle.actions.total() == 0
+    assert idle.treatment_cost_minor == 0
+    assert idle.actions.total() == 0
 
 
 def test_parameters_are_data_and_checked() -> None:
