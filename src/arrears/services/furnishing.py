@@ -42,7 +42,6 @@ from arrears.formats.metro2 import (
     TrailerRecord,
     write_records,
 )
-from arrears.services.cycle import partition_bounds
 from arrears.services.ports import FurnishingUnitOfWork
 
 
@@ -230,7 +229,7 @@ def export_month(
     with uow_factory() as uow:
         earlier = uow.furnishing.exports_for(month)
         created = earlier[0].date_created if earlier else today
-        bounds = partition_bounds(uow.furnishing.loan_ids(), settings.partition_loans)
+        bounds = uow.furnishing.partition_bounds(settings.partition_loans)
         export_id = uow.furnishing.open_export(
             month=month, as_of=as_of, date_created=created, path=str(output),
             framing=_describe(settings.framing), actor=actor, at=clock.now(),

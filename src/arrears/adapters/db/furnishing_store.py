@@ -121,9 +121,22 @@ class SqlFurnishingStore:
         params = {"first": first, "last": last, "month": month}
         return read_frame(self.connection, sql, params, dict(FIRST_REPORTS))
 
-    def loan_ids(self) -> list[int]:
-        return [int(i) for i in self.connection.execute(text("SELECT id FROM loans ORDER BY id"))
-                .scalars()]  # fmt: skip
+    def partition_bounds(self, size: int) -> list[tuple[int, int]]:
+        """(first, last) loan ids of consecutive partitions of ``size`` loans, read as a
+        stream (the ids are never all held at once)."""
+        bounds: list[tuple[int, int]] = []
+        result = self.connection.execute(text("SELECT id FROM loans ORDER BY id"))
+        first = last = count = 0
+        while rows := result.fetchmany(100_000):
+            for (loan_id,) in rows:
+                first = int(loan_id) if count == 0 else first
+                last, count = int(loan_id), count + 1
+                if count == size:
+                    bounds.append((first, last))
+                    count = 0
+        if count:
+            bounds.append((first, last))
+        return bounds
 
 
 def _record(row: Any) -> ExportRecord:
