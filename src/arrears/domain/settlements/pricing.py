@@ -23,64 +23,28 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 from arrears.domain.agencies.economics import agency_alternative
-from arrears.domain.agencies.policy import AgencyPolicy
 from arrears.domain.alternatives import Alternative, best
 from arrears.domain.dates import add_months
 from arrears.domain.legal.economics import litigation_alternative
-from arrears.domain.legal.policy import LegalPolicy
 from arrears.domain.money import Money
 from arrears.domain.present_value import PRECISION, discount_factor
 from arrears.domain.settlements.alternatives import collateral_alternative, in_house_alternative
 from arrears.domain.settlements.authority import required_role
+from arrears.domain.settlements.inputs import Balances, OfferRequest, Policies, PricingFacts
+from arrears.domain.settlements.offer_checks import (
+    amount_problems,
+    money_format,
+    pct,
+    shape_problems,
+    share,
+)
 from arrears.domain.settlements.offers import OfferType
 from arrears.domain.settlements.policy import SettlementPolicy
 
-
-@dataclass(frozen=True, slots=True)
-class Balances:
-    """What the borrower owes by component, in minor units (from the ledger)."""
-
-    principal: int = 0
-    interest: int = 0
-    fees: int = 0
-    penalties: int = 0
-    costs: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.principal + self.interest + self.fees + self.penalties + self.costs
-
-
-@dataclass(frozen=True, slots=True)
-class PricingFacts:
-    """The account as pricing sees it. ``*_barred`` say why an alternative cannot be pursued
-    (a hold's rule, a time-barred debt), each with its source."""
-
-    loan_id: int
-    currency: str
-    as_of: date
-    balances: Balances
-    dpd: int
-    charged_off: bool
-    annual_rate: Decimal
-    collateral_value_minor: int | None = None
-    legal_barred: tuple[str, ...] = ()
-    agency_barred: tuple[str, ...] = ()
-    collateral_barred: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Policies:
-    settlement: SettlementPolicy
-    legal: LegalPolicy
-    agency: AgencyPolicy
-
-
-@dataclass(frozen=True, slots=True)
-class OfferRequest:
-    offer_type: OfferType
-    installments: int = 1
-    amount_minor: int | None = None  # None: the policy's offer
+__all__ = [
+    "Balances", "OfferRequest", "Policies", "Pricing", "PricingFacts", "alternatives_for",
+    "forgone_interest", "price_offer", "value_factor",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -181,7 +145,7 @@ def price_offer(facts: PricingFacts, request: OfferRequest, policies: Policies) 
     is refused)."""
     policy = policies.settlement
     balance = facts.balances.total
-    problems = list(_shape_problems(facts, request, policy))
+    problems = list(shape_problems(facts, request, policy))
     alternatives = alternatives_for(facts, policies)
     top = best(alternatives)
     factor = value_factor(request, policy)
@@ -190,11 +154,11 @@ def price_offer(facts: PricingFacts, request: OfferRequest, policies: Policies) 
     ladder_discount = step.structured if _instalments(request) else step.lump_sum
     ladder = _ceiling(Decimal(balance) * (1 - ladder_discount))
     amount, waived = _amount(facts, request, policy, floor=floor, ladder=ladder)
-    problems += _amount_problems(
+    problems += amount_problems(
         facts, request, amount=amount, waived=waived, floor=floor, floor_basis=floor_basis,
         ladder=ladder, ladder_discount=ladder_discount,
     )  # fmt: skip
-    discount = _share(waived, balance)
+    discount = share(waived, balance)
     schedule = _schedule(facts, request, policy, amount)
     if len(schedule) > 1 and min(part for _, part in schedule) < policy.min_installment_minor:
         minimum = Money(policy.min_installment_minor, facts.currency).format()
@@ -248,7 +212,7 @@ def _floor(
     if top is not None and alternative > policy_floor:
         basis = f"the best alternative ({top.label.lower()})"
     else:
-        basis = f"the policy floor ({_pct(policy.floor_share)} of the balance)"
+        basis = f"the policy floor ({pct(policy.floor_share)} of the balance)"
     return min(_ceiling(max(policy_floor, alternative)), balance), basis
 
 
@@ -277,77 +241,6 @@ def forgone_interest(facts: PricingFacts, installments: int) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
-def _shape_problems(
-    facts: PricingFacts, request: OfferRequest, policy: SettlementPolicy
-) -> list[tuple[str, str]]:
-    n, kind = request.installments, request.offer_type
-    problems: list[tuple[str, str]] = []
-    if facts.balances.total <= 0:
-        problems.append(("settlement.terms", "nothing is owed: there is nothing to settle"))
-    if kind is OfferType.LUMP_SUM and n != 1:
-        problems.append(("settlement.terms", "a lump sum is one payment"))
-    if kind in {OfferType.STRUCTURED, OfferType.INTEREST_FREEZE} and n < 2:
-        problems.append(
-            ("settlement.terms", f"a {kind.value.replace('_', ' ')} needs at least 2 installments")
-        )
-    if n > policy.max_installments:
-        problems.append(("settlement.terms", f"at most {policy.max_installments} installments"))
-    if kind is OfferType.FEE_WAIVER and facts.balances.fees + facts.balances.penalties == 0:
-        problems.append(("settlement.terms", "there are no fees or penalties to waive"))
-    if kind is OfferType.INTEREST_FREEZE and facts.annual_rate <= 0:
-        problems.append(("settlement.terms", "the loan bears no interest to freeze"))
-    if request.amount_minor is not None and kind in {
-        OfferType.FEE_WAIVER,
-        OfferType.INTEREST_FREEZE,
-    }:
-        problems.append(
-            ("settlement.terms", f"a {kind.value.replace('_', ' ')} sets its own amount")
-        )
-    return problems
-
-
-def _amount_problems(
-    facts: PricingFacts, request: OfferRequest, *, amount: int, waived: int, floor: int,
-    floor_basis: str, ladder: int, ladder_discount: Decimal,
-) -> list[tuple[str, str]]:  # fmt: skip
-    balance = facts.balances.total
-    money = _money(facts.currency)
-    problems: list[tuple[str, str]] = []
-    if amount <= 0:
-        problems.append(("settlement.amount", "the amount must be positive"))
-    elif amount > balance:
-        problems.append(
-            ("settlement.amount", f"{money(amount)} is more than the balance {money(balance)}")
-        )
-    if 0 < amount < floor:
-        problems.append(
-            (
-                "settlement.floor",
-                f"{money(amount)} is below the floor {money(floor)} set by {floor_basis}",
-            )
-        )
-    if request.offer_type is not OfferType.INTEREST_FREEZE and 0 < amount < ladder:
-        problems.append(
-            (
-                "settlement.ladder",
-                f"{money(amount)} is beyond the ladder: at most {_pct(ladder_discount)} off "
-                f"({money(ladder)}) at {facts.dpd} days past due"
-                + (" (charged off)" if facts.charged_off else ""),
-            )
-        )
-    if (
-        request.offer_type is OfferType.INTEREST_FREEZE
-        and _share(waived, balance) > ladder_discount
-    ):
-        problems.append(
-            (
-                "settlement.ladder",
-                f"the interest given up is beyond the ladder ({_pct(ladder_discount)})",
-            )
-        )
-    return problems
-
-
 def _schedule(
     facts: PricingFacts, request: OfferRequest, policy: SettlementPolicy, amount: int
 ) -> tuple[tuple[date, int], ...]:
@@ -366,7 +259,7 @@ def _reasons(
     facts: PricingFacts, top: Alternative | None, floor: int, ladder: int,
     ladder_discount: Decimal, amount: int, discount: Decimal, policy: SettlementPolicy,
 ) -> tuple[str, ...]:  # fmt: skip
-    money = _money(facts.currency)
+    money = money_format(facts.currency)
     balance = facts.balances.total
     reasons = [f"Balance {money(balance)} at {facts.dpd} days past due"
                + (" (charged off)." if facts.charged_off else ".")]  # fmt: skip
@@ -377,30 +270,15 @@ def _reasons(
             f"Best alternative: {top.label.lower()}, worth {money(top.epv_minor)} today."
         )
     reasons.append(
-        f"Floor {money(floor)}: the larger of {_pct(policy.floor_share)} of the balance and the "
+        f"Floor {money(floor)}: the larger of {pct(policy.floor_share)} of the balance and the "
         "amount that, paid on these terms, is worth as much as the best alternative."
     )
     reasons.append(
-        f"The ladder allows up to {_pct(ladder_discount)} off at this stage: {money(ladder)}."
+        f"The ladder allows up to {pct(ladder_discount)} off at this stage: {money(ladder)}."
     )
-    reasons.append(f"Offer {money(amount)} ({_pct(discount)} off the balance).")
+    reasons.append(f"Offer {money(amount)} ({pct(discount)} off the balance).")
     return tuple(reasons)
-
-
-def _share(part: int, whole: int) -> Decimal:
-    """``part / whole`` to 6 decimal places (a discount as a share of the balance)."""
-    if whole <= 0:
-        return Decimal(0)
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.000001"), rounding=ROUND_CEILING)
 
 
 def _ceiling(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_CEILING))
-
-
-def _pct(share: Decimal) -> str:
-    return f"{(share * 100).quantize(Decimal('0.01')).normalize():f}%"
-
-
-def _money(currency: str) -> Any:
-    return lambda minor: Money(minor, currency).format()
