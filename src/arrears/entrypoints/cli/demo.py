@@ -19,6 +19,7 @@ from arrears.domain.clock import FixedClock
 from arrears.entrypoints.cli.cycle import print_cycle
 from arrears.entrypoints.cli.output import RichProgress, console
 from arrears.entrypoints.cli.portfolio import compute_status, print_import, print_status, run_import
+from arrears.entrypoints.cli.report import write_demo_report
 from arrears.entrypoints.cli.serve import run_server
 from arrears.services import portal
 from arrears.services.auth import Principal, Role
@@ -65,6 +66,9 @@ def demo_command(
     last = run_recent_cycles(container, today=today, days=days)
     if last is not None:
         print_cycle(last)
+    write_demo_report(
+        container, today=today, directory=demo_dir, elapsed=time.monotonic() - started
+    )
     console.print(f"Demo finished its work in {time.monotonic() - started:.1f}s.")
     if not no_serve:
         serve_demo(settings, portfolio=demo_dir / "portfolio", port=port)
