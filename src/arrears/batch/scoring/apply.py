@@ -52,34 +52,55 @@ def score_accounts(model: RecoveryModel, inputs: pl.DataFrame) -> pl.DataFrame:
 
 
 def _score(model: RecoveryModel, frame: pl.DataFrame) -> pl.DataFrame:
+    """One pass over the design matrix: every head's base log-odds and every reason group's
+    contribution come out of a single matrix product."""
     x = design(frame)
-    z = effect_terms(frame)
+    weights, groups = _reason_weights(model)
+    heads = [h for horizon in model.horizons for h in (horizon.pay, horizon.share)]
+    product = x @ np.column_stack([*(h.base for h in heads), weights])
     balance = frame["balance_minor"].to_numpy().clip(min=0).astype(np.float64)
     columns: dict[str, object] = {"loan_id": frame["loan_id"]}
     for number, horizon in enumerate(model.horizons):
-        pay = sigmoid(logits(horizon.pay, x, z, None))
-        share = sigmoid(logits(horizon.share, x, z, None))
+        pay = sigmoid(product[:, 2 * number])
+        share = sigmoid(product[:, 2 * number + 1])
         if number == 0:
             columns["score"] = pay
         columns[f"p_pay_{horizon.days}d"] = pay
         columns[f"expected_{horizon.days}d_minor"] = round_minor(pay * share * balance)
-    columns["reasons"] = _reasons(model, x)
+    contributions = product[:, len(heads) :] - model.means @ weights
+    columns["reasons"] = _reasons(contributions, groups)
     columns["model_version"] = pl.Series([model.version] * frame.height, dtype=pl.String)
     return pl.DataFrame(columns)
 
 
-def _reasons(model: RecoveryModel, x: Vector) -> pl.Series:
+def _reason_weights(model: RecoveryModel) -> tuple[Vector, list[str]]:
+    """(C, G): column ``c``'s weight in group ``g``'s contribution to the chance of paying."""
     head = model.horizons[0].pay
-    contributions = (x - model.means) * head.base
     groups = sorted(set(model.groups) - {"intercept"})
-    index = np.array([[g == name for g in model.groups] for name in groups], dtype=np.float64)
-    by_group = contributions @ index.T  # (n, G)
-    order = np.argsort(by_group, axis=1)[:, :REASONS]
+    member = np.array([[g == name for name in groups] for g in model.groups], dtype=np.float64)
+    return head.base[:, None] * member, groups
+
+
+def _reasons(by_group: Vector, groups: list[str]) -> pl.Series:
+    """The ``REASONS`` groups pulling the chance of paying down the most, as ``a;b;c`` text.
+
+    Each row's choice is packed into one integer (a digit per reason, base groups + 1 for
+    "no more reasons"), and only the distinct codes are spelled out.
+    """
+    count = min(REASONS, by_group.shape[1])
+    head = np.argpartition(by_group, count - 1, axis=1)[:, :count]
+    within = np.argsort(np.take_along_axis(by_group, head, axis=1), axis=1)
+    order = np.take_along_axis(head, within, axis=1)
     negative = np.take_along_axis(by_group, order, axis=1) < 0
-    names = np.array(groups, dtype=object)[order]
-    texts = [";".join(n for n, keep in zip(row, flags, strict=True) if keep)
-             for row, flags in zip(names, negative, strict=True)]  # fmt: skip
-    return pl.Series(texts, dtype=pl.String)
+    base = len(groups) + 1
+    digits = np.where(negative, order, len(groups))
+    codes = sum(digits[:, i].astype(np.int64) * base ** (count - 1 - i) for i in range(count))
+    names = [*groups, ""]
+    spelled = {}
+    for code in np.unique(codes).tolist():
+        parts = [names[(code // base ** (count - 1 - i)) % base] for i in range(count)]
+        spelled[code] = ";".join(p for p in parts if p)
+    return pl.Series(codes).replace_strict(spelled, return_dtype=pl.String)
 
 
 def expected_collections(
