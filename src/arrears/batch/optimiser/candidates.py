@@ -97,6 +97,7 @@ def apply_choice(
         return [("nothing" if s < 0 else str(names[r, s])) for r, s in enumerate(slots)]
 
     classes = np.array([*allocation.prices.classes, None], dtype=object)
+    binding = classes[explanation.binding[accounts]].tolist()
     why = pl.DataFrame(
         {
             "loan_id": first["loan_id"],
@@ -104,7 +105,7 @@ def apply_choice(
             "chosen_value": explanation.chosen_value[accounts],
             "runner_up": named(explanation.runner_up[accounts]),
             "runner_up_value": explanation.runner_up_value[accounts],
-            "binding": pl.Series(classes[explanation.binding[accounts]], dtype=pl.String),
+            "binding": pl.Series(binding, dtype=pl.String),
             "binding_price": explanation.price[accounts],
         }
     )
