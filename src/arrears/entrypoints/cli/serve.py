@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import threading
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -107,9 +108,20 @@ def run_server(
         console.print("The outbox sender is running alongside.")
     if ready is not None:
         ready(url)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again for the
+    # previous handler: make that a normal exit so the sender is stopped and joined.
+    previous = signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        pass
     finally:
         stop.set()
         if sender is not None:
             sender.join(timeout=10)
+        signal.signal(signal.SIGTERM, previous)
+    console.print("Stopped.")
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
