@@ -13,6 +13,9 @@ from arrears.entrypoints.cli.output import console, whole_money
 from arrears.errors import ArrearsError
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from arrears.batch.scoring.model import RecoveryModel
     from arrears.services.simulate import Comparison, Estimate, RunResult
 
 Pick = Callable[["RunResult"], float]
@@ -75,6 +78,7 @@ def simulate_command(
                 seed=seed + 1000, params=params,
             )  # fmt: skip
             console.print(f"  model {trained.version}: {history.height:,} decisions")
+            _print_checks(trained, history, accounts=train_accounts or accounts, seed=seed + 1000)
             if save_model:
                 from arrears.adapters.files.model_store import FileModelStore
 
@@ -85,6 +89,27 @@ def simulate_command(
         progress=lambda text: console.print(f"  {text}", style="dim"),
     )  # fmt: skip
     _print(comparison, [p.label for p in policies], days=days)
+
+
+def _print_checks(model: RecoveryModel, history: pl.DataFrame, *, accounts: int, seed: int) -> None:
+    """The model's hold-out checks and its fairness tables (age band, ZIP region)."""
+    from arrears.services.simulate import DEFAULT_START, open_book
+    from arrears.services.simulate_fairness import fairness_report
+
+    for horizon, found in model.metrics.get("holdout", {}).items():
+        console.print(
+            f"  hold-out {horizon}: AUC {found['auc']:.3f}, Brier {found['brier']:.3f}, "
+            f"calibration error {found['ece']:.3f}, predicted {found['predicted_rate']:.3f} "
+            f"vs actual {found['observed_rate']:.3f} paying"
+        )
+    opening = open_book(accounts=accounts, seed=seed, start=DEFAULT_START)
+    for group, table in fairness_report(model, history, opening, on=DEFAULT_START).items():
+        shown = Table(title=f"Outcomes by {group} (not a model input)")
+        for column in table.columns:
+            shown.add_column(column, justify="left" if column == group else "right")
+        for row in table.iter_rows():
+            shown.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        console.print(shown)
 
 
 def _reader(folder: Path) -> Callable[[str], str]:
