@@ -42,3 +42,8 @@ def portfolio_files(write_csv: WriteCsv) -> list[Path]:
         write_csv("collateral.csv", COLLATERAL),
         write_csv("valuations.csv", VALUATIONS),
     ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The ``spark`` marker (local Spark; see tests/integration/test_spark_*.py)."""
+    config.addinivalue_line("markers", "spark: runs on local Spark (needs pyspark and Java)")

@@ -30,8 +30,11 @@ KEYS = {
 
 
 def write_run_manifest(directory: Path, manifest: RunManifest) -> None:
-    text = json.dumps(asdict(manifest), indent=2, default=_iso, sort_keys=True)
-    (directory / "manifest.json").write_text(text + "\n", encoding="utf-8")
+    (directory / "manifest.json").write_text(run_manifest_json(manifest), encoding="utf-8")
+
+
+def run_manifest_json(manifest: RunManifest) -> str:
+    return json.dumps(asdict(manifest), indent=2, default=_iso, sort_keys=True) + "\n"
 
 
 def read_run_manifest(directory: Path) -> dict[str, Any]:

@@ -69,10 +69,16 @@ def frame_files(directory: Path, frame: str) -> list[Path]:
 
 def write_manifest(directory: Path, manifest: Manifest) -> None:
     """``manifest.json`` and ``strategy.json`` (the strategy's texts kept apart: they are big)."""
+    manifest_text, strategy_text = manifest_json(manifest)
+    (directory / "manifest.json").write_text(manifest_text, encoding="utf-8")
+    (directory / "strategy.json").write_text(strategy_text, encoding="utf-8")
+
+
+def manifest_json(manifest: Manifest) -> tuple[str, str]:
+    """The texts of ``manifest.json`` and ``strategy.json``."""
     described = {"format": FORMAT, "schema_version": SCHEMA_VERSION, **asdict(manifest)}
     described["strategy"] = manifest.strategy.describe()
-    _write_json(directory / "manifest.json", described)
-    _write_json(directory / "strategy.json", asdict(manifest.strategy))
+    return to_json(described), to_json(asdict(manifest.strategy))
 
 
 def read_manifest(directory: Path) -> Manifest:
@@ -80,19 +86,26 @@ def read_manifest(directory: Path) -> Manifest:
     path = directory / "manifest.json"
     if not path.is_file():
         raise SnapshotError(f"{directory} is not a cycle snapshot (no manifest.json)")
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    return parse_manifest(
+        path.read_text(encoding="utf-8"),
+        (directory / "strategy.json").read_text(encoding="utf-8"),
+        where=str(directory),
+    )
+
+
+def parse_manifest(manifest_text: str, strategy_text: str, *, where: str) -> Manifest:
+    raw = json.loads(manifest_text)
     if raw.get("format") != FORMAT:
-        raise SnapshotError(f"{directory} holds {raw.get('format')!r}, not a cycle snapshot")
+        raise SnapshotError(f"{where} holds {raw.get('format')!r}, not a cycle snapshot")
     if raw.get("schema_version") != SCHEMA_VERSION:
         raise SnapshotError(
-            f"{directory} is snapshot schema version {raw.get('schema_version')}; "
+            f"{where} is snapshot schema version {raw.get('schema_version')}; "
             f"this arrears reads version {SCHEMA_VERSION}"
         )
-    bundle = json.loads((directory / "strategy.json").read_text(encoding="utf-8"))
     return Manifest(
         as_of=date.fromisoformat(raw["as_of"]),
         created_at=datetime.fromisoformat(raw["created_at"]),
-        strategy=StrategyBundle(**bundle),
+        strategy=StrategyBundle(**json.loads(strategy_text)),
         buckets=[(str(name), int(first)) for name, first in raw["buckets"]],
         actor=str(raw["actor"]),
         rows={str(k): int(v) for k, v in raw["rows"].items()},
@@ -100,8 +113,8 @@ def read_manifest(directory: Path) -> Manifest:
     )
 
 
-def _write_json(path: Path, value: dict[str, Any]) -> None:
-    path.write_text(json.dumps(value, indent=2, default=_encode) + "\n", encoding="utf-8")
+def to_json(value: dict[str, Any]) -> str:
+    return json.dumps(value, indent=2, default=_encode) + "\n"
 
 
 def _encode(value: object) -> str:

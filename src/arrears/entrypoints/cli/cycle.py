@@ -90,11 +90,16 @@ def decide_from_snapshot(
     if partition_accounts:
         settings = replace(settings, partition_accounts=partition_accounts)
     if engine is Engine.spark:
-        raise ArrearsError("the Spark engine is not installed in this build")
-    run = decide_snapshot(
-        source=source, sink=DecisionsWriter(out), clock=clock, settings=settings,
-        progress=RichProgress(),
-    )  # fmt: skip
+        from arrears.adapters.spark.engine import decide_on_spark
+
+        run = decide_on_spark(
+            snapshot=snapshot, out=out, master=master, clock=clock, settings=settings
+        )
+    else:
+        run = decide_snapshot(
+            source=source, sink=DecisionsWriter(out), clock=clock, settings=settings,
+            progress=RichProgress(),
+        )  # fmt: skip
     summary = run.summary
     return CycleReport(
         as_of=run.as_of,
