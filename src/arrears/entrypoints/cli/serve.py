@@ -120,7 +120,7 @@ def run_server(
         if sender is not None:
             sender.join(timeout=10)
         signal.signal(signal.SIGTERM, previous)
-    console.print("Stopped.")
+        console.print("Stopped.")
 
 
 def _exit_quietly(signum: int, frame: object) -> None:
