@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--loans", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--partition", type=int, default=50_000)
+    parser.add_argument("--partition", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/arrears-bench-metro2-export"))
     parser.add_argument("--skip-setup", action="store_true", help="reuse the imported database")
     parser.add_argument("--child", nargs=1, help=argparse.SUPPRESS)

@@ -158,6 +158,8 @@ class Settings(BaseSettings):
     metro2_innovis_program_id: str = ""
     #: creditor (its own loans), collector (third-party collection) or debt_buyer.
     metro2_furnisher: Literal["creditor", "collector", "debt_buyer"] = "creditor"
+    #: Loans per partition of an export (memory grows with this: about 40 kB a loan).
+    metro2_partition_loans: int = 10_000
 
     @field_validator("data_dir")
     @classmethod

@@ -50,7 +50,7 @@ class ExportSettings:
     reporter: Reporter
     furnishing: FurnishingSettings
     policy: WaterfallPolicy = DEFAULT_POLICY
-    partition_loans: int = 50_000
+    partition_loans: int = 10_000
     framing: Framing = field(default_factory=Framing)
 
 

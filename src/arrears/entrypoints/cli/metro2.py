@@ -274,7 +274,7 @@ def _export_settings(container: Container, *, framing: Framing) -> ExportSetting
         reporter=reporter,
         furnishing=furnishing,
         policy=container.policy,
-        partition_loans=s.partition_loans,
+        partition_loans=s.metro2_partition_loans,
         framing=framing,
     )
 
