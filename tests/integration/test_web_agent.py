@@ -195,3 +195,24 @@ def test_finding_an_account(world: World) -> None:
     client, _ = agent(world)
     assert client.get("/agent/accounts?ref=L3").headers["location"] == "/agent/accounts/L3"
     assert client.get("/agent/accounts/NOPE").status_code == 404
+
+
+def test_referring_an_account_for_review(world: World) -> None:
+    """The referral waits in the approval queue; a second one of the same kind is refused."""
+    client, csrf = agent(world)
+    referred = client.post("/agent/accounts/L1/referrals", data={
+        "treatment": "legal_referral_review", "note": "no contact in 90 days", "csrf_token": csrf,
+    })  # fmt: skip
+    assert referred.headers["location"].endswith("done=referred")
+    again = client.post("/agent/accounts/L1/referrals", data={
+        "treatment": "legal_referral_review", "csrf_token": csrf,
+    })  # fmt: skip
+    assert again.status_code == 409
+    odd = client.post("/agent/accounts/L1/referrals", data={
+        "treatment": "reminder_sms", "csrf_token": csrf,
+    })  # fmt: skip
+    assert odd.status_code == 422
+    supervisor = world.client()
+    sign_in(supervisor, "sue")
+    page = supervisor.get("/supervisor/approvals?queue=legal").text
+    assert ">L1<" in page

@@ -463,6 +463,11 @@ class WebStore(Protocol):
     def actions_of(
         self, loan_id: int, *, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]: ...
+    def pending_review(self, loan_id: int, treatment: str) -> int | None: ...
+    def add_review(
+        self, *, loan_id: int, treatment: str, queue: str, category: str, due_on: date,
+        at: datetime, details: dict[str, Any],
+    ) -> int: ...  # fmt: skip
     def assign_tasks(self, loan_id: int, *, to: str | None, at: datetime) -> None: ...
     def reviews(
         self, *, queue: str | None, limit: int, offset: int

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from arrears.domain.clock import Clock
-from arrears.errors import ConflictError, NotFoundError
+from arrears.errors import ConflictError, NotFoundError, RuleViolation
 from arrears.services.account_view import loan_id_of
 from arrears.services.auth import Principal
 from arrears.services.ports import LockRecord, WebUnitOfWork
@@ -20,6 +20,7 @@ from arrears.services.recovery_reviews import (
     decide_recovery_review,
 )
 from arrears.services.recovery_settings import Actor, Recovery
+from arrears.strategy.catalogue import default_catalogue
 
 UowFactory = Callable[[], WebUnitOfWork]
 DECISIONS = {"approve": "approved", "reject": "rejected"}
@@ -235,3 +236,44 @@ def decide_any_review(
         found = uow.web.action(action_id)
     assert found is not None
     return found
+
+
+#: What an agent may refer for review (the queues of people who decide).
+REFERRALS = (
+    "legal_referral_review", "agency_placement_review", "repossession_review",
+    "foreclosure_review", "hardship_review",
+)  # fmt: skip
+
+
+def refer(
+    ref: str,
+    treatment: str,
+    *,
+    note: str,
+    principal: Principal,
+    uow_factory: UowFactory,
+    clock: Clock,
+) -> int:
+    """Raise a review item for the approval queues (legal, agency, repossession…): approving
+    it starts that workflow, which checks holds, limitation and the compliance gate itself."""
+    if treatment not in REFERRALS:
+        raise RuleViolation(f"{treatment!r} is not a referral", rule="referral.kind")
+    found = default_catalogue()[treatment]
+    assert found.review_queue is not None
+    now = clock.now()
+    with uow_factory() as uow:
+        loan_id = loan_id_of(uow, ref)
+        if uow.web.pending_review(loan_id, treatment) is not None:
+            raise ConflictError(f"account {ref} already waits for a {found.label.lower()}")
+        action_id = uow.web.add_review(
+            loan_id=loan_id, treatment=treatment, queue=found.review_queue.value,
+            category=found.category.value, due_on=clock.today(), at=now,
+            details={"referred_by": principal.name, "note": note},
+        )  # fmt: skip
+        uow.audit.record(
+            at=now, actor=principal.actor, action="review.referred", entity_type="loan",
+            entity_id=str(loan_id),
+            details={"action_id": action_id, "treatment": treatment, "note": note},
+        )  # fmt: skip
+        uow.commit()
+    return action_id

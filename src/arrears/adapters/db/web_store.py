@@ -169,6 +169,37 @@ class SqlWebStore:
         )
         return _rows(rows), int(total)
 
+    def pending_review(self, loan_id: int, treatment: str) -> int | None:
+        found = self.connection.execute(
+            select(actions.c.id).where(
+                actions.c.loan_id == loan_id,
+                actions.c.treatment == treatment,
+                actions.c.kind == "review",
+                actions.c.status == "pending",
+            )
+        ).first()
+        return int(found[0]) if found else None
+
+    def add_review(
+        self, *, loan_id: int, treatment: str, queue: str, category: str, due_on: date,
+        at: datetime, details: dict[str, Any],
+    ) -> int:  # fmt: skip
+        """A review item raised by a person (no cycle run), for the approval queues."""
+        borrower = self.connection.execute(
+            select(schema.loans.c.borrower_id).where(schema.loans.c.id == loan_id)
+        ).scalar_one()
+        result = self.connection.execute(
+            insert(actions)
+            .values(
+                run_id=None, loan_id=loan_id, borrower_id=borrower, treatment=treatment,
+                kind="review", category=category, queue=queue, priority=0, status="pending",
+                due_on=due_on, created_at=at, updated_at=at,
+                details=json.dumps(details, sort_keys=True),
+            )
+            .returning(actions.c.id)
+        )  # fmt: skip
+        return int(result.scalar_one())
+
     def assign_tasks(self, loan_id: int, *, to: str | None, at: datetime) -> None:
         self.connection.execute(
             update(actions)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from arrears import bootstrap
 from arrears.domain.money import Money
@@ -201,5 +202,38 @@ async def decide(
             recovery=bootstrap.recovery(web.container),
         )  # fmt: skip
         return 200, schemas.ReviewItem(**_queue_item(item), status=item["status"])
+
+    return await idempotent(request, principal, key, work)
+
+
+class Referral(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    treatment: str = Field(
+        description="legal_referral_review, agency_placement_review, "
+        "repossession_review, foreclosure_review or hardship_review"
+    )
+    note: str = Field(default="", max_length=300)
+
+
+@router.post(
+    "/loans/{ref}/referrals",
+    status_code=201,
+    response_model=schemas.Created,
+    dependencies=[Depends(Access(*WORKERS))],
+)
+async def refer(request: Request, ref: str, body: Referral, key: IdempotencyKey) -> JSONResponse:
+    """Refer an account for review (approval queues); approving starts that workflow."""
+    web, principal = context(request), principal_of(request)
+
+    def work() -> tuple[int, Any]:
+        work_queue.ensure_free_for(
+            ref, principal, uow_factory=web.container.uow, clock=web.container.clock
+        )
+        action_id = work_queue.refer(
+            ref, body.treatment, note=body.note, principal=principal,
+            uow_factory=web.container.uow, clock=web.container.clock,
+        )  # fmt: skip
+        return 201, schemas.Created(id=action_id, ref=ref)
 
     return await idempotent(request, principal, key, work)

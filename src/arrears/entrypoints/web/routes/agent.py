@@ -26,6 +26,7 @@ from arrears.services.holds import HoldRequest, place_hold
 from arrears.services.plans import show_plans
 from arrears.services.promises import promises_of
 from arrears.services.settlement_offers import offers_list
+from arrears.strategy.catalogue import default_catalogue
 
 WORKERS = (Role.AGENT, Role.SUPERVISOR)
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE)
@@ -39,6 +40,7 @@ NOTICES = {
     "offer": "The offer is approved: present it to the borrower.",
     "offer_waiting": "The offer is beyond your authority: it waits in the approval queue.",
     "presented": "The offer is on its way to the borrower.",
+    "referred": "The account waits in the review queue.",
     "taken": "You have this account.",
     "released": "Account released.",
 }
@@ -91,6 +93,7 @@ def account(request: Request, ref: str, done: str = "") -> Response:
             "plans": show_plans(ref, uow_factory=uow, clock=clock),
             "offers": offers_list(ref=ref, uow_factory=uow),
             "offer_types": [t.value for t in OfferType],
+            "referrals": [(t, default_catalogue()[t].label) for t in work_queue.REFERRALS],
             "channels": [c.value for c in Channel],
             "outcomes": [o.value for o in AGENT_OUTCOMES],
             "key": uuid.uuid4().hex,

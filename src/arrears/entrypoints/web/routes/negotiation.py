@@ -1,6 +1,7 @@
-"""The agent's negotiation actions on an account: log a contact with its outcome, record a
-promise to pay, set up a repayment plan. Each form carries a one-time key so a resent form
-is logged once (the contact log is idempotent by reference)."""
+"""The agent's actions on an account: log a contact with its outcome, record a promise to pay,
+set up a repayment plan, refer the account for review (legal, agency, repossession…). Contact
+and promise forms carry a one-time key so a resent form is logged once (the contact log is
+idempotent by reference)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,20 @@ def add_plan(
         clock=web.container.clock,
     )  # fmt: skip
     return see_other(f"/agent/accounts/{quote(ref)}?done=plan", request)
+
+
+@router.post("/referrals")
+def refer(
+    request: Request,
+    ref: str,
+    *,
+    treatment: Annotated[str, Form(max_length=40)],
+    note: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Refer the account to legal, agency, repossession… review (the approval queues)."""
+    web, principal = _ready(request, ref)
+    work_queue.refer(
+        ref, treatment, note=note.strip(), principal=principal, uow_factory=web.container.uow,
+        clock=web.container.clock,
+    )  # fmt: skip
+    return see_other(f"/agent/accounts/{quote(ref)}?done=referred", request)
