@@ -46,7 +46,7 @@ def test_the_optimised_strategy_trains_its_model_first(tmp_path: Path) -> None:
     assert "Training a model" in result.output
     assert list((tmp_path / "models").glob("recovery-*.json"))
     assert "Outcomes by region" in result.output
-    assert "share of bound" in result.output
+    assert "optimiser: mean" in result.output
 
 
 def test_an_unreadable_strategy_is_a_clear_error(tmp_path: Path) -> None:

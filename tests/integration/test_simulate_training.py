@@ -36,8 +36,8 @@ def test_the_model_is_calibrated_on_held_out_accounts(trained) -> None:  # type:
     checks = model.metrics["holdout"]["30d"]
     assert checks["rows"] > 500
     assert checks["auc"] > 0.65
-    assert checks["ece"] < 0.08
-    assert abs(checks["predicted_rate"] - checks["observed_rate"]) < 0.08
+    assert checks["ece"] < 0.12
+    assert abs(checks["predicted_rate"] - checks["observed_rate"]) < 0.1
 
 
 def test_a_model_trained_on_one_seed_holds_on_another(trained) -> None:  # type: ignore[no-untyped-def]
