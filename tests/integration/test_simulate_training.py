@@ -76,4 +76,5 @@ def test_the_fairness_report_shows_age_bands_and_regions(trained) -> None:  # ty
     regions = set(report["region"]["region"].to_list())
     assert regions & {"Northeast", "Midwest", "South", "West"}
     assert report["age band"]["actual_ratio"].max() == pytest.approx(1.0)
+    assert {"predicted", "actual", "treated", "gap"} <= set(report["region"].columns)
     assert not set(model.columns) & {"age", "zip", "region", "state"}

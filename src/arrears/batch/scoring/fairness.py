@@ -44,23 +44,23 @@ def region_of_zip(zips: pl.Series) -> pl.Series:
 
 
 def disparity(frame: pl.DataFrame, *, group: str) -> pl.DataFrame:
-    """Per group: accounts, mean predicted and actual rate of paying, the gap between them,
-    the share chosen for any treatment, and each rate relative to the highest group.
+    """Per group: decisions, mean predicted and actual rate of paying, the gap between them,
+    the share treated, and the actual and treated rates relative to the highest group.
 
     ``frame`` has ``group``, ``predicted`` (a chance), ``paid`` (0/1) and ``treated`` (0/1).
     """
     table = (
         frame.group_by(group)
         .agg(
-            pl.len().alias("accounts"),
-            pl.col("predicted").mean().alias("predicted_rate"),
-            pl.col("paid").mean().alias("actual_rate"),
-            pl.col("treated").mean().alias("treated_rate"),
+            pl.len().alias("decisions"),
+            pl.col("predicted").mean().alias("predicted"),
+            pl.col("paid").mean().alias("actual"),
+            pl.col("treated").mean().alias("treated"),
         )
-        .with_columns((pl.col("predicted_rate") - pl.col("actual_rate")).alias("calibration_gap"))
+        .with_columns((pl.col("predicted") - pl.col("actual")).alias("gap"))
         .sort(group)
     )
     return table.with_columns(
-        (pl.col("actual_rate") / pl.col("actual_rate").max()).alias("actual_ratio"),
-        (pl.col("treated_rate") / pl.col("treated_rate").max()).alias("treated_ratio"),
+        (pl.col("actual") / pl.col("actual").max()).alias("actual_ratio"),
+        (pl.col("treated") / pl.col("treated").max()).alias("treated_ratio"),
     )
