@@ -125,9 +125,7 @@ def _value_rows(explanations: pl.DataFrame, scored: Scored) -> pl.DataFrame:
     (expected values rounded to whole cents here, where they are stored)."""
     why = explanations.with_columns(
         pl.Series("chosen_value_minor", round_minor(explanations["chosen_value"].to_numpy())),
-        pl.Series(
-            "runner_up_value_minor", round_minor(explanations["runner_up_value"].to_numpy())
-        ),
+        pl.Series("runner_up_value_minor", round_minor(explanations["runner_up_value"].to_numpy())),
     ).drop("chosen_value", "runner_up_value")
     scores = scored.scores
     wanted = ("p_pay_30d", "expected_30d_minor", "p_pay_90d", "expected_90d_minor")
