@@ -116,7 +116,7 @@ def frames_of(accounts: pl.DataFrame) -> PartitionFrames:
     for name in NESTED:
         exploded = (
             accounts.select("loan_id", pl.col(name))
-            .explode(name)
+            .explode(name, empty_as_null=False)
             .filter(pl.col(name).is_not_null())
             .select("loan_id", pl.col(name).struct.unnest())
         )
