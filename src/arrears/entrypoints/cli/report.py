@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from arrears.bootstrap import Container, build
+from arrears.bootstrap import Container, analytics_units, build
 from arrears.entrypoints.cli.output import RichProgress, console, handle_errors, parse_date
 
 app = typer.Typer(no_args_is_help=True, help="Reports, goals and analytics exports.")
@@ -22,10 +22,8 @@ app.add_typer(export_app, name="export")
 
 
 def analytics_uow(container: Container) -> Any:
-    """A factory of units of work with the analytics stores, on the container's database."""
-    from arrears.adapters.db.analytics_reads import SqlAnalyticsUnitOfWork
-
-    return partial(SqlAnalyticsUnitOfWork, container.engine, cipher=container.cipher)
+    """A factory of units of work with the analytics stores (reads and goals)."""
+    return analytics_units(container)
 
 
 def report_settings(container: Container, **overrides: Any) -> Any:
