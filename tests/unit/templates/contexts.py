@@ -79,6 +79,35 @@ DETAILS: dict[str, dict[str, Any]] = {
         "details": {"offer": {"amount_minor": 52_000, "pay_by": "2026-12-31", "installments": 1}}
     },
     "demand_letter": {"details": {"demand": {"amount_minor": 74_812, "respond_by": "2026-12-28"}}},
+    "promise_reminder": {"details": {"promise": {"date": "2026-12-04", "amount_minor": 20_000}}},
+    "plan_installment_reminder": {
+        "details": {
+            "installment": {"number": 2, "of": 3, "date": "2027-01-15", "amount_minor": 25_000}
+        }
+    },
+    "payment_plan_offer": {
+        "details": {
+            "plan_offer": {
+                "installments": [
+                    {"date": "2026-12-27", "amount_minor": 14_216},
+                    {"date": "2027-01-27", "amount_minor": 14_216},
+                    {"date": "2027-02-27", "amount_minor": 14_216},
+                ],
+                "total_minor": 42_648,
+                "respond_by": "2026-12-27",
+            }
+        }
+    },
+    "early_intervention_notice": {},
+    "right_to_cure_notice": {
+        "details": {
+            "cure": {
+                "amount_minor": 42_648, "last_day": "2026-12-24", "cure_days": 20,
+                "statute": "K.S.A. 16a-5-111", "balance_minor": 74_812, "days_past_due": 40,
+            },
+            "vehicle": {"description": "2021 Example Sedan", "vin": "1HGBH41JXMN109186"},
+        }
+    },
     "collection_call": {"agent_name": "Jordan"},
     "sms_opt_out_confirmation": {},
 }

@@ -28,7 +28,13 @@ REQUIRED = {
 }  # fmt: skip
 #: The templates this module renders with hand-made contexts (later workflows' notices have
 #: their own tests; every template's files are checked below).
-COVERED = sorted(REQUIRED | {"sms_opt_out_confirmation"})
+COVERED = sorted(
+    REQUIRED
+    | {
+        "sms_opt_out_confirmation", "promise_reminder", "plan_installment_reminder",
+        "payment_plan_offer", "early_intervention_notice",
+    }
+)  # fmt: skip
 CASES = [
     (name, channel, language)
     for name in COVERED
