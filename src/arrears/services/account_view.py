@@ -29,7 +29,7 @@ from arrears.domain.contacts import ContactKind
 from arrears.domain.holds import ActionCategory, Hold
 from arrears.domain.money import Money
 from arrears.errors import NotFoundError
-from arrears.services.compliance import DEFAULT_TEMPLATES, gather_facts
+from arrears.services.compliance import DEFAULT_TEMPLATES, LoanFrames, gather_facts, loan_frames
 from arrears.services.cycle import CycleSettings
 from arrears.services.ports import LockRecord, WebUnitOfWork
 
@@ -109,7 +109,7 @@ class AccountView:
     decisions: list[dict[str, Any]]
     collateral: list[dict[str, Any]]
     lock: LockRecord | None
-    compliance: CompliancePanel
+    compliance: CompliancePanel | None  # None in a brief view
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -135,8 +135,12 @@ def account_view(
     uow_factory: Callable[[], WebUnitOfWork],
     clock: Clock,
     settings: CycleSettings,
+    brief: bool = False,
 ) -> AccountView:
-    """Everything about account ``ref`` as of today; the view is audited."""
+    """Everything about account ``ref`` as of today; the view is audited. A ``brief`` view
+    (the API's account summary) leaves out the compliance panel, decisions, payments, schedule
+    and collateral, which are most of the work. The loan's schedule, payments and delinquency
+    are read and computed once, and shared with the compliance panel."""
     today, now = clock.today(), clock.now()
     with uow_factory() as uow:
         loan_id = loan_id_of(uow, ref)
@@ -147,6 +151,11 @@ def account_view(
             for column, relation in (("borrower_id", "borrower"), ("co_borrower_id", "co-borrower"))
             if loan[column] is not None
         ]
+        frames = loan_frames(
+            uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets
+        )
+        currency = str(loan["currency"])
+        state = _delinquency_rows(frames.delinquency, {loan_id: currency})[loan_id]
         holds = uow.holds.for_loan(loan_id)
         lock = uow.web.lock(loan_id)
         view = AccountView(
@@ -155,17 +164,18 @@ def account_view(
             loan=loan,
             as_of=today,
             parties=parties,
-            itemization=itemize(uow.web.ledger_balances(loan_id), loan["currency"]),
-            delinquency=delinquency_of(uow, [loan_id], today, settings)[loan_id],
-            schedule=[],
-            payments=uow.web.payment_history(loan_id),
+            itemization=itemize(uow.web.ledger_balances(loan_id), currency),
+            delinquency=state,
+            schedule=[]
+            if brief
+            else _schedule(frames.installments, state, today, loan["currency"]),
+            payments=[] if brief else uow.web.payment_history(loan_id),
             holds=[(hold, hold.active_on(today)) for hold in holds],
-            decisions=uow.cycle.decisions_for(loan_id, limit=10),
-            collateral=uow.web.collateral(loan_id),
+            decisions=[] if brief else uow.cycle.decisions_for(loan_id, limit=10),
+            collateral=[] if brief else uow.web.collateral(loan_id),
             lock=lock if lock is not None and lock.expires_at > now else None,
-            compliance=compliance_panel(uow, loan_id, now=now),
+            compliance=None if brief else compliance_panel(uow, loan_id, now=now, frames=frames),
         )
-        view.schedule.extend(_schedule(uow, loan_id, view.delinquency, today, loan["currency"]))
         uow.audit.record(
             at=now, actor=viewer, action="account.viewed", entity_type="loan",
             entity_id=str(loan_id), details={"ref": ref},
@@ -197,6 +207,10 @@ def delinquency_of(
         buckets=settings.buckets,
     )  # fmt: skip
     currencies = dict(zip(loans["loan_id"].to_list(), loans["currency"].to_list(), strict=True))
+    return _delinquency_rows(state, currencies)
+
+
+def _delinquency_rows(state: pl.DataFrame, currencies: dict[int, str]) -> dict[int, Delinquency]:
     return {
         int(row["loan_id"]): Delinquency(
             dpd=int(row["dpd"]),
@@ -211,11 +225,10 @@ def delinquency_of(
 
 
 def _schedule(
-    uow: WebUnitOfWork, loan_id: int, state: Delinquency, today: date, currency: str
+    installments: pl.DataFrame, state: Delinquency, today: date, currency: str
 ) -> list[dict[str, Any]]:
-    frame = installments_for(uow.reads.loans([loan_id]), uow.reads.stored_installments([loan_id]))
     rows = []
-    for row in frame.with_columns(
+    for row in installments.with_columns(
         (pl.col("principal_minor") + pl.col("interest_minor") + pl.col("fees_minor")).alias("t")
     ).iter_rows(named=True):
         due: date = row["due_date"]
@@ -263,13 +276,15 @@ def _party(uow: WebUnitOfWork, borrower_id: int, relation: str) -> Party:
     )
 
 
-def compliance_panel(uow: WebUnitOfWork, loan_id: int, *, now: datetime) -> CompliancePanel:
+def compliance_panel(
+    uow: WebUnitOfWork, loan_id: int, *, now: datetime, frames: LoanFrames | None = None
+) -> CompliancePanel:
     """May the borrower be contacted now, by each channel, as the compliance gate judges it:
     quiet hours in every zone they may be in, holds, opt-outs, consent and call frequency.
     A look, not an action: nothing is recorded (the gate records when something is sent)."""
     profile = uow.gate.loan_profile(loan_id)
     assert profile is not None
-    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS)
+    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS, frames=frames)
     channels: dict[str, str] = {}
     blocked: list[str] = []
     for channel in CHANNELS:

@@ -11,6 +11,7 @@ the same for a credit-bureau record (12 CFR 1006.30(a)).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from arrears.compliance.localities import locality_of
 from arrears.compliance.model import GateDecision, Proposal, Stage
 from arrears.compliance.settings import DEFAULT_SETTINGS, ComplianceSettings
 from arrears.compliance.sol import SolStatus, sol_status
-from arrears.domain.allocation import DEFAULT_POLICY
+from arrears.domain.allocation import DEFAULT_POLICY, WaterfallPolicy
 from arrears.domain.clock import Clock
 from arrears.domain.contact_log import (
     Channel,
@@ -35,6 +36,7 @@ from arrears.domain.contact_log import (
     first_communication_on,
     validation_sent_on,
 )
+from arrears.domain.delinquency import DEFAULT_BUCKETS, BucketScheme
 from arrears.domain.holds import ActionCategory
 from arrears.domain.loans import ContractType
 from arrears.errors import NotFoundError
@@ -86,9 +88,15 @@ def check_furnishing(
 
 
 def gather_facts(
-    uow: UnitOfWork, profile: LoanProfile, *, at: datetime, settings: ComplianceSettings
+    uow: UnitOfWork,
+    profile: LoanProfile,
+    *,
+    at: datetime,
+    settings: ComplianceSettings,
+    frames: LoanFrames | None = None,
 ) -> ContactFacts:
-    """Everything the gate judges, read for one loan and its borrower at ``at``."""
+    """Everything the gate judges, read for one loan and its borrower at ``at``; ``frames``
+    already read for the loan (by an account view) are used instead of reading them again."""
     zone = settings.day_zone
     day = at.astimezone(ZoneInfo(zone)).date()
     history = tuple(
@@ -112,29 +120,56 @@ def gather_facts(
         first_communication_on=first_communication_on(history, zone=zone),
         validation_sent_on=validation_sent_on(history, zone=zone),
         call_consent_on=max(consents, default=None),
-        time_barred=limitation_status(uow, profile, as_of=day),
+        time_barred=limitation_status(uow, profile, as_of=day, frames=frames),
     )
 
 
-def limitation_status(uow: UnitOfWork, profile: LoanProfile, *, as_of: date) -> SolStatus | None:
-    """The loan's statute-of-limitations status: accrued at its first uncured missed payment
-    (DOFD, else the oldest unpaid due date), restarted by later good payments where the
-    contract state allows (``compliance.sol``). None while nothing is past due."""
-    ids = [profile.loan_id]
+@dataclass(frozen=True)
+class LoanFrames:
+    """One loan's whole schedule, its payments and its delinquency on ``as_of`` under
+    ``policy``: what both an account view and the statute-of-limitations check need, so one
+    request computes them once."""
+
+    as_of: date
+    policy: WaterfallPolicy
+    installments: pl.DataFrame  # INSTALLMENTS, due on any date
+    payments: pl.DataFrame
+    delinquency: pl.DataFrame  # DELINQUENCY, one row
+
+
+def loan_frames(
+    uow: UnitOfWork,
+    loan_id: int,
+    *,
+    as_of: date,
+    policy: WaterfallPolicy = DEFAULT_POLICY,
+    buckets: BucketScheme = DEFAULT_BUCKETS,
+) -> LoanFrames:
+    ids = [loan_id]
     reads = uow.reads
     loans = reads.loans(ids)
-    items = due_items(
-        installments_for(loans, reads.stored_installments(ids, due_by=as_of), due_by=as_of),
-        reads.charges(ids),
-        policy=DEFAULT_POLICY,
-    )
+    installments = installments_for(loans, reads.stored_installments(ids))
+    due = installments.filter(pl.col("due_date") <= as_of)
+    items = due_items(due, reads.charges(ids), policy=policy)
     payments = reads.payments(ids)
-    state = delinquency(items, payments, loans, as_of=as_of, policy=DEFAULT_POLICY)
-    row = state.row(0, named=True)
+    state = delinquency(items, payments, loans, as_of=as_of, policy=policy, buckets=buckets)
+    return LoanFrames(as_of, policy, installments, payments, state)
+
+
+def limitation_status(
+    uow: UnitOfWork, profile: LoanProfile, *, as_of: date, frames: LoanFrames | None = None
+) -> SolStatus | None:
+    """The loan's statute-of-limitations status: accrued at its first uncured missed payment
+    (DOFD, else the oldest unpaid due date), restarted by later good payments where the
+    contract state allows (``compliance.sol``). None while nothing is past due. ``frames``
+    are used when they were computed for the same date under the default waterfall."""
+    if frames is None or frames.as_of != as_of or frames.policy != DEFAULT_POLICY:
+        frames = loan_frames(uow, profile.loan_id, as_of=as_of)
+    row = frames.delinquency.row(0, named=True)
     accrued = row["dofd"] or row["oldest_unpaid_due_date"]
     if not row["dpd"] or accrued is None:
         return None
-    paid = payments.filter(pl.col("good")).get_column("effective_date").to_list()
+    paid = frames.payments.filter(pl.col("good")).get_column("effective_date").to_list()
     return sol_status(
         state=profile.contract_state,
         contract_type=ContractType(profile.contract_type),

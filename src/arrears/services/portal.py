@@ -173,13 +173,14 @@ def my_accounts(
 
 
 def portal_view(
-    borrower_id: int, ref: str, *, uow_factory: UowFactory, clock: Clock, settings: CycleSettings
-) -> AccountView:
+    borrower_id: int, ref: str, *, uow_factory: UowFactory, clock: Clock, settings: CycleSettings,
+    brief: bool = False,
+) -> AccountView:  # fmt: skip
     with uow_factory() as uow:
         owned_loan_id(uow, borrower_id, ref)
     return account_view(
         ref, viewer=f"borrower:{borrower_id}", uow_factory=uow_factory, clock=clock,
-        settings=settings,
+        settings=settings, brief=brief,
     )  # fmt: skip
 
 

@@ -30,18 +30,19 @@ PageNumber = Annotated[int, Query(ge=1)]
 PerPage = Annotated[int, Query(ge=1, le=200)]
 
 
-def view_for(request: Request, ref: str) -> AccountView:
-    """The account as this caller may see it (a borrower: only their own)."""
+def view_for(request: Request, ref: str, *, brief: bool = False) -> AccountView:
+    """The account as this caller may see it (a borrower: only their own); ``brief`` when the
+    endpoint shows only the summary (no compliance panel, decisions, payments or schedule)."""
     web, principal = context(request), principal_of(request)
     if principal.role is Role.BORROWER:
         assert principal.borrower_id is not None
         return portal_view(
             principal.borrower_id, ref, uow_factory=web.container.uow,
-            clock=web.container.clock, settings=web.container.cycle_settings,
+            clock=web.container.clock, settings=web.container.cycle_settings, brief=brief,
         )  # fmt: skip
     return account_view(
         ref, viewer=principal.actor, uow_factory=web.container.uow, clock=web.container.clock,
-        settings=web.container.cycle_settings,
+        settings=web.container.cycle_settings, brief=brief,
     )  # fmt: skip
 
 
@@ -77,7 +78,7 @@ def list_loans(request: Request, page: PageNumber = 1, per_page: PerPage = 50) -
 
 @router.get("/{ref}", response_model=schemas.LoanDetail)
 def get_loan(request: Request, ref: str) -> Any:
-    view = view_for(request, ref)
+    view = view_for(request, ref, brief=True)
     return detail(view, principal_of(request))
 
 
@@ -148,7 +149,7 @@ def holds(request: Request, ref: str) -> Any:
             ends_on=hold.ends_on, in_force=live, set_by=hold.set_by, reason=hold.reason,
             blocks=sorted(hold.rule.blocks), source=hold.rule.source,
         )
-        for hold, live in view_for(request, ref).holds
+        for hold, live in view_for(request, ref, brief=True).holds
     ]  # fmt: skip
 
 
