@@ -77,8 +77,9 @@ def decide_day(
     training = None
     inputs = features.select([c for c in SCORING_INPUTS.names() if c in features.columns])
     if policy.explore:
+        keep = strategy.optimise.keep if strategy.optimise else ()
         decided, training = _explore(decided, inputs, catalogue=catalogue, draws=draws,
-                                     day=day - state.start, as_of=as_of)  # fmt: skip
+                                     day=day - state.start, as_of=as_of, keep=keep)  # fmt: skip
     elif strategy.optimise is not None:
         if policy.model is None:
             raise ValueError(f"{policy.label} asks for the optimiser but has no model")
@@ -107,10 +108,11 @@ def _explore(
     draws: Draws,
     day: int,
     as_of: date,
+    keep: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keep one menu candidate or nothing per account, each with chance 1 / (menu + 1), and
     log the choice with that chance (the training rows' propensity)."""
-    fixed = sorted(always_goes(catalogue))
+    fixed = sorted(always_goes(catalogue) | set(keep))
     menu_mask = (pl.col("status") == "planned") & ~pl.col("treatment").is_in(fixed)
     menu = (
         decided.filter(menu_mask)
@@ -126,10 +128,10 @@ def _explore(
     pick = np.floor(draws.uniform("explore", loans, index=day) * (size + 1)).astype(np.int64)
     picks = pl.DataFrame({"loan_id": loans, "_pick": pick, "propensity": 1.0 / (size + 1)})
     chosen = menu.join(picks, on="loan_id").filter(pl.col("_slot") == pl.col("_pick"))
-    keep = decided.join(chosen.select("loan_id", "treatment", pl.lit(True).alias("_keep")),
+    marked = decided.join(chosen.select("loan_id", "treatment", pl.lit(True).alias("_keep")),
                         on=["loan_id", "treatment"], how="left")  # fmt: skip
     dropped = menu_mask & pl.col("_keep").is_null()
-    explored = keep.with_columns(
+    explored = marked.with_columns(
         pl.when(dropped).then(pl.lit("blocked")).otherwise(pl.col("status")).alias("status"),
         pl.when(dropped).then(pl.lit("exploration")).otherwise(pl.col("blocked_by"))
         .alias("blocked_by"),

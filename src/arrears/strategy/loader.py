@@ -94,7 +94,7 @@ def read_strategy(
             message = "a strategy named by an arm follows its parent's optimiser settings"
             reader.error(top["optimise"], "optimise", message)
         else:
-            optimise = read_optimise(reader, top["optimise"])
+            optimise = read_optimise(reader, top["optimise"], catalogue=catalogue)
     strategy = Strategy(
         name=name or "unnamed",
         version=version or 0,

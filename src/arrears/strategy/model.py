@@ -128,6 +128,7 @@ class Optimise:
     annual_discount_rate: Decimal = Decimal("0.08")
     model: str = "recovery"
     per_accounts: int | None = None  # capacities are per this many accounts decided
+    keep: tuple[str, ...] = ()  # treatments the optimiser never drops: the rules decide them
     line: int = field(default=0, compare=False)
 
     def capacity(self, name: str) -> int | None:

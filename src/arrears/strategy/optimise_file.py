@@ -12,6 +12,7 @@ optimise:
   annual_discount_rate: 0.08  # collections later are worth less (default 0.08)
   model: recovery             # the scoring model the values come from (default: recovery)
   per_accounts: 1_000         # optional: the capacities are per 1,000 accounts decided
+  keep: [agency_placement_review]   # optional: treatments the strategy's rules decide alone
 ```
 With the block, the cycle keeps the strategy's candidates as the *menu* and lets the optimiser
 choose at most one discretionary treatment per account (legally required ones always go
@@ -22,9 +23,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from arrears.strategy.catalogue import CapacityClass
+from arrears.strategy.catalogue import CapacityClass, Catalogue
 from arrears.strategy.model import SETTLEMENT_DISCOUNT, Optimise
-from arrears.strategy.yaml_reader import Node, Reader, line_of
+from arrears.strategy.yaml_reader import Node, Reader, line_of, suggest
 
 OPTIMISE_FIELDS = (
     "capacities",
@@ -32,12 +33,13 @@ OPTIMISE_FIELDS = (
     "horizon_days",
     "annual_discount_rate",
     "model",
+    "keep",
 )
 CAPACITY_NAMES = (*(c.value for c in CapacityClass), SETTLEMENT_DISCOUNT)
 """Classes a capacity may be given for: the catalogue's, and the settlement-discount budget."""
 
 
-def read_optimise(reader: Reader, node: Node) -> Optimise | None:
+def read_optimise(reader: Reader, node: Node, *, catalogue: Catalogue) -> Optimise | None:
     """The block, or None (with the problems recorded) when any part of it is wrong."""
     before = len(reader.problems)
     entries = reader.mapping(node, "optimise", allowed=OPTIMISE_FIELDS, required=("capacities",))
@@ -65,6 +67,7 @@ def read_optimise(reader: Reader, node: Node) -> Optimise | None:
         if "per_accounts" in entries
         else None
     )
+    keep = _keep(reader, entries["keep"], catalogue) if "keep" in entries else ()
     if len(reader.problems) > before or horizon is None or model is None:
         return None
     return Optimise(
@@ -73,8 +76,21 @@ def read_optimise(reader: Reader, node: Node) -> Optimise | None:
         annual_discount_rate=rate,
         model=model,
         per_accounts=per_accounts,
+        keep=keep,
         line=line_of(node),
     )
+
+
+def _keep(reader: Reader, node: Node, catalogue: Catalogue) -> tuple[str, ...]:
+    """Catalogue treatments the optimiser leaves to the rules (always planned when due)."""
+    found = []
+    for name, name_node in reader.texts(node, "optimise.keep") or []:
+        if name not in catalogue:
+            hint = suggest(name, catalogue)
+            reader.error(name_node, "optimise.keep", f"unknown treatment {name!r}{hint}")
+        else:
+            found.append(name)
+    return tuple(found)
 
 
 def _capacities(reader: Reader, node: Node) -> tuple[tuple[str, int], ...]:

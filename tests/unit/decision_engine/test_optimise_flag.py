@@ -14,6 +14,7 @@ optimise:
     settlement_discount: 1_500.50
   horizon_days: 60
   annual_discount_rate: 0.1
+  keep: [settlement_offer]
 """
 
 
@@ -34,6 +35,7 @@ def test_the_block_is_read_with_money_in_cents() -> None:
     assert optimise.annual_discount_rate == Decimal("0.1")
     assert optimise.model == "recovery"
     assert optimise.capacity("agency_slots") is None
+    assert optimise.keep == ("settlement_offer",)
 
 
 def test_without_the_block_the_strategy_is_not_optimised() -> None:
@@ -52,6 +54,12 @@ def test_unknown_classes_and_bad_values_are_errors_with_lines() -> None:
     assert any("dollars and cents" in m for m in messages)
     assert any("below 1" in m for m in messages)
     assert all(p.line > 0 for p in checked.errors)
+
+
+def test_kept_treatments_must_be_in_the_catalogue() -> None:
+    """A misspelt treatment under keep is an error that suggests the right one."""
+    checked = _checked("\noptimise:\n  capacities: {letters: 1}\n  keep: [settlement_offers]\n")
+    assert any("settlement_offer" in p.message for p in checked.errors)
 
 
 def test_capacities_are_required() -> None:

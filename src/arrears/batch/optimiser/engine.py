@@ -64,7 +64,7 @@ def choose(
     partition decides, out of ``of`` in the run (capacities are its share, see
     ``Optimise.scaled``); without ``prices`` they are found on this partition.
     """
-    fixed = sorted(always_goes(catalogue))
+    fixed = sorted(always_goes(catalogue) | set(optimise.keep))
     on_menu = (pl.col("status") == "planned") & ~pl.col("treatment").is_in(fixed)
     menu = decided.filter(on_menu).select("loan_id", "treatment", "cost_minor",
                                            "capacity_class", "capacity_units")  # fmt: skip
