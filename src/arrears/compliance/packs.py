@@ -5,6 +5,11 @@ such as New York City) and lists rules. Each rule has an id, the check that impl
 (``arrears.compliance.checks.CHECKS``), its parameters, the actors it binds, the channels and
 action categories it concerns, a reason in words and its legal source. Adding a state is adding
 a file; ``docs/compliance.md`` explains the format.
+
+A pack also holds the words of the disclosures its rules require (``[disclosure.<key>]``, one
+text per language of ``NOTICE_LANGUAGES``: a message is rendered in the borrower's language, so
+a notice missing a language is refused at load) and its exemptions (``[[exemption]]``,
+``arrears.compliance.exemptions``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from arrears.compliance.model import ActorType
+from arrears.compliance.exemptions import Exemption, parse_exemptions
+from arrears.compliance.model import NOTICE_LANGUAGES, ActorType, Notice
 from arrears.domain.contact_log import Channel
 from arrears.domain.holds import ActionCategory
 
@@ -39,6 +45,7 @@ class Rule:
     categories: frozenset[ActionCategory] | None = None  # None: every category
     effect: str = "block"  # block | disclose
     params: Mapping[str, Any] = field(default_factory=dict)
+    notice: Notice | None = None  # the words a disclosure rule requires, per language
 
     def concerns(self, channel: Channel, category: ActionCategory, actor: ActorType) -> bool:
         return (
@@ -67,6 +74,7 @@ class RulePack:
     rules: tuple[Rule, ...]
     states: frozenset[str] | None = None  # None: every state
     localities: frozenset[str] | None = None  # e.g. {"nyc"}
+    exemptions: tuple[Exemption, ...] = ()
 
     def applies_to(self, *, state: str, locality: str | None) -> bool:
         if self.states is not None and state not in self.states:
@@ -83,7 +91,41 @@ def _set(values: Iterable[str] | None, kind: type[Any], where: str) -> frozenset
         raise PackError(f"{where}: {error}") from None
 
 
-def parse_pack(text: str, *, name: str, known_checks: Iterable[str]) -> RulePack:
+def _notices(data: Mapping[str, Any], pack_id: str) -> dict[str, Notice]:
+    """The pack's ``[disclosure.<key>]`` tables: a source and one text per notice language."""
+    found = {}
+    for key, entry in data.get("disclosure", {}).items():
+        where = f"{pack_id}: disclosure {key}"
+        if not isinstance(entry, dict):
+            raise PackError(f"{where} must be a table")
+        unknown = set(entry) - {"source", *NOTICE_LANGUAGES}
+        if unknown:
+            raise PackError(f"{where}: unknown keys {sorted(unknown)}")
+        missing = [lang for lang in NOTICE_LANGUAGES if not str(entry.get(lang, "")).strip()]
+        if missing or not str(entry.get("source", "")).strip():
+            raise PackError(f"{where} lacks {', '.join(missing or ['source'])}")
+        texts = tuple((lang, " ".join(str(entry[lang]).split())) for lang in NOTICE_LANGUAGES)
+        found[key] = Notice(key=key, texts=texts, source=str(entry["source"]).strip())
+    return found
+
+
+def _notice_of(entry: Mapping[str, Any], notices: Mapping[str, Notice]) -> Notice | None:
+    """A disclosure rule's notice, which its pack must provide; None for a blocking rule."""
+    if entry.get("effect", "block") != "disclose":
+        return None
+    key = dict(entry.get("params", {})).get("disclosure")
+    if key not in notices:
+        raise PackError(f"{entry['id']}: the pack has no text for disclosure {key!r}")
+    return notices[str(key)]
+
+
+def parse_pack(
+    text: str,
+    *,
+    name: str,
+    known_checks: Iterable[str],
+    known_conditions: Iterable[str] = (),
+) -> RulePack:
     """A pack from its TOML text; every problem is a ``PackError`` naming the rule."""
     try:
         data = tomllib.loads(text)
@@ -92,6 +134,7 @@ def parse_pack(text: str, *, name: str, known_checks: Iterable[str]) -> RulePack
     head = data.get("pack", {})
     pack_id = head.get("id") or name
     checks = set(known_checks)
+    notices = _notices(data, pack_id)
     rules = []
     for entry in data.get("rule", []):
         missing = [k for k in ("id", "check", "reason", "source") if not entry.get(k)]
@@ -114,33 +157,49 @@ def parse_pack(text: str, *, name: str, known_checks: Iterable[str]) -> RulePack
                 categories=_set(entry.get("categories"), ActionCategory, rule_id),
                 effect=entry.get("effect", "block"),
                 params=dict(entry.get("params", {})),
+                notice=_notice_of(entry, notices),
             )
         )
     ids = [r.id for r in rules]
     if len(ids) != len(set(ids)):
         raise PackError(f"{pack_id}: rule ids repeat")
+    try:
+        exemptions = parse_exemptions(
+            data.get("exemption", []),
+            rules={r.id: r.effect for r in rules},
+            known_conditions=known_conditions,
+        )
+    except ValueError as error:
+        raise PackError(f"{pack_id}: {error}") from None
     return RulePack(
         id=pack_id,
         name=head.get("name", pack_id),
         rules=tuple(rules),
         states=frozenset(head["states"]) if "states" in head else None,
         localities=frozenset(head["localities"]) if "localities" in head else None,
+        exemptions=exemptions,
     )
 
 
 @cache
 def default_packs() -> tuple[RulePack, ...]:
     """Every pack shipped in ``arrears/compliance/packs/``, federal first, then by file name."""
-    from arrears.compliance.checks import CHECKS
+    from arrears.compliance.checks import CHECKS, CONDITIONS
 
     folder = files("arrears.compliance") / "packs"
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
     names.sort(key=lambda n: n != "us_federal.toml")
     packs = tuple(
-        parse_pack((folder / n).read_text(encoding="utf-8"), name=n[:-5], known_checks=CHECKS)
+        parse_pack(
+            (folder / n).read_text(encoding="utf-8"),
+            name=n[:-5],
+            known_checks=CHECKS,
+            known_conditions=CONDITIONS,
+        )
         for n in names
     )
     ids = [rule.id for pack in packs for rule in pack.rules]
+    ids += [exemption.id for pack in packs for exemption in pack.exemptions]
     if len(ids) != len(set(ids)):
         raise PackError("rule ids repeat across packs")
     return packs

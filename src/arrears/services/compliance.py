@@ -4,14 +4,17 @@
 the web app before an agent places a call. It gathers the facts from the database, asks the
 pure gate (``arrears.compliance.gate.evaluate``) and records the decision — allowed or blocked,
 with its rule ids — in ``gate_decisions`` inside the caller's unit of work (the caller
-commits, so the decision and what it allowed are written together). ``check_furnishing`` is
+commits, so the decision and what it allowed are written together). The decision it returns
+carries the id of that row (``GateDecision.decision_id``), so callers keep exactly the decision
+that was recorded. An exemption the gate applied (e.g. the one opt-out confirmation text, 47
+CFR 64.1200(a)(12)) is also written to the audit trail with its source. ``check_furnishing`` is
 the same for a credit-bureau record (12 CFR 1006.30(a)).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -60,14 +63,23 @@ def check_contact(
     actor: str = "system",
     settings: ComplianceSettings = DEFAULT_SETTINGS,
 ) -> GateDecision:
-    """The gate's decision on ``proposal`` at ``at`` (UTC), recorded in ``gate_decisions``."""
+    """The gate's decision on ``proposal`` at ``at`` (UTC), recorded in ``gate_decisions``;
+    its ``decision_id`` is the id of the recorded row."""
     profile = _profile(uow, proposal.loan_id)
     facts = gather_facts(uow, profile, at=at, settings=settings)
     decision = evaluate(proposal, facts, at=at, settings=settings)
-    uow.gate.record(
+    decision_id = uow.gate.record(
         proposal, decision, borrower_id=profile.borrower_id, at=at, stage=stage.value, actor=actor
     )
-    return decision
+    for exemption in decision.exempted:
+        uow.audit.record(
+            at=at, actor=actor, action="compliance.exemption", entity_type="gate_decision",
+            entity_id=str(decision_id),
+            details={"loan_id": proposal.loan_id, "exemption": exemption.rule_id,
+                     "template": proposal.template, "reason": exemption.reason,
+                     "source": exemption.source},
+        )  # fmt: skip
+    return replace(decision, decision_id=int(decision_id))
 
 
 def check_furnishing(

@@ -8,12 +8,20 @@ The validation notice gets its itemization from the ledger as of the itemization
 (``arrears.domain.itemization``) and its validation period end date from the federal holiday
 calendar (``arrears.domain.validation_notice``); a notice missing any fact 12 CFR 1006.34(c)
 requires is refused rather than sent incomplete.
+
+The cycle's actions carry no details, so for the templates that need them ``template_details``
+derives them from what is stored: the next payment of the loan's active promise
+(``promise_reminder``), the next installment of its active plan
+(``plan_installment_reminder``) and the standard plan offered for the past-due amount
+(``payment_plan_offer``). Nothing to remind of is a ``TemplateFailure`` (the message is blocked
+with that reason), never a message with blanks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from arrears.domain.calendar import US_FEDERAL, BusinessCalendar
@@ -24,10 +32,32 @@ from arrears.domain.itemization import (
     choose_itemization_date,
     itemize,
 )
+from arrears.domain.money import Money
+from arrears.domain.plans import PlanRecord, PlanStatus, PlanTerms, schedule
+from arrears.domain.promises import PromiseRecord, PromiseStatus
 from arrears.domain.validation_notice import ValidationFacts, missing_facts, validation_period_end
 from arrears.services.ports import MessageFacts, TemplateFailure
 
 VALIDATION_TEMPLATE = "validation_notice"
+LANGUAGES = ("en", "es")
+#: Templates whose details ``template_details`` derives when the caller gives none.
+DERIVED_TEMPLATES = frozenset(
+    {"promise_reminder", "plan_installment_reminder", "payment_plan_offer"}
+)
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    """The standard plan a ``payment_plan_offer`` letter proposes (lender policy): the past-due
+    amount in up to ``max_periods`` equal monthly installments of at least ``min_installment``
+    minor units, the first ``first_due_days`` after the letter's date."""
+
+    max_periods: int = 3
+    min_installment_minor: int = 2_500
+    first_due_days: int = 30
+
+
+STANDARD_PLAN_OFFER = PlanOffer()
 
 
 @dataclass(frozen=True)
@@ -165,6 +195,75 @@ def validation_context(
         },
         "validation": {"provided_on": provided_on.isoformat(), "end_date": end.isoformat()},
     }
+
+
+def message_language(facts: MessageFacts) -> str:
+    """The borrower's language when the library has it, else English."""
+    language = str(facts.borrower.get("language") or "en")
+    return language if language in LANGUAGES else "en"
+
+
+def template_details(
+    template: str,
+    *,
+    promises: Sequence[PromiseRecord],
+    plans: Sequence[PlanRecord],
+    facts: MessageFacts,
+    as_of: date,
+    offer: PlanOffer = STANDARD_PLAN_OFFER,
+) -> dict[str, Any]:
+    """The ``details`` of ``template`` derived from the loan's promises, plans and arrears as of
+    ``as_of`` (empty for templates that need none). Raises ``TemplateFailure``."""
+    if template == "promise_reminder":
+        return {"promise": next_promised_payment(promises, as_of=as_of)}
+    if template == "plan_installment_reminder":
+        return {"installment": next_plan_installment(plans, as_of=as_of)}
+    if template == "payment_plan_offer":
+        return {"plan_offer": plan_offer(facts, as_of=as_of, offer=offer)}
+    return {}
+
+
+def next_promised_payment(promises: Sequence[PromiseRecord], *, as_of: date) -> dict[str, Any]:
+    """The first payment still to come of the latest active promise."""
+    active = [p for p in promises if p.status is PromiseStatus.ACTIVE]
+    for record in sorted(active, key=lambda p: p.promise.made_on, reverse=True)[:1]:
+        for item in sorted(record.promise.installments, key=lambda i: i.due_on):
+            if item.due_on >= as_of:
+                return {"date": item.due_on.isoformat(), "amount_minor": item.amount.minor}
+    raise TemplateFailure("promise_reminder: no active promise with a payment still to come")
+
+
+def next_plan_installment(plans: Sequence[PlanRecord], *, as_of: date) -> dict[str, Any]:
+    """The first installment still to come of the active plan (number, of, date, amount)."""
+    for plan in plans:
+        if plan.status is not PlanStatus.ACTIVE:
+            continue
+        for item in plan.installments:
+            if item.due_on >= as_of:
+                return {
+                    "number": item.seq, "of": len(plan.installments),
+                    "date": item.due_on.isoformat(), "amount_minor": item.amount.minor,
+                }  # fmt: skip
+    raise TemplateFailure("plan_installment_reminder: no active plan with an installment to come")
+
+
+def plan_offer(
+    facts: MessageFacts, *, as_of: date, offer: PlanOffer = STANDARD_PLAN_OFFER
+) -> dict[str, Any]:
+    """The standard plan for the past-due amount: equal monthly parts summing exactly to it."""
+    past_due = facts.past_due_minor
+    if past_due <= 0:
+        raise TemplateFailure("payment_plan_offer: nothing is past due")
+    periods = max(1, min(offer.max_periods, past_due // offer.min_installment_minor))
+    terms = PlanTerms(
+        amount=Money(past_due, str(facts.loan["currency"])),
+        periods=periods,
+        first_due_on=as_of + timedelta(days=offer.first_due_days),
+    )
+    items = [
+        {"date": i.due_on.isoformat(), "amount_minor": i.amount.minor} for i in schedule(terms)
+    ]
+    return {"installments": items, "total_minor": past_due, "respond_by": items[0]["date"]}
 
 
 def postal_lines(facts: MessageFacts) -> list[str]:

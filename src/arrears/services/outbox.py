@@ -20,14 +20,21 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from arrears.compliance.model import Proposal, Stage
+from arrears.compliance.model import Notice, Proposal, Stage
 from arrears.compliance.packs import default_packs
 from arrears.domain.clock import Clock
 from arrears.domain.contact_log import Channel
 from arrears.domain.contacts import ContactStatus
 from arrears.domain.holds import ActionCategory
 from arrears.errors import ConflictError, NotFoundError
-from arrears.services.messages import Identity, message_context, postal_lines
+from arrears.services.messages import (
+    DERIVED_TEMPLATES,
+    Identity,
+    message_context,
+    message_language,
+    postal_lines,
+    template_details,
+)
 from arrears.services.ports import (
     ContactGate,
     MessageFacts,
@@ -167,9 +174,10 @@ def _prepare(
     if not decision.allowed and not decision.waits:
         return list(decision.rules), list(decision.reasons)
     try:
+        details = request.details or _derived_details(uow, request, facts)
         rendered, context = render_for(
             uow, messaging, record, today=request.as_of, disclosures=decision.disclosures,
-            facts=facts,
+            facts=facts, details=details,
         )  # fmt: skip
     except TemplateFailure as failure:
         return ["template.render"], [str(failure)]
@@ -184,6 +192,19 @@ def _prepare(
     )
     uow.outbox.queue(message_id, at=at, print_date=print_date)
     return None
+
+
+def _derived_details(
+    uow: OutboxUnitOfWork, request: MessageRequest, facts: MessageFacts
+) -> dict[str, Any]:
+    """The facts a template needs when the caller gave none (the cycle's actions): the next
+    promised payment, the next plan installment, the standard plan offered."""
+    if request.template not in DERIVED_TEMPLATES:
+        return {}
+    return template_details(
+        request.template, promises=uow.promises.for_loan(request.loan_id),
+        plans=uow.plans.for_loan(request.loan_id), facts=facts, as_of=request.as_of,
+    )  # fmt: skip
 
 
 #: Checks whose block only means "not now": quiet hours and the frequency caps pass with time.
@@ -205,13 +226,14 @@ def only_waiting(rules: Sequence[str]) -> bool:
 
 @dataclass(frozen=True)
 class Verdict:
-    """A gate decision as the outbox keeps it: allowed or not, why, and the recorded id."""
+    """A gate decision as the outbox keeps it: allowed or not, why, the recorded id, and the
+    notices the message must carry (rendered in the message's language)."""
 
     allowed: bool
     decision_ref: str
     rules: tuple[str, ...]
     reasons: tuple[str, ...]
-    disclosures: tuple[str, ...]
+    disclosures: tuple[Notice | str, ...]
 
     @property
     def waits(self) -> bool:
@@ -225,8 +247,10 @@ def ask_gate(
 ) -> Verdict:  # fmt: skip
     """Ask the compliance gate about a message and keep the id of the decision it recorded.
 
-    A decision the gate did not record counts as no decision: the message cannot go out
-    (DESIGN §5), so it is reported as blocked by ``gate.unrecorded``.
+    The gate returns the id of the ``gate_decisions`` row it wrote (``decision_id``); the
+    message keeps exactly that decision. A decision the gate did not record counts as no
+    decision: the message cannot go out (DESIGN §5), so it is reported as blocked by
+    ``gate.unrecorded``.
     """
     reference = f"outbox:{record.id}"
     proposal = Proposal(
@@ -235,37 +259,46 @@ def ask_gate(
         contact_point_id=point_id, treatment=record.treatment, reference=reference,
     )  # fmt: skip
     decision = messaging.gate(uow, proposal, at=at, stage=stage)
-    decision_id = uow.outbox.gate_decision_id(reference)
-    if decision_id is None:
+    if decision.decision_id is None:
         return Verdict(False, "", ("gate.unrecorded",), ("the gate recorded no decision",), ())
-    ref = f"gate_decisions:{decision_id}"
+    ref = f"gate_decisions:{decision.decision_id}"
     uow.outbox.add_decision(record.id, ref)
     return Verdict(
         allowed=decision.allowed,
         decision_ref=ref,
         rules=decision.rule_ids,
         reasons=tuple(f"{hit.reason} [{hit.source}]" for hit in decision.blocked_by),
-        disclosures=tuple(hit.reason for hit in decision.disclosures),
+        disclosures=tuple(
+            hit.notice if hit.notice is not None else hit.reason for hit in decision.disclosures
+        ),
     )
+
+
+def disclosure_texts(disclosures: Sequence[Notice | str], language: str) -> list[str]:
+    """The disclosures' words in ``language`` (a notice without that language: English)."""
+    return [d.text(language) if isinstance(d, Notice) else d for d in disclosures]
 
 
 def render_for(
     uow: OutboxUnitOfWork, messaging: Messaging, record: OutboxRecord, *, today: date,
-    disclosures: tuple[str, ...], facts: MessageFacts | None = None,
+    disclosures: Sequence[Notice | str], facts: MessageFacts | None = None,
+    details: dict[str, Any] | None = None,
 ) -> tuple[RenderedMessage, dict[str, Any]]:  # fmt: skip
-    """Render ``record`` with the facts as of ``today`` and the gate's disclosures; returns
-    (rendered message, context). Raises ``TemplateFailure``."""
+    """Render ``record`` with the facts as of ``today`` and the gate's disclosures in the
+    borrower's language; returns (rendered message, context). ``details`` replaces the
+    record's own. Raises ``TemplateFailure``."""
     if facts is None:
         facts = uow.outbox.facts(
             loan_id=record.loan_id, borrower_id=record.borrower_id, as_of=today
         )
     if facts is None:
         raise TemplateFailure(f"no loan {record.loan_id} of borrower {record.borrower_id}")
+    language = message_language(facts)
     context = message_context(
         facts, identity=messaging.identity, template=record.template, today=today,
-        disclosures=list(disclosures), details=dict(record.context.get("details", {})),
+        disclosures=disclosure_texts(disclosures, language),
+        details=dict(record.context.get("details", {}) if details is None else details),
     )  # fmt: skip
-    language = str(facts.borrower.get("language") or "en")
     rendered = messaging.renderer.render(
         template=record.template, channel=record.channel, language=language, context=context
     )

@@ -27,10 +27,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from arrears.compliance.model import Stage
+from arrears.compliance.model import Notice, Stage
 from arrears.domain.clock import Clock
 from arrears.services.deliveries import record_delivery
-from arrears.services.outbox import ACTOR, Messaging, ask_gate, block, render_for
+from arrears.services.outbox import (
+    ACTOR,
+    Messaging,
+    ask_gate,
+    block,
+    disclosure_texts,
+    render_for,
+)
 from arrears.services.ports import (
     ClearedMessage,
     DeliveryFailed,
@@ -186,13 +193,14 @@ def _wait(
 
 def _refresh(
     uow: OutboxUnitOfWork, sender: Sender, record: OutboxRecord, *, print_date: date | None,
-    disclosures: tuple[str, ...], now: datetime,
+    disclosures: tuple[Notice | str, ...], now: datetime,
 ) -> OutboxRecord:  # fmt: skip
     """Render again when what the message must say changed since it was queued: a letter
     mailed on another day than planned (its date and validation period move), or disclosures
-    the gate now requires that the rendered text lacks."""
+    the gate now requires (in the message's language) that the rendered text lacks."""
     redate = print_date is not None and print_date != record.print_date
-    if not redate and tuple(record.context.get("disclosures", ())) == disclosures:
+    wanted = disclosure_texts(disclosures, record.language)
+    if not redate and list(record.context.get("disclosures", ())) == wanted:
         return record
     today = print_date or sender.clock.today()
     rendered, context = render_for(

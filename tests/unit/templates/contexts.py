@@ -102,8 +102,12 @@ DETAILS: dict[str, dict[str, Any]] = {
     "right_to_cure_notice": {
         "details": {
             "cure": {
-                "amount_minor": 42_648, "last_day": "2026-12-24", "cure_days": 20,
-                "statute": "K.S.A. 16a-5-111", "balance_minor": 74_812, "days_past_due": 40,
+                "amount_minor": 42_648,
+                "last_day": "2026-12-24",
+                "cure_days": 20,
+                "statute": "K.S.A. 16a-5-111",
+                "balance_minor": 74_812,
+                "days_past_due": 40,
             },
             "vehicle": {"description": "2021 Example Sedan", "vin": "1HGBH41JXMN109186"},
         }

@@ -11,9 +11,11 @@ Rendering is strict: an undefined variable is an error (``StrictUndefined``), ne
 string, and becomes a ``TemplateFailure`` that blocks the message with a clear reason. HTML is
 autoescaped, and values are data, never template source, so a borrower named ``{{ 7*7 }}`` is
 printed as such. After rendering, the required statements are checked in the visible text:
-the debt-collector disclosure in every collection message (12 CFR 1006.18(e)) and the
-opt-out notice in every email and text (1006.6(e)); a letter's return-address window may
-show nothing that suggests debt collection (15 U.S.C. 1692f(8)).
+the debt-collector disclosure in every collection message (12 CFR 1006.18(e)), the
+opt-out notice in every email and text (1006.6(e)) and every disclosure the compliance gate
+requires for this message (``disclosures``, in the message's language: e.g. a state's
+time-barred notice, Cal. Civ. Code 1788.14(d)); a letter's return-address window may show
+nothing that suggests debt collection (15 U.S.C. 1692f(8)).
 """
 
 from __future__ import annotations
@@ -210,6 +212,12 @@ class JinjaTemplates:
                 raise TemplateFailure(
                     f"{info.name}/{language}/{channel} lacks the required statement "
                     f"{part.removesuffix('.txt')!r} (12 CFR 1006.18(e), 1006.6(e))"
+                )
+        for notice in values.get("disclosures", ()):
+            if _SPACE.sub(" ", str(notice)).strip() not in flat:
+                raise TemplateFailure(
+                    f"{info.name}/{language}/{channel} does not print a disclosure the "
+                    f"compliance gate requires: {str(notice)[:60]!r}…"
                 )
 
     @staticmethod

@@ -1,4 +1,5 @@
-"""The checks rule packs name, by name: each is ``check(rule, context) -> list[RuleHit]``."""
+"""The checks rule packs name, by name: each is ``check(rule, context) -> list[RuleHit]``; and
+the conditions their exemptions name (``checks.exemptions``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Final
 
 from arrears.compliance.checks import account, frequency, media, times
 from arrears.compliance.checks.context import Check, Context
+from arrears.compliance.checks.exemptions import CONDITIONS, Condition
 
 CHECKS: Final[dict[str, Check]] = {
     "call_frequency": frequency.call_frequency,
@@ -28,4 +30,4 @@ CHECKS: Final[dict[str, Check]] = {
 #: not by the daily cycle (which decides for a business date).
 TIME_OF_DAY_CHECKS: Final = frozenset({"quiet_hours"})
 
-__all__ = ["CHECKS", "TIME_OF_DAY_CHECKS", "Check", "Context"]
+__all__ = ["CHECKS", "CONDITIONS", "TIME_OF_DAY_CHECKS", "Check", "Condition", "Context"]
