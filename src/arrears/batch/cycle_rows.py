@@ -139,10 +139,7 @@ def action_rows(
         on="loan_id",
     )
     is_call = pl.col("kind") == "call_task"
-    details = pl.struct("segment", "rule", "experiment", "arm", "disclosures").map_elements(
-        lambda row: json.dumps({k: v for k, v in row.items() if v is not None}),
-        return_dtype=pl.Utf8,
-    )
+    planned = planned.join(_details(planned), on=list(_DETAILS), how="left", nulls_equal=True)
     return planned.select(
         pl.lit(run_id).alias("run_id"),
         "loan_id",
@@ -163,8 +160,22 @@ def action_rows(
         pl.lit(as_of).alias("due_on"),
         pl.lit(now).alias("created_at"),
         pl.lit(now).alias("updated_at"),
-        details.alias("details"),
+        "details",
     )
+
+
+_DETAILS = ("segment", "rule", "experiment", "arm", "disclosures")
+
+
+def _details(planned: pl.DataFrame) -> pl.DataFrame:
+    """An action's ``details`` (JSON of what led to it, nulls left out) for each distinct
+    combination: a day has few of them, so each is written once and joined to its actions."""
+    distinct = planned.select(_DETAILS).unique()
+    texts = [
+        json.dumps({k: v for k, v in row.items() if v is not None})
+        for row in distinct.iter_rows(named=True)
+    ]
+    return distinct.with_columns(pl.Series("details", texts, dtype=pl.String))
 
 
 def item_rows(decided: pl.DataFrame, *, run_id: int) -> pl.DataFrame:
