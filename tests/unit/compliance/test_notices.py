@@ -30,6 +30,7 @@ def barred(state: str):
 
 
 def test_the_shipped_packs_disclose_in_four_places() -> None:
+    """California, New Mexico, New York City and Texas add a time-barred notice."""
     assert {r.id for r in DISCLOSING} == {
         "ca.time_barred_disclosure", "nm.time_barred_disclosure", "nyc.time_barred_disclosure",
         "tx.time_barred_disclosure",
@@ -98,11 +99,13 @@ RULE = (
 def test_a_disclosure_without_its_words_in_every_language_is_refused(
     text: str, message: str
 ) -> None:
+    """A rule naming a notice the pack lacks, a notice missing Spanish or its source, or an unknown language: refused at load."""
     with pytest.raises(PackError, match=message):
         parse_pack(text, name="x", known_checks=CHECKS)
 
 
 def test_a_notice_is_whitespace_normalised_and_keeps_its_key() -> None:
+    """Line breaks of the TOML text do not reach the message; the key is the rule's ``disclosure``."""
     pack = parse_pack(
         RULE + '[disclosure.x_notice]\nsource = "s"\nen = """A\n  b"""\nes = "C  d"\n',
         name="x", known_checks=CHECKS,

@@ -71,6 +71,7 @@ def test_no_other_template_can_use_the_exemption(template: str) -> None:
 
 
 def test_only_the_notice_category_can_use_it() -> None:
+    """The confirmation is a notice; the same template proposed as a contact stays blocked."""
     decision = evaluate(confirm(category="contact"), opted_out(30), at=NOW)
     assert set(decision.rule_ids) >= LIFTED
 
@@ -143,6 +144,7 @@ def pack(template: str = '"sms_opt_out_confirmation"', lifts: str = '["x.opt_out
 
 
 def test_a_well_formed_exemption_loads() -> None:
+    """One template, blocking rules of the same pack, a known condition: accepted."""
     parsed = parse_pack(pack(), name="x", known_checks=["medium_opt_out",
                         "time_barred_disclosure"], known_conditions=CONDITIONS)  # fmt: skip
     (exemption,) = parsed.exemptions

@@ -40,6 +40,7 @@ def render(template: str, channel: str, language: str):
 def test_the_notice_is_printed_in_the_messages_language(
     template: str, channel: str, language: str
 ) -> None:
+    """Letters, emails and the new texts print the notice in the message's language, not the other one."""
     assert NOTICE is not None
     rendered = render(template, channel, language)
     shown = rendered.text or visible_text(rendered.html)
@@ -56,6 +57,7 @@ def test_a_text_that_does_not_print_the_notice_is_refused() -> None:
 
 
 def test_without_disclosures_nothing_extra_is_printed() -> None:
+    """No disclosure required: the text says nothing about suits."""
     context = context_for("promise_reminder")
     rendered = LIBRARY.render(
         template="promise_reminder", channel="sms", language="en", context=context

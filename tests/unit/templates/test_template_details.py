@@ -56,6 +56,7 @@ def test_the_promise_reminder_names_the_next_promised_payment() -> None:
 
 
 def test_no_active_promise_is_a_clear_failure() -> None:
+    """A broken promise is nothing to remind of."""
     with pytest.raises(TemplateFailure, match="no active promise"):
         details("promise_reminder", promises=(promise(PromiseStatus.BROKEN, (AS_OF, 100)),))
 
@@ -94,11 +95,13 @@ def test_the_plan_offer_spreads_the_past_due_amount_exactly(
 
 
 def test_a_plan_offer_needs_something_past_due() -> None:
+    """Nothing past due, nothing to offer a plan for."""
     with pytest.raises(TemplateFailure, match="nothing is past due"):
         details("payment_plan_offer", facts=facts(0))
 
 
 def test_the_offer_policy_is_a_parameter() -> None:
+    """Another lender policy: six parts of at least $10.00, the first 14 days out."""
     six = PlanOffer(max_periods=6, min_installment_minor=1_000, first_due_days=14)
     offer = template_details(
         "payment_plan_offer", promises=(), plans=(), facts=facts(60_000), as_of=AS_OF, offer=six
@@ -108,4 +111,5 @@ def test_the_offer_policy_is_a_parameter() -> None:
 
 
 def test_other_templates_need_no_derived_details() -> None:
+    """Templates outside the derived set get no details of this kind."""
     assert details("payment_reminder") == {}
