@@ -59,6 +59,7 @@ def post_loans(
     parts = list(partitions(loan_ids, partition))
     if not parts:
         return counts
+    uow.ledger.serialise_postings()  # read what other postings committed, then write
     with uow.ledger.appender() as appender:
         inputs = _read(uow, parts[0], fresh=fresh, policy=policy)
         for number, ids in enumerate(parts):

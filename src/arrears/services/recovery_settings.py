@@ -10,8 +10,8 @@ from arrears.compliance.settings import DEFAULT_SETTINGS, ComplianceSettings
 from arrears.domain.agencies.policy import default_agency_policy
 from arrears.domain.allocation import DEFAULT_POLICY, WaterfallPolicy
 from arrears.domain.legal.policy import default_legal_policy
-from arrears.domain.settlements.pricing import Policies
 from arrears.domain.settlements.policy import default_settlement_policy
+from arrears.domain.settlements.pricing import Policies
 from arrears.errors import ConfigurationError
 from arrears.services.outbox import Messaging
 

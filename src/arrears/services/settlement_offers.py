@@ -70,6 +70,7 @@ def draft_offer(
 ) -> OfferRecord:  # fmt: skip
     """``propose_offer`` inside the caller's transaction (used by the review queue)."""
     today = clock.today()
+    uow.settlements.lock_offers_of(loan_id)  # two proposals at once: the second sees the first
     if any(o.status in IN_PLAY for o in uow.settlements.for_loan(loan_id)):
         raise ConflictError("the account already has a settlement offer in play")
     facts = account_facts(uow, loan_id, as_of=today, policy=recovery.waterfall)

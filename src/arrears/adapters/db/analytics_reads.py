@@ -126,9 +126,11 @@ SOURCE_QUERIES: dict[str, SourceQuery] = {
 are missing is not available (its metrics show "no data yet"); timestamps become UTC dates."""
 
 _POSTED_BY_EVENTS = (
-    "source = 'loan' OR source LIKE 'installment:%' OR source LIKE 'charge:%' "
-    "OR source LIKE 'payment:%'"
+    "source = 'loan' OR substr(source, 1, 12) = 'installment:' "
+    "OR substr(source, 1, 7) = 'charge:' OR substr(source, 1, 8) = 'payment:'"
 )
+"""Sources the posting rules derive from loan events (``ledger.postings``), written without
+``%`` (the PostgreSQL reads pass their keys as driver parameters)."""
 _BORROWER_SIDE = "'principal', 'interest', 'fees', 'penalties', 'costs', 'suspense'"
 
 

@@ -66,6 +66,14 @@ class SqlLedgerStore:
             written = appender.submit(entries, lines, recorded_at=recorded_at, run_id=run_id)
         return written
 
+    def serialise_postings(self) -> None:
+        """Make postings take turns until this transaction ends: a posting must read the
+        payments and journal that another posting committed, or it would allocate a payment
+        against a stale view (PostgreSQL runs READ COMMITTED; SQLite has one writer anyway).
+        It is the lock ``_reserve_ids`` takes to write, taken before reading instead."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(text("LOCK TABLE ledger_entries IN EXCLUSIVE MODE"))
+
     def appender(self) -> LedgerAppender:
         """Appends batch after batch, each written on a worker thread while the caller plans
         the next (``with store.appender() as a: a.submit(...)``)."""

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, text, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.schema_settlements import settlement_events, settlement_offers, settlements
@@ -24,9 +24,23 @@ MOVE_FIELDS = frozenset(
 )  # fmt: skip
 
 
+#: Advisory lock class serialising offers per loan on PostgreSQL (the key is the loan id).
+_OFFERS_LOCK = 0x5E771E
+
+
 class SqlSettlements:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    def lock_offers_of(self, loan_id: int) -> None:
+        """Until this transaction ends, no one else may make an offer on the loan: "one offer in
+        play" is checked and then written, and two agents at once would both pass the check
+        (PostgreSQL runs READ COMMITTED; SQLite has one writer anyway)."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(:kind, :loan)"),
+                {"kind": _OFFERS_LOCK, "loan": int(loan_id) % 2**31},
+            )
 
     def add(self, offer: OfferRecord, *, at: datetime) -> int:
         values = {
