@@ -107,3 +107,52 @@ def _read_key_file(path: Path) -> dict[str, object] | None:
         return None
     data: dict[str, object] = json.loads(path.read_text())
     return data
+
+
+# -- key rotation (``arrears keys``; services.keys re-seals the values) -------------------------
+
+
+def add_key(key_file: Path) -> str:
+    """Put a new random key first in the key file (new values are sealed with it from the next
+    start); returns its id. Older keys stay, so older values remain readable."""
+    stored = _read_key_file(key_file)
+    if stored is None:
+        raise ConfigurationError(f"no key file at {key_file}: run `arrears init` first")
+    keys = _listed(stored)
+    numbers = [int(k["id"][1:]) for k in keys if k["id"][:1] == "k" and k["id"][1:].isdigit()]
+    key_id = f"k{max(numbers, default=0) + 1}"
+    new = {"id": key_id, "key": base64.b64encode(secrets.token_bytes(32)).decode()}
+    _write_key_file(key_file, {**stored, "keys": [new, *keys]})
+    return key_id
+
+
+def remove_key(key_file: Path, key_id: str) -> None:
+    """Take ``key_id`` out of the key file (the caller has checked nothing uses it)."""
+    stored = _read_key_file(key_file)
+    if stored is None:
+        raise ConfigurationError(f"no key file at {key_file}")
+    listed = _listed(stored)
+    keys = [k for k in listed if k["id"] != key_id]
+    if len(keys) == len(listed):
+        raise ConfigurationError(f"there is no key {key_id!r} in {key_file}")
+    if not keys:
+        raise ConfigurationError("the last key cannot be retired")
+    _write_key_file(key_file, {**stored, "keys": keys})
+
+
+def _listed(stored: dict[str, object]) -> list[dict[str, str]]:
+    keys = stored.get("keys")
+    if not isinstance(keys, list) or not all(isinstance(k, dict) and "id" in k for k in keys):
+        raise ConfigurationError("the key file has no list of keys")
+    return [{"id": str(k["id"]), "key": str(k["key"])} for k in keys]
+
+
+def _write_key_file(key_file: Path, content: dict[str, object]) -> None:
+    """Replace the key file atomically (a crash leaves the old file or the new one), 0600."""
+    temporary = key_file.with_name(f".{key_file.name}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(content, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, key_file)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
 from arrears.adapters.db import schema
 
@@ -87,10 +87,17 @@ class SqlAuditLog:
         )
 
     def verify(self) -> list[ChainBreak]:
-        """Every place the chain does not hold (empty when the trail is intact)."""
+        """Every place the chain does not hold (empty when the trail is intact). The trail is
+        read as a stream, so memory does not grow with it."""
         breaks: list[ChainBreak] = []
         prev = GENESIS
-        rows = self.connection.execute(select(schema.audit_log).order_by(schema.audit_log.c.id))
+        rows = self.connection.execute(
+            select(schema.audit_log)
+            .order_by(schema.audit_log.c.id)
+            .execution_options(
+                yield_per=10_000  # this statement only: the connection stays as it was
+            )
+        )
         for row in rows:
             if row.prev_hash != prev:
                 breaks.append(ChainBreak(row.id, "does not follow the previous entry"))
@@ -107,3 +114,19 @@ class SqlAuditLog:
                 breaks.append(ChainBreak(row.id, "content changed after it was written"))
             prev = row.hash
         return breaks
+
+    def head(self) -> tuple[int, int, str]:
+        """(entries, id of the newest, its hash); (0, 0, GENESIS) for an empty trail."""
+        log = schema.audit_log
+        count = int(self.connection.execute(select(func.count()).select_from(log)).scalar_one())
+        last = self.connection.execute(
+            select(log.c.id, log.c.hash).order_by(log.c.id.desc()).limit(1)
+        ).one_or_none()
+        return (count, int(last.id), str(last.hash)) if last else (0, 0, GENESIS)
+
+    def hash_of(self, entry_id: int) -> str | None:
+        log = schema.audit_log
+        found = self.connection.execute(
+            select(log.c.hash).where(log.c.id == entry_id)
+        ).scalar_one_or_none()
+        return None if found is None else str(found)

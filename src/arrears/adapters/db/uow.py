@@ -27,6 +27,7 @@ from arrears.adapters.db.plans_store import SqlPlans
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.portfolio_store import SqlPortfolioStore
 from arrears.adapters.db.promises_store import SqlPromises
+from arrears.adapters.db.sealed_store import SqlSealedFields
 from arrears.adapters.db.sessions_store import SqlPortalStore, SqlSessions
 from arrears.adapters.db.settlements_store import SqlSettlements
 from arrears.adapters.db.strategy_store import SqlStrategies
@@ -186,3 +187,9 @@ class SqlUnitOfWork:
     @property
     def decision_engine(self) -> SqlDecisionEngine:
         return SqlDecisionEngine(self.connection)
+
+    # -- sealed sensitive fields, for key rotation (services.keys) -------------------------------
+
+    @property
+    def sealed(self) -> SqlSealedFields:
+        return SqlSealedFields(self.connection)
