@@ -58,6 +58,89 @@ def export_command(
     _rows(manifest.rows)
 
 
+@app.command("furnishing")
+@handle_errors
+def furnishing_command(
+    directory: Annotated[Path, typer.Argument(help="New directory for the facts.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="Last day of the period (YYYY-MM-DD).")],
+) -> None:
+    """Write the month's furnishing facts (what the Metro 2 export reads) as Parquet, SSNs and
+    dates of birth sealed, for ``arrears snapshot metro2``."""
+    from arrears.adapters.snapshot.furnishing import export_furnishing_facts
+
+    container = build()
+    container.require_schema()
+    day = parse_date(as_of, option="--as-of")
+    assert day is not None
+    manifest = export_furnishing_facts(
+        as_of=day,
+        directory=directory,
+        uow_factory=container.uow,
+        now=container.clock.now(),
+        policy=container.policy,
+        partition_loans=container.settings.metro2_partition_loans,
+    )
+    console.print(f"Furnishing facts of {manifest.accounts:,} accounts as of {day} in {directory}.")
+    _rows(manifest.rows)
+
+
+@app.command("metro2")
+@handle_errors
+def metro2_command(
+    snapshot: Annotated[
+        Path, typer.Argument(help="Furnishing facts (arrears snapshot furnishing).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The Metro 2 file to write.")],
+    master: Annotated[
+        str | None, typer.Option(help="Spark master URL (local[N], spark://…, yarn).")
+    ] = None,
+    partition_accounts: Annotated[int, typer.Option(help="Accounts per task chunk.")] = 200_000,
+    packed: Annotated[bool, typer.Option(help="Write the packed format.")] = False,
+    blocked: Annotated[bool, typer.Option(help="Block Descriptor Words (character).")] = False,
+    newlines: Annotated[bool, typer.Option(help="A line break after each record.")] = False,
+) -> None:
+    """The month's Metro 2 file on Spark: partitions furnished in parallel, one file written
+    with the trailer summed from the partitions' counters."""
+    from arrears.adapters.snapshot.furnishing import parse_furnishing_manifest
+    from arrears.adapters.spark.metro2 import export_on_spark
+    from arrears.adapters.spark.metro2_tasks import Metro2Inputs
+    from arrears.adapters.spark.session import spark_session
+    from arrears.entrypoints.cli.metro2 import _export_settings
+    from arrears.formats.metro2 import Framing
+
+    container = build()
+    framing = (
+        Framing.packed()
+        if packed
+        else Framing(blocked=blocked, line_separator=b"\n" if newlines else b"")
+    )
+    settings = _export_settings(container, framing=framing)
+    source = str(snapshot.resolve())
+    manifest = parse_furnishing_manifest(
+        (snapshot / "manifest.json").read_text(encoding="utf-8"), where=source
+    )
+    inputs = Metro2Inputs(
+        as_of=manifest.as_of,
+        header=settings.reporter.header(activity=manifest.as_of, created=container.clock.today()),
+        framing=framing,
+        settings=settings.furnishing,
+        cipher=container.cipher,
+        partition_accounts=partition_accounts,
+    )
+    spark = spark_session(master, app_name="arrears metro2")
+    report = export_on_spark(
+        spark, snapshot=source, manifest=manifest, output=output, inputs=inputs
+    )
+    console.print(
+        f"{report.path}: {report.records:,} account(s) as of {manifest.as_of} from "
+        f"{report.partitions} partitions; SHA-256 {report.sha256}",
+        markup=False,
+        soft_wrap=True,
+    )
+    left = ", ".join(f"{reason} {count:,}" for reason, count in report.excluded.items())
+    console.print(f"Not furnished: {left or 'none'}", markup=False, soft_wrap=True)
+
+
 @app.command("show")
 @handle_errors
 def show_command(

@@ -1,0 +1,157 @@
+"""Benchmark: the cycle over one snapshot on local Spark against the Polars engine.
+
+    python -m bench.spark_cycle --snapshot DIR [--master local[2]] [--partition N]
+        [--driver-memory 6g] [--skip-polars]
+    python -m bench.spark_cycle --accounts 10000000      (generates the snapshot first)
+
+Both engines decide the same snapshot with the same clock and write their Parquet runs; the
+runs are then compared table by table (they must be equal). Reported per engine: wall time,
+accounts per second, CPU seconds and peak resident memory of the whole process tree (for Spark
+the driver, its JVM and the Python workers, sampled every 0.2 s from /proc). Spark's figure
+includes starting the session, which a long-lived cluster pays once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from bench.cycle import machine
+
+T = TypeVar("T")
+_TICKS = os.sysconf("SC_CLK_TCK")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process descended from it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _usage(pids: list[int]) -> tuple[float, float]:
+    """(resident GB, CPU seconds) summed over ``pids``."""
+    rss = cpu = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        cpu += (int(fields[11]) + int(fields[12])) / _TICKS
+        rss += int(fields[21]) * _PAGE / 1024**3
+    return rss, cpu
+
+
+@dataclass
+class Sampled:
+    wall: float = 0.0
+    cpu: float = 0.0
+    peak_gb: float = 0.0
+
+
+def sampled(step: Callable[[], T]) -> tuple[T, Sampled]:
+    """Run ``step`` while sampling this process tree's memory and CPU."""
+    figures = Sampled()
+    done = threading.Event()
+    start_cpu = _usage(_tree(os.getpid()))[1]
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            rss, cpu = _usage(_tree(os.getpid()))
+            figures.peak_gb = max(figures.peak_gb, rss)
+            figures.cpu = max(figures.cpu, cpu - start_cpu)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    started = time.perf_counter()
+    sampler.start()
+    result = step()
+    figures.wall = time.perf_counter() - started
+    rss, cpu = _usage(_tree(os.getpid()))
+    figures.peak_gb, figures.cpu = max(figures.peak_gb, rss), max(figures.cpu, cpu - start_cpu)
+    done.set()
+    sampler.join()
+    return result, figures
+
+
+def show(label: str, accounts: int, figures: Sampled) -> None:
+    print(
+        f"{label}: {accounts:,} accounts in {figures.wall:.1f} s wall "
+        f"({accounts / figures.wall:,.0f} accounts/s), {figures.cpu:.1f} s CPU (process tree), "
+        f"peak RSS {figures.peak_gb:.2f} GB (process tree)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--snapshot", type=Path)
+    parser.add_argument("--accounts", type=int, default=10_000_000)
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--partition", type=int, default=500_000)
+    parser.add_argument("--driver-memory", default="6g")
+    parser.add_argument("--skip-polars", action="store_true")
+    args = parser.parse_args()
+    print(machine())
+
+    from arrears.adapters.snapshot import DecisionsWriter, SnapshotReader, read_tables
+    from arrears.domain.clock import FixedClock
+    from arrears.services.cycle_snapshot import SnapshotCycleSettings, decide_snapshot
+    from bench.snapshot import Shape, generate
+
+    work = Path(tempfile.mkdtemp(prefix="arrears-spark-bench-"))
+    snapshot = args.snapshot or work / "snapshot"
+    if args.snapshot is None:
+        generate(Shape(args.accounts), snapshot)
+    source = SnapshotReader(snapshot)
+    accounts = source.manifest.accounts
+    clock = FixedClock.on(source.manifest.as_of, hour=6)
+    settings = SnapshotCycleSettings(partition_accounts=args.partition)
+    if not args.skip_polars:
+        _, polars_figures = sampled(lambda: decide_snapshot(
+            source=source, sink=DecisionsWriter(work / "polars"), clock=clock, settings=settings,
+        ))  # fmt: skip
+        show("Polars engine", accounts, polars_figures)
+
+    def on_spark() -> None:
+        from arrears.adapters.spark.engine import decide_on_spark
+        from arrears.adapters.spark.session import spark_session
+
+        spark = spark_session(args.master, app_name="arrears bench",
+                              conf={"spark.driver.memory": args.driver_memory})  # fmt: skip
+        try:
+            decide_on_spark(snapshot=snapshot, out=work / "spark", master=args.master,
+                            clock=clock, settings=settings, spark=spark)  # fmt: skip
+        finally:
+            spark.stop()
+
+    _, spark_figures = sampled(on_spark)
+    show(f"Spark engine ({args.master}, session start included)", accounts, spark_figures)
+    if not args.skip_polars:
+        polars, spark = read_tables(work / "polars"), read_tables(work / "spark")
+        same = all(polars[t].equals(spark[t]) for t in polars)
+        print(f"runs equal row for row: {same}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
