@@ -1,0 +1,263 @@
+"""A bounded asyncio load client (httpx, loopback only): many agents and borrowers at once, each
+kind of request arriving at its own fixed rate (an open loop, so a slow server cannot slow the
+arrivals down and hide its own latency), at most ``concurrency`` requests in flight, for
+``duration`` seconds; then it stops by itself.
+
+Latency is measured from the moment a request was due to be sent, so time spent waiting for a
+free slot in the client counts against the server (no coordinated omission).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import httpx
+from bench.load.book import AGENT_PASSWORD, Book
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+TIMEOUT = httpx.Timeout(10.0)
+
+
+@dataclass
+class Stats:
+    """Per endpoint: latencies (s) of answered requests and what the answers were."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    statuses: dict[str, dict[int, int]] = field(default_factory=dict)
+    failures: dict[str, list[str]] = field(default_factory=dict)  # errors and 5xx, described
+    skipped: dict[str, int] = field(default_factory=dict)  # arrivals with no free slot
+
+    def add(self, name: str, status: int, seconds: float) -> None:
+        self.latencies.setdefault(name, []).append(seconds)
+        counts = self.statuses.setdefault(name, {})
+        counts[status] = counts.get(status, 0) + 1
+
+    def fail(self, name: str, why: str) -> None:
+        self.failures.setdefault(name, []).append(why)
+
+
+@dataclass
+class Borrower:
+    loan: str
+    client: httpx.AsyncClient
+    csrf: str
+    offer: int | None = None
+
+
+@dataclass
+class Actors:
+    api: httpx.AsyncClient  # agents' systems, by bearer token
+    tokens: list[str]
+    agents: list[httpx.AsyncClient]  # staff signed in to the web app
+    borrowers: list[Borrower]
+    answering: list[Borrower]  # borrowers with an offer to answer
+    refs: list[str]
+    today: date
+
+
+async def sign_in_agent(base: str, username: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=TIMEOUT)
+    page = await client.get("/login")
+    token = _csrf(page.text)
+    answer = await client.post(
+        "/login", data={"username": username, "password": AGENT_PASSWORD, "csrf_token": token}
+    )
+    if answer.status_code != 303:
+        raise RuntimeError(f"agent {username} could not sign in: {answer.status_code}")
+    return client
+
+
+async def sign_in_borrower(base: str, person: dict[str, object]) -> Borrower:
+    client = httpx.AsyncClient(base_url=base, timeout=TIMEOUT)
+    token = _csrf((await client.get("/portal/sign-in")).text)
+    answer = await client.post(
+        "/portal/sign-in",
+        data={"reference": person["loan"], "dob": person["dob"], "zip_code": person["zip"],
+              "csrf_token": token},
+    )  # fmt: skip
+    if answer.status_code != 303:
+        raise RuntimeError(f"borrower of {person['loan']} could not sign in: {answer.status_code}")
+    csrf = _csrf((await client.get("/portal/preferences")).text)
+    offer = person.get("offer")
+    return Borrower(str(person["loan"]), client, csrf, int(str(offer)) if offer else None)
+
+
+def _csrf(html: str) -> str:
+    found = CSRF.search(html)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+async def actors_for(book: Book, base: str, *, concurrency: int) -> Actors:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    api = httpx.AsyncClient(base_url=base, timeout=TIMEOUT, limits=limits)
+    agents = [await sign_in_agent(base, name) for name in book.agents]
+    borrowers = [await sign_in_borrower(base, p) for p in book.borrowers]
+    answering = [await sign_in_borrower(base, p) for p in book.offers]
+    return Actors(
+        api=api, tokens=book.agent_tokens, agents=agents, borrowers=borrowers,
+        answering=answering, refs=book.refs, today=date.fromisoformat(book.as_of),
+    )  # fmt: skip
+
+
+async def close(actors: Actors) -> None:
+    for client in [actors.api, *actors.agents, *(b.client for b in actors.borrowers),
+                   *(b.client for b in actors.answering)]:  # fmt: skip
+        await client.aclose()
+
+
+Request = Callable[[Actors, random.Random, Stats, float], Awaitable[None]]
+
+
+async def timed(stats: Stats, name: str, send: Awaitable[httpx.Response], due: float) -> None:
+    """Await one request and record it against ``name`` (latency from when it was due)."""
+    try:
+        response = await send
+    except httpx.HTTPError as error:
+        stats.fail(name, f"{type(error).__name__}")
+        return
+    stats.add(name, response.status_code, time.perf_counter() - due)
+    if response.status_code >= 500:
+        stats.fail(name, f"{response.status_code} {response.text[:120]}")
+
+
+def _bearer(actors: Actors, rng: random.Random) -> dict[str, str]:
+    return {"Authorization": f"Bearer {rng.choice(actors.tokens)}"}
+
+
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+async def api_account(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    ref = rng.choice(actors.refs)
+    send = actors.api.get(f"/api/v1/loans/{ref}", headers=_bearer(actors, rng))
+    await timed(stats, "GET /api/v1/loans/{ref}", send, due)
+
+
+async def web_account(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    client = rng.choice(actors.agents)
+    await timed(stats, "GET /agent/accounts/{ref}", client.get(
+        f"/agent/accounts/{rng.choice(actors.refs)}"), due)  # fmt: skip
+
+
+async def portal_account(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    borrower = rng.choice(actors.borrowers)
+    send = borrower.client.get(f"/portal/accounts/{borrower.loan}")
+    await timed(stats, "GET /portal/accounts/{ref}", send, due)
+
+
+async def log_contact(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    body = {"channel": "call", "outcome": rng.choice(["no_answer", "voicemail"])}
+    send = actors.api.post(
+        f"/api/v1/loans/{rng.choice(actors.refs)}/contacts", json=body,
+        headers={**_bearer(actors, rng), **_key()},
+    )  # fmt: skip
+    await timed(stats, "POST /api/v1/loans/{ref}/contacts", send, due)
+
+
+async def promise(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    on = actors.today + timedelta(days=rng.randint(3, 20))
+    body = {"amounts": [{"due_on": on.isoformat(), "amount": "25.00"}]}
+    send = actors.api.post(
+        f"/api/v1/loans/{rng.choice(actors.refs)}/promises", json=body,
+        headers={**_bearer(actors, rng), **_key()},
+    )  # fmt: skip
+    await timed(stats, "POST /api/v1/loans/{ref}/promises", send, due)
+
+
+CARD = {"card_number": "4242424242424242", "expiry_month": 12, "cvc": "123", "holder": "Load"}
+
+
+async def card_payment(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    """A borrower pays 1.00 by card, then the same request is retried with the same key: the
+    retry must replay the first answer (same reference), never charge again."""
+    borrower = rng.choice(actors.borrowers)
+    headers = {"X-CSRF-Token": borrower.csrf, **_key()}
+    body = {**CARD, "amount": "1.00", "expiry_year": actors.today.year + 2}
+    path = f"/api/v1/loans/{borrower.loan}/card-payments"
+    name = "POST /api/v1/loans/{ref}/card-payments"
+    first = await _answer(stats, name, borrower.client.post(path, json=body, headers=headers), due)
+    if first is None or first.status_code != 201:
+        return
+    again = time.perf_counter()
+    resend = borrower.client.post(path, json=body, headers=headers)
+    replay = await _answer(stats, name + " (replay)", resend, again)
+    if replay is not None and (
+        replay.headers.get("idempotent-replayed") != "true"
+        or replay.json().get("reference") != first.json().get("reference")
+    ):
+        stats.fail(name + " (replay)", f"not a replay: {replay.status_code}")
+
+
+async def _answer(
+    stats: Stats, name: str, send: Awaitable[httpx.Response], due: float
+) -> httpx.Response | None:
+    try:
+        response = await send
+    except httpx.HTTPError as error:
+        stats.fail(name, type(error).__name__)
+        return None
+    stats.add(name, response.status_code, time.perf_counter() - due)
+    if response.status_code >= 500:
+        stats.fail(name, f"{response.status_code} {response.text[:120]}")
+    return response
+
+
+async def accept_offer(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
+    """The next borrower with an offer accepts it (each offer is answered once)."""
+    if not actors.answering:
+        return
+    borrower = actors.answering.pop()
+    send = borrower.client.post(
+        f"/api/v1/loans/{borrower.loan}/offers/{borrower.offer}/answer", json={"answer": "accept"},
+        headers={"X-CSRF-Token": borrower.csrf, **_key()},
+    )  # fmt: skip
+    await timed(stats, "POST /api/v1/loans/{ref}/offers/{id}/answer", send, due)
+
+
+async def paced(
+    request: Request,
+    *, rate: float, duration: float, actors: Actors, stats: Stats, slots: asyncio.Semaphore,
+    rng: random.Random, name: str,
+) -> None:  # fmt: skip
+    """Start ``request`` every 1/``rate`` seconds for ``duration`` seconds (open loop); an
+    arrival that finds every slot taken waits for one (its wait counts in its latency)."""
+    if rate <= 0:
+        return
+    start = time.perf_counter()
+    running: set[asyncio.Task[None]] = set()
+    count = int(rate * duration)
+    for n in range(count):
+        due = start + n / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if slots.locked():
+            stats.skipped[name] = stats.skipped.get(name, 0) + 1
+
+        async def one(due: float = due) -> None:
+            async with slots:
+                await request(actors, rng, stats, due)
+
+        task = asyncio.create_task(one())
+        running.add(task)
+        task.add_done_callback(running.discard)
+    if running:
+        await asyncio.gather(*running)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
