@@ -1,7 +1,8 @@
 """Load test of the API and the web app against PostgreSQL, on loopback; it stops by itself.
 
 python -m bench.load [--database-url URL] [--schema arrears_load] [--accounts 5000]
-                     [--rate 200] [--duration 30] [--concurrency 64] [--reuse] [--keep]
+                     [--rate 200] [--duration 30] [--concurrency 64] [--workers 2]
+                     [--reuse] [--keep]
 
 Builds a book (a synthetic portfolio, one daily cycle, agents with API tokens, borrowers and
 settlement offers) in its own schema, serves it from a child process, then many agents and
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"book: {args.accounts:,} loans prepared in {time.perf_counter() - started:.0f}s")
     book = Book.load(book_path)
     port = server.free_port()
-    process = server.start(book_path, port=port, log=work / "server.log")
+    process = server.start(book_path, port=port, log=work / "server.log", workers=args.workers)
     try:
         stats, seconds = asyncio.run(_run(book, f"http://127.0.0.1:{port}", args))
     finally:
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _run(book: Book, base: str, args: argparse.Namespace) -> tuple[c.Stats, float]:
     actors = await c.actors_for(book, base, concurrency=args.concurrency)
+    await c.warm_up(actors, rounds=8 * args.workers)
     stats = c.Stats()
     slots = asyncio.Semaphore(args.concurrency)
     rng = random.Random(args.seed)
@@ -157,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="contacts (and promises + payments) as a share of --rate")  # fmt: skip
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2, help="server processes sharing the port")
     parser.add_argument("--reuse", action="store_true", help="reuse the book of the last run")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     return parser

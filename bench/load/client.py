@@ -255,6 +255,16 @@ async def paced(
         await asyncio.gather(*running)
 
 
+async def warm_up(actors: Actors, *, rounds: int) -> None:
+    """Views of each kind, not measured, so every server process has loaded its templates and
+    opened its database connections before the clock starts."""
+    rng = random.Random(0)
+    ignored = Stats()
+    for request in (api_account, web_account, portal_account):
+        await asyncio.gather(*(request(actors, rng, ignored, time.perf_counter())
+                               for _ in range(rounds)))  # fmt: skip
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -2,8 +2,13 @@
 uvicorn on loopback, as ``arrears serve`` runs it but without the outbox sender (nothing to send
 to here) and without the access log (a line per request would measure the terminal).
 
-``python -m bench.load.server BOOK PORT`` — the parent stops it with SIGTERM (SIGKILL after a
-grace period).
+Idle connections are kept for two minutes (a signed-in borrower may wait longer than uvicorn's
+default five seconds between requests; a connection closed under a request would be counted as
+a failure of the app). Several worker processes share the port (``--workers``, uvicorn's own
+multiprocess mode): one Python process uses one core at most, and the machine has two.
+
+``python -m bench.load.server BOOK PORT [WORKERS]`` — the parent stops it with SIGTERM (SIGKILL
+after a grace period).
 """
 
 from __future__ import annotations
@@ -26,11 +31,11 @@ def free_port() -> int:
     return port
 
 
-def start(book_path: Path, *, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start(book_path: Path, *, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     """Start the server and wait until ``/healthz`` answers (60 s at most)."""
     handle = log.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.load.server", str(book_path), str(port)],
+        [sys.executable, "-m", "bench.load.server", str(book_path), str(port), str(workers)],
         stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -56,18 +61,27 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def serve(book_path: Path, port: int) -> None:
-    import uvicorn
+def app() -> object:
+    """The app on the book named by ``ARREARS_LOAD_BOOK`` (built in each worker process)."""
     from bench.load.book import Book, settings_for
 
     from arrears.bootstrap import build
     from arrears.entrypoints.web.app import create_app
 
-    book = Book.load(book_path)
+    book = Book.load(Path(os.environ["ARREARS_LOAD_BOOK"]))
     container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
-    app = create_app(container)
-    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+    return create_app(container)
+
+
+def serve(book_path: Path, port: int, workers: int) -> None:
+    import uvicorn
+
+    os.environ["ARREARS_LOAD_BOOK"] = str(book_path.resolve())
+    uvicorn.run(
+        "bench.load.server:app", factory=True, host="127.0.0.1", port=port, workers=workers,
+        access_log=False, log_level="warning", timeout_keep_alive=120,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]), int(sys.argv[2]))
+    serve(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1)
