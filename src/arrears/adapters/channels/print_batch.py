@@ -3,7 +3,8 @@
 ``<print dir>/<YYYY-MM-DD>/letters/*.pdf`` are the letters; ``manifest.csv`` and
 ``manifest.json`` list each one — letter id, account, recipient address lines, template and
 version, language, pages and the SHA-256 of the PDF — in letter-id order, so that the print
-house can check it received exactly what was sent. The manifest is written from what the
+house can check it received exactly what was sent (its cells neutralised against spreadsheet
+formulas: ``formats.csv_cells``). The manifest is written from what the
 outbox recorded and checked against the files on disk; it has no timestamp, so building the
 same day's batch again writes the same bytes (idempotent).
 
@@ -25,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from arrears.errors import ArrearsError
+from arrears.formats.csv_cells import neutralise
 from arrears.services.ports import BatchFiles, ManifestRow
 
 MANIFEST_COLUMNS = (
@@ -73,12 +75,12 @@ class PrintBatchFolders:
 
 def _csv(rows: Sequence[ManifestRow]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # RFC 4180 CRLF rows: a CR inside a cell is quoted, not a row end
     writer.writerow(MANIFEST_COLUMNS)
     for row in rows:
         values = asdict(row)
         values["address_lines"] = " | ".join(row.address_lines)
-        writer.writerow([values[column] for column in MANIFEST_COLUMNS])
+        writer.writerow([neutralise(values[column]) for column in MANIFEST_COLUMNS])
     return buffer.getvalue()
 
 

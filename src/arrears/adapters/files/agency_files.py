@@ -19,8 +19,7 @@ from typing import Any
 from arrears.domain.agencies.remittance import COLUMNS as REMITTANCE_COLUMNS
 from arrears.domain.money import Money
 from arrears.errors import Problem
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from arrears.formats.csv_cells import neutralise  # the one shared rule
 
 PLACEMENT_COLUMNS = (
     "placement_id", "agency_code", "account", "placed_on", "recall_due_on", "tier",
@@ -32,12 +31,6 @@ PLACEMENT_COLUMNS = (
 RECALL_COLUMNS = (
     "placement_id", "agency_code", "account", "placed_on", "recalled_on", "reason",
 )  # fmt: skip
-
-
-def neutralise(value: object) -> str:
-    """The cell as text a spreadsheet will not evaluate as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def placement_row(record: Mapping[str, Any]) -> dict[str, str]:

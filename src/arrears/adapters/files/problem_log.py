@@ -13,6 +13,7 @@ import polars as pl
 
 from arrears.adapters.files.checks import PROBLEM_SCHEMA, empty_problems
 from arrears.errors import Problem
+from arrears.formats.csv_cells import neutralised
 
 _KEEP = 1_000
 
@@ -58,11 +59,5 @@ class ProblemLog:
 
 
 def _formula_safe(problems: pl.DataFrame) -> pl.DataFrame:
-    """Prefix a quote to values a spreadsheet would run as a formula (= + - @ tab CR)."""
-    return problems.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
-        for c in ("file", "column", "value", "message")
-    )
+    """Prefix a quote to values a spreadsheet would run as a formula (``formats.csv_cells``)."""
+    return problems.with_columns(neutralised(c) for c in ("file", "column", "value", "message"))
