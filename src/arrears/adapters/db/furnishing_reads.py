@@ -70,7 +70,8 @@ class SqlFurnishingReads:
 
     def accounts(self, first: int, last: int, *, as_of: date) -> pl.DataFrame:
         """ACCOUNTS for loans ``first``..``last``, with ledger balances on ``as_of`` and on
-        each charged-off loan's charge-off day."""
+        each charged-off loan's charge-off day, in loan-id order: the file lists accounts in that
+        order whatever order the database returns rows in (the Spark export writes the same)."""
         ids = self._ids(first, last)
         loans = lookup(self.connection, table="loans", key="id", keys=ids, columns=_LOAN_COLUMNS)
         reads = SqlPortfolioReads(self.connection)
@@ -82,7 +83,11 @@ class SqlFurnishingReads:
         frame = loans.join(balances, on="loan_id", how="left").join(
             at_charge_off, on="loan_id", how="left"
         )
-        return frame.with_columns(pl.col("balance_minor").fill_null(0)).select(ACCOUNTS.names())
+        return (
+            frame.with_columns(pl.col("balance_minor").fill_null(0))
+            .select(ACCOUNTS.names())
+            .sort("loan_id")
+        )
 
     def people(self, borrower_ids: list[int], *, reveal: bool) -> pl.DataFrame:
         """PEOPLE for the borrowers, with their first usable mobile or home phone."""

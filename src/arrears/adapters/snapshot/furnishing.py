@@ -27,7 +27,7 @@ from arrears.batch.frames import DELINQUENCY_AT, INSTALLMENTS, conform
 from arrears.batch.furnishing import inputs
 from arrears.batch.furnishing.inputs import PartitionFacts
 from arrears.domain.allocation import WaterfallPolicy
-from arrears.services.furnishing import read_partition
+from arrears.services.furnishing import month_of, read_partition
 
 FORMAT: Final = "arrears.furnishing-snapshot"
 SEALED: Final = ("ssn_sealed", "dob_sealed")
@@ -58,6 +58,9 @@ class FurnishingManifest:
     created_at: datetime
     rows: dict[str, int]
     partitions: list[tuple[int, int]]
+    date_created: date | None = None
+    """The header's creation date of the month's first export, when the month was exported
+    before: a file of the month written again keeps it (``services.furnishing.export_month``)."""
 
     @property
     def accounts(self) -> int:
@@ -79,6 +82,8 @@ def export_furnishing_facts(
     try:
         with uow_factory() as uow:
             bounds = uow.furnishing.partition_bounds(partition_loans)
+            earlier = uow.furnishing.exports_for(month_of(as_of))
+        created = earlier[0].date_created if earlier else None
         for number, (first, last) in enumerate(bounds):
             with uow_factory() as uow:
                 facts = read_partition(
@@ -95,9 +100,9 @@ def export_furnishing_facts(
                 write_frame(frame.sort(key, maintain_order=True),
                             ensure(partial) / name / part_name(number))  # fmt: skip
                 rows[name] += frame.height
-        manifest = FurnishingManifest(as_of, now, rows, bounds)
+        manifest = FurnishingManifest(as_of, now, rows, bounds, created)
         text = to_json({"format": FORMAT, "as_of": as_of, "created_at": now, "rows": rows,
-                        "partitions": bounds})  # fmt: skip
+                        "partitions": bounds, "date_created": created})  # fmt: skip
         (ensure(partial) / "manifest.json").write_text(text, encoding="utf-8")
         publish(partial, directory)
     except BaseException:
@@ -119,6 +124,7 @@ def parse_furnishing_manifest(text: str, *, where: str) -> FurnishingManifest:
         created_at=datetime.fromisoformat(raw["created_at"]),
         rows={str(k): int(v) for k, v in raw["rows"].items()},
         partitions=[(int(a), int(b)) for a, b in raw["partitions"]],
+        date_created=date.fromisoformat(raw["date_created"]) if raw.get("date_created") else None,
     )
 
 

@@ -121,7 +121,9 @@ def metro2_command(
     )
     inputs = Metro2Inputs(
         as_of=manifest.as_of,
-        header=settings.reporter.header(activity=manifest.as_of, created=container.clock.today()),
+        header=settings.reporter.header(
+            activity=manifest.as_of, created=manifest.date_created or container.clock.today()
+        ),
         framing=framing,
         settings=settings.furnishing,
         cipher=container.cipher,
