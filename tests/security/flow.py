@@ -19,7 +19,7 @@ from support.portfolio import BORROWERS
 from support.web import PASSWORD, World, csrf_of, key, portal_sign_in, sign_in
 
 CARD = "4242424242424242"
-WRONG_PASSWORD = "wrong password!"  # noqa: S105 (a test value)
+WRONG_PASSWORD = "wrong password!"  # a test value
 
 
 @dataclass

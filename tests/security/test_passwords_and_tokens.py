@@ -28,7 +28,7 @@ class CountingHasher(PasswordHasher):
         super().__init__(**parameters)
         self.verified = 0
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
         self.verified += 1
         return super().verify(hash, password)
 
