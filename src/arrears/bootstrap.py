@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from arrears.adapters.channels.letters import PrintBatchChannel
+from arrears.adapters.channels.maildir import MaildirEmailChannel
 from arrears.adapters.channels.print_batch import PrintBatchFolders
 from arrears.adapters.channels.sms_http import HttpSmsChannel, SmsSettings
 from arrears.adapters.channels.smtp import SmtpEmailChannel, SmtpSettings
@@ -209,24 +210,28 @@ def print_dir(container: Container) -> Path:
 
 
 def message_channels(container: Container) -> dict[str, MessageChannel]:
-    """Email and letters always; SMS when a provider endpoint is configured."""
+    """Email (SMTP, or a Maildir) and letters always; SMS when a provider endpoint is
+    configured."""
     s = container.settings
+    smtp = SmtpSettings(
+        host=s.smtp_host,
+        port=s.smtp_port,
+        sender=s.email_from,
+        security=s.smtp_security,
+        username=s.smtp_username,
+        password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+        ca_file=s.smtp_ca_file,
+        timeout_seconds=s.smtp_timeout_seconds,
+        unsubscribe_mailto=s.email_unsubscribe_mailto,
+        unsubscribe_url=s.email_unsubscribe_url,
+    )
+    email: MessageChannel = (
+        MaildirEmailChannel(s.maildir_path or s.data_dir / "mail", smtp, clock=container.clock)
+        if s.email_transport == "maildir"
+        else SmtpEmailChannel(smtp, clock=container.clock)
+    )
     channels: dict[str, MessageChannel] = {
-        "email": SmtpEmailChannel(
-            SmtpSettings(
-                host=s.smtp_host,
-                port=s.smtp_port,
-                sender=s.email_from,
-                security=s.smtp_security,
-                username=s.smtp_username,
-                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-                ca_file=s.smtp_ca_file,
-                timeout_seconds=s.smtp_timeout_seconds,
-                unsubscribe_mailto=s.email_unsubscribe_mailto,
-                unsubscribe_url=s.email_unsubscribe_url,
-            ),
-            clock=container.clock,
-        ),
+        "email": email,
         "letter": PrintBatchChannel(print_dir(container)),
     }
     if s.sms_endpoint:

@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     itemization_preference: list[str] = Field(
         default_factory=lambda: ["charge_off", "last_payment", "transaction"]
     )
+    #: Where email goes: ``smtp`` (a mail server) or ``maildir`` (files in ``maildir_path``,
+    #: for staging and the demo; unset path: ``mail`` under the data directory).
+    email_transport: Literal["smtp", "maildir"] = "smtp"
+    maildir_path: Path | None = None
     #: SMTP: ``smtp_security`` is none, starttls or tls (implicit TLS, usually port 465).
     smtp_host: str = "localhost"
     smtp_port: int = 25

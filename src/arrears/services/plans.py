@@ -167,7 +167,7 @@ def refresh_plans(
     return per loan the status of its latest plan (cancelled reads as ``none``)."""
     plans = uow.plans.in_range(first, last)
     currency = plans[0].terms.amount.currency if plans else "USD"
-    paid = paid_by_loan(payments, currency=currency)
+    paid = paid_by_loan(payments, currency=currency, loans={plan.loan_id for plan in plans})
     latest: dict[int, str] = {}
     for plan in plans:
         result = _evaluate(plan, paid.get(plan.loan_id, []), as_of=as_of, tolerance=tolerance)

@@ -8,7 +8,7 @@ promise makes the account's ``promise`` feature ``broken`` and the strategy's fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -123,7 +123,9 @@ def refresh_promises(
     store and audit changes (never going back past a later evaluation); return per loan the
     status of its latest promise and the day it was made (``promise``, ``promise_on``)."""
     records = uow.promises.in_range(first, last)
-    paid = paid_by_loan(payments, currency=_currency(records))
+    paid = paid_by_loan(
+        payments, currency=_currency(records), loans={r.promise.loan_id for r in records}
+    )
     latest: dict[int, tuple[str, date]] = {}
     for record in records:
         promise = record.promise
@@ -160,9 +162,15 @@ def refresh_promises(
     )
 
 
-def paid_by_loan(payments: pl.DataFrame, *, currency: str) -> dict[int, list[Paid]]:
-    """Good (posted, not returned) payments per loan as ``Paid`` amounts."""
-    good = payments.filter(pl.col("good")).select("loan_id", "effective_date", "amount_minor")
+def paid_by_loan(
+    payments: pl.DataFrame, *, currency: str, loans: Iterable[int] | None = None
+) -> dict[int, list[Paid]]:
+    """Good (posted, not returned) payments per loan as ``Paid`` amounts; only of ``loans``
+    when given (the cycle asks for the few loans with promises or plans, not the partition)."""
+    good = payments.filter(pl.col("good"))
+    if loans is not None:
+        good = good.filter(pl.col("loan_id").is_in(sorted(loans)))
+    good = good.select("loan_id", "effective_date", "amount_minor")
     found: dict[int, list[Paid]] = {}
     for loan_id, day, amount in good.iter_rows():
         found.setdefault(loan_id, []).append(Paid(day, Money(amount, currency)))

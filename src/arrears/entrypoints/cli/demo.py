@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from arrears import bootstrap
 from arrears.bootstrap import Container, build, initialise, web_auth
 from arrears.config import Settings, load_settings
 from arrears.domain.calendar import US_FEDERAL
@@ -24,6 +25,7 @@ from arrears.entrypoints.cli.serve import run_server
 from arrears.services import portal
 from arrears.services.auth import Principal, Role
 from arrears.services.cycle import CycleReport, run_cycle
+from arrears.services.outbox import enqueue_day
 from arrears.services.users import ensure_user
 from arrears.services.work_queue import call_queue
 
@@ -45,7 +47,9 @@ def demo_command(
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
     settings = load_settings(
-        data_dir=demo_dir, database_url=f"sqlite:///{demo_dir / 'arrears-demo.sqlite'}"
+        data_dir=demo_dir,
+        database_url=f"sqlite:///{demo_dir / 'arrears-demo.sqlite'}",
+        email_transport="maildir",  # the demo's emails are files under demo/mail, never sent
     )
     system = build(settings, create_keys=True)
     today = system.clock.today()
@@ -66,6 +70,7 @@ def demo_command(
     last = run_recent_cycles(container, today=today, days=days)
     if last is not None:
         print_cycle(last)
+        queue_messages(container, as_of=last.as_of)
     write_demo_report(
         container, today=today, directory=demo_dir, elapsed=time.monotonic() - started
     )
@@ -95,6 +100,22 @@ def run_recent_cycles(container: Container, *, today: date, days: int) -> CycleR
         progress.advance(1)
     progress.finish()
     return report
+
+
+def queue_messages(container: Container, *, as_of: date) -> None:
+    """The last day's messages into the outbox, each past the compliance gate; the web app's
+    sender then delivers them (emails into the demo's maildir, letters to the print batch)."""
+    report = enqueue_day(
+        as_of=as_of, uow_factory=container.uow, messaging=bootstrap.messaging(container),
+        clock=container.clock,
+    )  # fmt: skip
+    console.print(
+        f"Outbox for {as_of}: {report.queued:,} messages queued, {report.blocked:,} blocked by "
+        "the compliance gate"
+        + "".join(f"; {rule} {count:,}" for rule, count in report.blocked_by_rule.most_common(3)),
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 DEMO_USERS = {
@@ -138,6 +159,12 @@ def serve_demo(settings: Settings, *, portfolio: Path, port: int) -> None:
             console.print(
                 f"  or open {message.url} (one use, 30 minutes)", markup=False, soft_wrap=True
             )
+    console.print(
+        f"Emails the outbox sender delivers are files in {settings.data_dir / 'mail'} (Maildir); "
+        f"letters go to the print batches in {bootstrap.print_dir(container)}.",
+        markup=False,
+        soft_wrap=True,
+    )
     run_server(container, host="127.0.0.1", port=port)
 
 
