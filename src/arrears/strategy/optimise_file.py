@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from arrears.domain.file_names import plain_name_problem
 from arrears.strategy.catalogue import CapacityClass, Catalogue
 from arrears.strategy.model import SETTLEMENT_DISCOUNT, Optimise
 from arrears.strategy.yaml_reader import Node, Reader, line_of, suggest
@@ -62,6 +63,8 @@ def read_optimise(reader: Reader, node: Node, *, catalogue: Catalogue) -> Optimi
             )
         rate = found if found is not None else rate
     model = reader.text(entries["model"], "optimise.model") if "model" in entries else "recovery"
+    if model is not None and (problem := plain_name_problem(model)):
+        reader.error(entries["model"], "optimise.model", f"a model is named, not a path: {problem}")
     per_accounts = (
         reader.whole(entries["per_accounts"], "optimise.per_accounts", minimum=1)
         if "per_accounts" in entries

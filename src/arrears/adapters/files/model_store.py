@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from arrears.batch.scoring.model import RecoveryModel, model_from_json
+from arrears.domain.file_names import require_plain_name
 from arrears.errors import NotFoundError
 
 
@@ -28,7 +29,9 @@ class FileModelStore:
         return path
 
     def load(self, name_or_version: str) -> RecoveryModel:
-        """A version, or the latest trained model of a name (by its last training day)."""
+        """A version, or the latest trained model of a name (by its last training day). The
+        name comes from a strategy file, so it may only be a name (``domain.file_names``)."""
+        require_plain_name(name_or_version, what="model")
         exact = self.directory / f"{name_or_version}.json"
         if exact.exists():
             return model_from_json(exact.read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from arrears.domain.file_names import require_relative_name
 from arrears.entrypoints.cli.output import console, whole_money
 from arrears.errors import ArrearsError
 
@@ -116,7 +117,8 @@ def _reader(folder: Path) -> Callable[[str], str]:
     """Reads the strategy files an experiment arm names, next to the strategy."""
 
     def read(name: str) -> str:
-        return (folder / name).read_text(encoding="utf-8")
+        safe = require_relative_name(name, what="included strategy file")
+        return (folder / safe).read_text(encoding="utf-8")
 
     return read
 

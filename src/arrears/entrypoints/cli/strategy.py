@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from arrears.domain.file_names import require_relative_name
 from arrears.entrypoints.cli.output import console, handle_errors, money
 from arrears.errors import ArrearsError
 from arrears.strategy.catalogue import default_catalogue
@@ -77,7 +78,7 @@ def _reader_beside(file: Path) -> Callable[[str], str]:
     """Reads the strategy files an experiment arm names, relative to ``file``."""
 
     def read(name: str) -> str:
-        return _read(file.parent / name)
+        return _read(file.parent / require_relative_name(name, what="included strategy file"))
 
     return read
 
