@@ -50,7 +50,16 @@ def score_partition(
     contacts: pl.DataFrame,
     as_of: date,
 ) -> Scored:
-    inputs = cycle_inputs(features, payments, contacts, as_of=as_of)
+    return scored_from_inputs(
+        model, features=features, inputs=cycle_inputs(features, payments, contacts, as_of=as_of)
+    )
+
+
+def scored_from_inputs(
+    model: RecoveryModel, *, features: pl.DataFrame, inputs: pl.DataFrame
+) -> Scored:
+    """``features`` scored from their ``SCORING_INPUTS`` (a snapshot has no payments, only
+    their facts: ``batch.scoring.cycle_inputs.inputs_with_facts``)."""
     scores = score_accounts(model, inputs)
     scored = (
         features.drop("score")

@@ -10,6 +10,7 @@ A *snapshot* is a directory holding everything the decision step reads for one a
     holds/…              holds in force: loan_id, hold_id, kind
     facts/…              ACCOUNT_FACTS (what the compliance gate's day-level rules read)
     contacts/…           CONTACTS (the contact log's window the frequency rules count)
+    paid/…               PAYMENT_FACTS, when the strategy optimises (what scoring reads)
 
 Every frame is sorted by ``loan_id`` and written in loan-id ranges (one file per range, row
 groups of ``ROW_GROUP`` rows), so a reader asking for a range touches only the row groups that
@@ -30,6 +31,7 @@ import polars as pl
 from arrears.batch.compliance_gate import ACCOUNT_FACTS, CONTACTS
 from arrears.batch.cycle_rows import ACTION_ROWS, DECISION_ROWS, ITEM_ROWS
 from arrears.batch.decisions.frames import FEATURES, HISTORY
+from arrears.batch.scoring.cycle_inputs import PAYMENT_FACTS
 from arrears.errors import ArrearsError
 from arrears.services.snapshot_ports import Manifest, StrategyBundle
 
@@ -45,6 +47,10 @@ INPUTS: Final[dict[str, pl.Schema]] = {
     "contacts": pl.Schema(CONTACTS),
 }
 """The snapshot's frames and their columns (the ``PartitionFrames`` fields, in order)."""
+
+EXTRAS: Final[dict[str, pl.Schema]] = {"paid": PAYMENT_FACTS}
+"""Frames a snapshot holds when its strategy optimises: ``paid`` (``PAYMENT_FACTS``, what the
+scoring model reads of payments; accounts without a good payment have no row)."""
 
 OUTPUTS: Final[dict[str, pl.Schema]] = {
     "decisions": DECISION_ROWS,

@@ -9,6 +9,7 @@ frames and a model in, frames and figures out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from arrears.batch.optimiser.allocate import apply_prices
 from arrears.batch.optimiser.candidates import always_goes, apply_choice, build_problem
 from arrears.batch.optimiser.explain import explain
 from arrears.batch.optimiser.prices import Prices, solve_prices
+from arrears.batch.optimiser.problem import Problem
 from arrears.batch.scoring.apply import treatment_values
 from arrears.batch.scoring.model import RecoveryModel
 from arrears.strategy.catalogue import CapacityClass, Catalogue
@@ -64,33 +66,54 @@ def choose(
     partition decides, out of ``of`` in the run (capacities are its share, see
     ``Optimise.scaled``); without ``prices`` they are found on this partition.
     """
-    fixed = sorted(always_goes(catalogue) | set(optimise.keep))
-    on_menu = (pl.col("status") == "planned") & ~pl.col("treatment").is_in(fixed)
-    menu = decided.filter(on_menu).select("loan_id", "treatment", "cost_minor",
-                                           "capacity_class", "capacity_units")  # fmt: skip
-    capacity: dict[str, float] = {
-        name: float(units) for name, units in optimise.scaled(accounts, of=of).items()
-    }
-    if menu.is_empty():
+    valued, fixed_use = valued_menu(
+        decided, inputs, model=model, optimise=optimise, catalogue=catalogue
+    )
+    if valued.is_empty():
         empty = Prices(CLASSES, np.zeros(len(CLASSES)))
         return Chosen(decided.with_columns(pl.lit(None, pl.String).alias("optimiser")),
                       pl.DataFrame(schema=EXPLANATIONS), prices or empty, 0.0, 0.0)  # fmt: skip
-    fixed_use = _fixed_use(decided.filter((pl.col("status") == "planned") & ~on_menu))
-    for name, used in fixed_use.items():
-        if name in capacity:
-            capacity[name] = max(capacity[name] - used, 0.0)
-    valued = treatment_values(
-        model, inputs, menu, days=optimise.horizon_days,
-        annual_rate=float(optimise.annual_discount_rate),
-    ).join(inputs.select("loan_id", "balance_minor"), on="loan_id", how="left")  # fmt: skip
-    problem, placed = build_problem(
-        valued.with_columns(pl.col("balance_minor").fill_null(0)),
-        classes=CLASSES, capacity=capacity, discount_share=DISCOUNT_SHARE,
-    )  # fmt: skip
+    problem, placed = menu_problem(valued, fixed_use, capacity=optimise.scaled(accounts, of=of))
     prices = prices or solve_prices(problem)
     allocation = apply_prices(problem, prices)
     chosen, why = apply_choice(decided, placed, allocation, explain(problem, allocation))
     return Chosen(chosen, why, prices, allocation.value, allocation.bound)
+
+
+def valued_menu(
+    decided: pl.DataFrame,
+    inputs: pl.DataFrame,
+    *,
+    model: RecoveryModel,
+    optimise: Optimise,
+    catalogue: Catalogue,
+) -> tuple[pl.DataFrame, dict[str, float]]:
+    """The menu rows valued by the model (``build_problem``'s columns), and the capacity the
+    treatments that always go ahead use, by class. Per account: a sample of accounts gets the
+    rows it would get in any partition (for prices computed over the whole book)."""
+    fixed = sorted(always_goes(catalogue) | set(optimise.keep))
+    on_menu = (pl.col("status") == "planned") & ~pl.col("treatment").is_in(fixed)
+    menu = decided.filter(on_menu).select("loan_id", "treatment", "cost_minor",
+                                           "capacity_class", "capacity_units")  # fmt: skip
+    fixed_use = _fixed_use(decided.filter((pl.col("status") == "planned") & ~on_menu))
+    if menu.is_empty():
+        return menu, fixed_use
+    valued = treatment_values(
+        model, inputs, menu, days=optimise.horizon_days,
+        annual_rate=float(optimise.annual_discount_rate),
+    ).join(inputs.select("loan_id", "balance_minor"), on="loan_id", how="left")  # fmt: skip
+    return valued.with_columns(pl.col("balance_minor").fill_null(0)), fixed_use
+
+
+def menu_problem(
+    valued: pl.DataFrame, fixed_use: dict[str, float], *, capacity: Mapping[str, float]
+) -> tuple[Problem, pl.DataFrame]:
+    """The problem over ``valued`` with ``capacity`` less what the fixed treatments use."""
+    left: dict[str, float] = {name: float(units) for name, units in capacity.items()}
+    for name, used in fixed_use.items():
+        if name in left:
+            left[name] = max(left[name] - used, 0.0)
+    return build_problem(valued, classes=CLASSES, capacity=left, discount_share=DISCOUNT_SHARE)
 
 
 def _fixed_use(rows: pl.DataFrame) -> dict[str, float]:

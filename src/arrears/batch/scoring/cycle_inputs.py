@@ -20,6 +20,13 @@ PAID_WINDOW_DAYS = 90
 _CONVERSATIONS = [o.value for o in Outcome if o.is_conversation]
 
 
+PAYMENT_FACTS = pl.Schema(
+    {"loan_id": pl.Int64, "days_since_payment": pl.Int32, "paid_90d_minor": pl.Int64}
+)
+"""Per account with a good payment by the date: what the scoring inputs read of payments
+(what a cycle snapshot keeps in place of the payments themselves)."""
+
+
 def cycle_inputs(
     features: pl.DataFrame, payments: pl.DataFrame, contacts: pl.DataFrame, *, as_of: date
 ) -> pl.DataFrame:
@@ -28,16 +35,29 @@ def cycle_inputs(
     ``payments`` has ``loan_id``, ``effective_date``, ``amount_minor`` and ``good``;
     ``contacts`` has ``loan_id``, ``day`` and ``outcome`` (the gate's ``CONTACTS``).
     """
+    return inputs_with_facts(features, payment_facts(payments, as_of=as_of), contacts, as_of=as_of)
+
+
+def payment_facts(payments: pl.DataFrame, *, as_of: date) -> pl.DataFrame:
+    """``PAYMENT_FACTS``: days since the last good payment and what was paid in 90 days."""
     good = payments.filter(pl.col("good") & (pl.col("effective_date") <= as_of))
-    paid = good.group_by("loan_id").agg(
+    return good.group_by("loan_id").agg(
         (pl.lit(as_of) - pl.col("effective_date").max())
         .dt.total_days()
+        .cast(pl.Int32)
         .alias("days_since_payment"),
         pl.col("amount_minor")
         .filter(pl.col("effective_date") > as_of - timedelta(days=PAID_WINDOW_DAYS))
         .sum()
+        .cast(pl.Int64)
         .alias("paid_90d_minor"),
     )
+
+
+def inputs_with_facts(
+    features: pl.DataFrame, paid: pl.DataFrame, contacts: pl.DataFrame, *, as_of: date
+) -> pl.DataFrame:
+    """``SCORING_INPUTS`` from ``features``, ``PAYMENT_FACTS`` and the contact window."""
     talked = (
         contacts.filter(pl.col("outcome").is_in(_CONVERSATIONS) & (pl.col("day") <= as_of))
         .group_by("loan_id")

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,6 +15,11 @@ from arrears.bootstrap import Container, build
 from arrears.entrypoints.cli.output import RichProgress, console, parse_date, whole_money
 from arrears.errors import ArrearsError, NotFoundError
 from arrears.services.cycle import CycleReport, run_cycle
+
+if TYPE_CHECKING:
+    from arrears.batch.scoring.model import RecoveryModel
+    from arrears.config import Settings
+    from arrears.services.snapshot_ports import Manifest
 
 
 class Engine(StrEnum):
@@ -66,6 +71,17 @@ def cycle_command(
     print_cycle(report)
 
 
+def _model_for(manifest: Manifest, config: Settings) -> RecoveryModel | None:
+    """The scoring model the snapshot's strategy names, when it optimises (from the data
+    directory's ``models/``, as the database engine reads it)."""
+    from arrears.adapters.files.model_store import FileModelStore
+
+    strategy = manifest.strategy.load(manifest.bucket_scheme)
+    if strategy.optimise is None:
+        return None
+    return FileModelStore(config.data_dir / "models").load(strategy.optimise.model)
+
+
 def decide_from_snapshot(
     *,
     engine: Engine,
@@ -85,8 +101,9 @@ def decide_from_snapshot(
     source = SnapshotReader(snapshot)
     if as_of is not None and as_of != source.manifest.as_of:
         raise ArrearsError(f"{snapshot} is the snapshot of {source.manifest.as_of}, not {as_of}")
-    clock = SystemClock(load_settings().business_time_zone)
-    settings = SnapshotCycleSettings(run_id=run_id)
+    config = load_settings()
+    clock = SystemClock(config.business_time_zone)
+    settings = SnapshotCycleSettings(run_id=run_id, model=_model_for(source.manifest, config))
     if partition_accounts:
         settings = replace(settings, partition_accounts=partition_accounts)
     if engine is Engine.spark:
