@@ -136,3 +136,49 @@ def test_the_commands_export_and_decide(
     missing = runner.invoke(cli, ["cycle", "--engine", "polars", "--out", str(tmp_path / "x")])
     assert missing.exit_code != 0
     assert "--snapshot" in missing.output
+
+
+CAPPED = """
+strategy: capped
+version: 1
+optimise:
+  capacities: {agent_minutes: 60, sms: 40}
+segments:
+  - name: behind
+    when: {dpd: {min: 1}, charged_off: false}
+    treatments:
+      - treatment: agent_call
+        every: 1
+      - treatment: reminder_sms
+        every: 1
+"""
+
+
+def test_an_optimising_strategy_travels_with_its_payment_facts(
+    book: Container, tmp_path: Path
+) -> None:
+    """Under a strategy that optimises, the export writes each account's payment facts (what
+    its model scores from) as the payments say, and the snapshot decides on its own with the
+    model: the run's optimiser figures are in its summary."""
+    from arrears.batch.scoring.cycle_inputs import payment_facts
+    from arrears.services.strategies import activate_strategy
+    from support.decision_engine import hand_made_model
+
+    (tmp_path / "capped.yaml").write_text(CAPPED, encoding="utf-8")
+    activate_strategy(tmp_path / "capped.yaml", by="test", uow_factory=book.uow,
+                      clock=book.clock, buckets=book.buckets)  # fmt: skip
+    _export(book, tmp_path / "snap", partition=100)
+    reader = SnapshotReader(tmp_path / "snap")
+    with book.uow() as uow:
+        ids = uow.cycle.loan_ids()
+        expected = payment_facts(uow.reads.payments(list(ids)), as_of=book.clock.today())
+    found = reader.payment_facts(min(ids), max(ids))
+    assert found.height == expected.height > LOANS // 2
+    assert found.equals(expected.sort("loan_id").select(found.columns))
+    run = decide_snapshot(
+        source=reader, sink=DecisionsWriter(tmp_path / "run"), clock=book.clock,
+        settings=SnapshotCycleSettings(model=hand_made_model()),
+    )  # fmt: skip
+    assert run.summary["strategy"] == "capped v1"
+    assert set(run.summary["optimiser"]["prices"]) >= {"agent_minutes", "sms"}
+    assert read_tables(tmp_path / "run")["decisions"].height == LOANS

@@ -4,7 +4,9 @@ Partition by partition (ranges of loan ids, as the cycle runs), the frames are b
 database engine's own ``services.cycle.partition_frames`` and handed to a sink (Parquet files).
 The export changes nothing: each partition's transaction is rolled back, so promises and plans
 re-derived on the way are not stored (the cycle stores them when it runs). The strategy in
-force is written with its texts, so the snapshot decides alone, anywhere.
+force is written with its texts, so the snapshot decides alone, anywhere. When that strategy
+optimises, each partition's payment facts (what its scoring model reads of payments) are
+written too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from arrears.batch.scoring.cycle_inputs import payment_facts
 from arrears.domain.clock import Clock
 from arrears.errors import ArrearsError
 from arrears.services.cycle import CycleSettings, partition_bounds, partition_frames
@@ -36,14 +39,17 @@ def export_snapshot(
             _check_date(uow, as_of=as_of, today=clock.today())
             bundle = strategy_bundle(uow, buckets=settings.buckets)
             bounds = partition_bounds(uow.cycle.loan_ids(), settings.partition_loans)
+            optimises = bundle.load(settings.buckets).optimise is not None
         progress.start(f"snapshot {as_of}", unit="partitions")
         for first, last in bounds:
             with uow_factory() as uow:
                 frames = partition_frames(
                     uow, first=first, last=last, as_of=as_of, settings=settings, now=now
                 )
+                ids = frames.features.get_column("loan_id").to_list()
+                paid = payment_facts(uow.reads.payments(ids), as_of=as_of) if optimises else None
                 uow.rollback()
-            sink.write(frames, first=first, last=last)
+            sink.write(frames, first=first, last=last, paid=paid)
             progress.advance(1)
         progress.finish()
         return sink.finish(

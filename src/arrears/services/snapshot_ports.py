@@ -83,7 +83,9 @@ class RunManifest:
 
 
 class SnapshotSink(Protocol):
-    def write(self, frames: PartitionFrames, *, first: int, last: int) -> None: ...
+    def write(
+        self, frames: PartitionFrames, *, first: int, last: int, paid: pl.DataFrame | None = None
+    ) -> None: ...
     def finish(
         self, *, as_of: date, created_at: datetime, strategy: StrategyBundle,
         buckets: list[tuple[str, int]], actor: str,

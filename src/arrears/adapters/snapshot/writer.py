@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from arrears.adapters.snapshot.layout import (
+    EXTRAS,
     INPUTS,
     ROW_GROUP,
     SnapshotError,
@@ -61,15 +62,19 @@ class SnapshotWriter:
         self.rows = dict.fromkeys(INPUTS, 0)
         self.partitions: list[tuple[int, int]] = []
 
-    def write(self, frames: PartitionFrames, *, first: int, last: int) -> None:
-        """One partition (loans ``first``..``last``): each frame conformed and sorted."""
+    def write(
+        self, frames: PartitionFrames, *, first: int, last: int, paid: pl.DataFrame | None = None
+    ) -> None:
+        """One partition (loans ``first``..``last``): each frame conformed and sorted, and its
+        payment facts when given (a strategy that optimises)."""
         number = len(self.partitions)
-        for name, schema in INPUTS.items():
-            frame = conform(getattr(frames, name), schema, name=name).sort(
-                "loan_id", maintain_order=True
-            )
+        found = {name: (getattr(frames, name), schema) for name, schema in INPUTS.items()}
+        if paid is not None:
+            found["paid"] = (paid, EXTRAS["paid"])
+        for name, (given, schema) in found.items():
+            frame = conform(given, schema, name=name).sort("loan_id", maintain_order=True)
             write_frame(frame, ensure(self.partial) / name / part_name(number))
-            self.rows[name] += frame.height
+            self.rows[name] = self.rows.get(name, 0) + frame.height
         self.partitions.append((first, last))
 
     def finish(
