@@ -7,8 +7,9 @@
 Both engines decide the same snapshot with the same clock and write their Parquet runs; the
 runs are then compared table by table (they must be equal). Reported per engine: wall time,
 accounts per second, CPU seconds and peak resident memory of the whole process tree (for Spark
-the driver, its JVM and the Python workers, sampled every 0.2 s from /proc). Spark's figure
-includes starting the session, which a long-lived cluster pays once.
+the driver, its JVM and the Python workers, sampled every 0.2 s from /proc), with the JVM's own
+peak beside it. Spark's figure includes starting the session, which a long-lived cluster pays
+once.
 """
 
 from __future__ import annotations
@@ -49,17 +50,21 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _usage(pids: list[int]) -> tuple[float, float]:
-    """(resident GB, CPU seconds) summed over ``pids``."""
-    rss = cpu = 0.0
+def _usage(pids: list[int]) -> tuple[float, float, float]:
+    """(resident GB, CPU seconds, resident GB of Java processes) summed over ``pids``."""
+    rss = cpu = jvm = 0.0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            head, tail = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
         except OSError:
             continue
+        fields = tail.split()
         cpu += (int(fields[11]) + int(fields[12])) / _TICKS
-        rss += int(fields[21]) * _PAGE / 1024**3
-    return rss, cpu
+        resident = int(fields[21]) * _PAGE / 1024**3
+        rss += resident
+        if head.endswith("(java"):
+            jvm += resident
+    return rss, cpu, jvm
 
 
 @dataclass
@@ -67,6 +72,7 @@ class Sampled:
     wall: float = 0.0
     cpu: float = 0.0
     peak_gb: float = 0.0
+    jvm_peak_gb: float = 0.0
 
 
 def sampled(step: Callable[[], T]) -> tuple[T, Sampled]:
@@ -77,8 +83,9 @@ def sampled(step: Callable[[], T]) -> tuple[T, Sampled]:
 
     def sample() -> None:
         while not done.wait(0.2):
-            rss, cpu = _usage(_tree(os.getpid()))
+            rss, cpu, jvm = _usage(_tree(os.getpid()))
             figures.peak_gb = max(figures.peak_gb, rss)
+            figures.jvm_peak_gb = max(figures.jvm_peak_gb, jvm)
             figures.cpu = max(figures.cpu, cpu - start_cpu)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -86,7 +93,7 @@ def sampled(step: Callable[[], T]) -> tuple[T, Sampled]:
     sampler.start()
     result = step()
     figures.wall = time.perf_counter() - started
-    rss, cpu = _usage(_tree(os.getpid()))
+    rss, cpu, _ = _usage(_tree(os.getpid()))
     figures.peak_gb, figures.cpu = max(figures.peak_gb, rss), max(figures.cpu, cpu - start_cpu)
     done.set()
     sampler.join()
@@ -97,7 +104,7 @@ def show(label: str, accounts: int, figures: Sampled) -> None:
     print(
         f"{label}: {accounts:,} accounts in {figures.wall:.1f} s wall "
         f"({accounts / figures.wall:,.0f} accounts/s), {figures.cpu:.1f} s CPU (process tree), "
-        f"peak RSS {figures.peak_gb:.2f} GB (process tree)",
+        f"peak RSS {figures.peak_gb:.2f} GB (process tree; JVM {figures.jvm_peak_gb:.2f} GB)",
         flush=True,
     )
 
