@@ -1,7 +1,7 @@
 """Benchmark: the cycle over one snapshot on local Spark against the Polars engine.
 
     python -m bench.spark_cycle --snapshot DIR [--master local[2]] [--partition N]
-        [--driver-memory 6g] [--skip-polars]
+        [--driver-memory 6g] [--skip-polars | --skip-spark]
     python -m bench.spark_cycle --accounts 10000000      (generates the snapshot first)
 
 Both engines decide the same snapshot with the same clock and write their Parquet runs; the
@@ -9,12 +9,14 @@ runs are then compared table by table (they must be equal). Reported per engine:
 accounts per second, CPU seconds and peak resident memory of the whole process tree (for Spark
 the driver, its JVM and the Python workers, sampled every 0.2 s from /proc), with the JVM's own
 peak beside it. Spark's figure includes starting the session, which a long-lived cluster pays
-once.
+once. From Spark's event log: bytes read from Parquet, shuffled and written, per account (what
+``docs/scaling.md`` sizes a cluster from).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import tempfile
@@ -109,6 +111,22 @@ def show(label: str, accounts: int, figures: Sampled) -> None:
     )
 
 
+def io_figures(event_log: Path) -> dict[str, int]:
+    """Input, shuffle-write and output bytes summed over every task of the logged run."""
+    totals = {"input": 0, "shuffle_write": 0, "output": 0}
+    for log in (p for p in event_log.rglob("*") if p.is_file()):
+        with log.open(encoding="utf-8") as lines:
+            for line in lines:
+                if '"SparkListenerTaskEnd"' not in line:
+                    continue
+                metrics = json.loads(line).get("Task Metrics") or {}
+                totals["input"] += metrics.get("Input Metrics", {}).get("Bytes Read", 0)
+                totals["output"] += metrics.get("Output Metrics", {}).get("Bytes Written", 0)
+                shuffle = metrics.get("Shuffle Write Metrics", {})
+                totals["shuffle_write"] += shuffle.get("Shuffle Bytes Written", 0)
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshot", type=Path)
@@ -117,6 +135,7 @@ def main() -> None:
     parser.add_argument("--partition", type=int, default=500_000)
     parser.add_argument("--driver-memory", default="6g")
     parser.add_argument("--skip-polars", action="store_true")
+    parser.add_argument("--skip-spark", action="store_true")
     args = parser.parse_args()
     print(machine())
 
@@ -143,16 +162,27 @@ def main() -> None:
         from arrears.adapters.spark.engine import decide_on_spark
         from arrears.adapters.spark.session import spark_session
 
-        spark = spark_session(args.master, app_name="arrears bench",
-                              conf={"spark.driver.memory": args.driver_memory})  # fmt: skip
+        (work / "events").mkdir()
+        conf = {"spark.driver.memory": args.driver_memory, "spark.eventLog.enabled": "true",
+                "spark.eventLog.dir": (work / "events").as_uri(),
+                "spark.eventLog.compress": "false"}  # fmt: skip
+        spark = spark_session(args.master, app_name="arrears bench", conf=conf)
         try:
             decide_on_spark(snapshot=snapshot, out=work / "spark", master=args.master,
                             clock=clock, settings=settings, spark=spark)  # fmt: skip
         finally:
             spark.stop()
 
+    if args.skip_spark:
+        shutil.rmtree(work, ignore_errors=True)
+        return
     _, spark_figures = sampled(on_spark)
     show(f"Spark engine ({args.master}, session start included)", accounts, spark_figures)
+    moved = io_figures(work / "events")
+    print("Spark bytes: " + ", ".join(
+        f"{name} {value / 1024**2:,.1f} MiB ({value / max(accounts, 1):,.1f} B/account)"
+        for name, value in moved.items()
+    ), flush=True)  # fmt: skip
     if not args.skip_polars:
         polars, spark = read_tables(work / "polars"), read_tables(work / "spark")
         same = all(polars[t].equals(spark[t]) for t in polars)
