@@ -9,7 +9,8 @@ settlement offers) in its own schema, serves it from a child process, then many 
 borrowers at once: account views (API, agent pages, portal pages), contact logging, promises,
 card payments with idempotency keys (each retried with its key) and offer acceptance. Prints
 throughput and p50/p95/p99 latency per endpoint, then checks the book: no payment recorded
-twice, every journal entry balanced. Exit status 1 when any request failed (5xx or no answer).
+twice, every journal entry balanced. Exit status 1 when any request failed (5xx or no answer)
+or was never sent (still waiting for a free slot 10 s after the end: the server fell behind).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({**report, "book_problems": problems}, indent=1), file=sys.stderr)
     if not args.keep:
         drop_schema(book.url, book.schema)
-    failed = any(stats.failures.values()) or problems
+    failed = any(stats.failures.values()) or problems or any(stats.dropped.values())
     return 1 if failed else 0
 
 
@@ -117,6 +118,7 @@ def _report(stats: c.Stats, seconds: float, args: argparse.Namespace) -> dict[st
         "command": "python -m bench.load " + " ".join(sys.argv[1:]),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load[0]:.1f}",
         "seconds": round(seconds, 1), "endpoints": rows, "client_waits": stats.skipped,
+        "dropped_unsent": stats.dropped,
     }  # fmt: skip
 
 

@@ -33,6 +33,7 @@ class Stats:
     statuses: dict[str, dict[int, int]] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)  # errors and 5xx, described
     skipped: dict[str, int] = field(default_factory=dict)  # arrivals with no free slot
+    dropped: dict[str, int] = field(default_factory=dict)  # never sent: past the deadline
 
     def add(self, name: str, status: int, seconds: float) -> None:
         self.latencies.setdefault(name, []).append(seconds)
@@ -227,13 +228,17 @@ async def accept_offer(actors: Actors, rng: random.Random, stats: Stats, due: fl
 async def paced(
     request: Request,
     *, rate: float, duration: float, actors: Actors, stats: Stats, slots: asyncio.Semaphore,
-    rng: random.Random, name: str,
+    rng: random.Random, name: str, grace: float = 10.0,
 ) -> None:  # fmt: skip
     """Start ``request`` every 1/``rate`` seconds for ``duration`` seconds (open loop); an
-    arrival that finds every slot taken waits for one (its wait counts in its latency)."""
+    arrival that finds every slot taken waits for one (its wait counts in its latency). An
+    arrival still waiting ``grace`` seconds after the end is dropped and counted, so an
+    overloaded server cannot keep the run going: it stops by itself, within the client's
+    request timeout after that."""
     if rate <= 0:
         return
     start = time.perf_counter()
+    deadline = start + duration + grace
     running: set[asyncio.Task[None]] = set()
     count = int(rate * duration)
     for n in range(count):
@@ -246,6 +251,9 @@ async def paced(
 
         async def one(due: float = due) -> None:
             async with slots:
+                if time.perf_counter() > deadline:
+                    stats.dropped[name] = stats.dropped.get(name, 0) + 1
+                    return
                 await request(actors, rng, stats, due)
 
         task = asyncio.create_task(one())
