@@ -40,9 +40,15 @@ def cycle_command(
         ),
     ] = Engine.database,
     snapshot: Annotated[
-        Path | None, typer.Option(help="Snapshot directory (arrears snapshot export).")
+        str | None,
+        typer.Option(
+            help="Snapshot directory (arrears snapshot export); for Spark also a URI "
+            "(hdfs://, s3a://, abfss://, dbfs:/)."
+        ),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="New directory for the decisions.")] = None,
+    out: Annotated[
+        str | None, typer.Option(help="New directory (or, for Spark, URI) for the decisions.")
+    ] = None,
     master: Annotated[
         str | None, typer.Option(help="Spark master URL (local[N], spark://…, yarn).")
     ] = None,
@@ -82,39 +88,53 @@ def _model_for(manifest: Manifest, config: Settings) -> RecoveryModel | None:
     return FileModelStore(config.data_dir / "models").load(strategy.optimise.model)
 
 
+def _same_date(snapshot: str, manifest: Manifest, as_of: date | None) -> None:
+    if as_of is not None and as_of != manifest.as_of:
+        raise ArrearsError(f"{snapshot} is the snapshot of {manifest.as_of}, not {as_of}")
+
+
 def decide_from_snapshot(
     *,
     engine: Engine,
-    snapshot: Path,
-    out: Path,
+    snapshot: str,
+    out: str,
     master: str | None,
     partition_accounts: int | None,
     run_id: int | None,
     as_of: date | None,
 ) -> CycleReport:
-    """Decide a snapshot on Polars (this machine) or Spark (``master``) into ``out``."""
+    """Decide a snapshot on Polars (this machine) or Spark (``master``) into ``out``.
+
+    Spark reads the manifest through the cluster's file system, so the snapshot and the
+    decisions may live wherever Spark reads and writes (HDFS, object stores, volumes)."""
     from arrears.adapters.snapshot import DecisionsWriter, SnapshotReader
     from arrears.adapters.system_clock import SystemClock
     from arrears.config import load_settings
     from arrears.services.cycle_snapshot import SnapshotCycleSettings, decide_snapshot
 
-    source = SnapshotReader(snapshot)
-    if as_of is not None and as_of != source.manifest.as_of:
-        raise ArrearsError(f"{snapshot} is the snapshot of {source.manifest.as_of}, not {as_of}")
     config = load_settings()
     clock = SystemClock(config.business_time_zone)
-    settings = SnapshotCycleSettings(run_id=run_id, model=_model_for(source.manifest, config))
+    settings = SnapshotCycleSettings(run_id=run_id)
     if partition_accounts:
         settings = replace(settings, partition_accounts=partition_accounts)
     if engine is Engine.spark:
-        from arrears.adapters.spark.engine import decide_on_spark
+        from arrears.adapters.spark import files
+        from arrears.adapters.spark.engine import decide_on_spark, read_snapshot_manifest
+        from arrears.adapters.spark.session import spark_session
 
+        spark = spark_session(master, app_name="arrears cycle")
+        manifest = read_snapshot_manifest(spark, files.absolute(snapshot))
+        _same_date(snapshot, manifest, as_of)
         run = decide_on_spark(
-            snapshot=snapshot, out=out, master=master, clock=clock, settings=settings
-        )
+            snapshot=snapshot, out=out, master=master, clock=clock, spark=spark,
+            settings=replace(settings, model=_model_for(manifest, config)),
+        )  # fmt: skip
     else:
+        source = SnapshotReader(Path(snapshot))
+        _same_date(snapshot, source.manifest, as_of)
         run = decide_snapshot(
-            source=source, sink=DecisionsWriter(out), clock=clock, settings=settings,
+            source=source, sink=DecisionsWriter(Path(out)), clock=clock,
+            settings=replace(settings, model=_model_for(source.manifest, config)),
             progress=RichProgress(),
         )  # fmt: skip
     summary = run.summary

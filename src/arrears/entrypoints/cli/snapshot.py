@@ -88,7 +88,11 @@ def furnishing_command(
 @handle_errors
 def metro2_command(
     snapshot: Annotated[
-        Path, typer.Argument(help="Furnishing facts (arrears snapshot furnishing).")
+        str,
+        typer.Argument(
+            help="Furnishing facts (arrears snapshot furnishing): a directory, or a URI Spark "
+            "reads (hdfs://, s3a://, abfss://, dbfs:/)."
+        ),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="The Metro 2 file to write.")],
     master: Annotated[
@@ -102,6 +106,8 @@ def metro2_command(
     """The month's Metro 2 file on Spark: partitions furnished in parallel, one file written
     with the trailer summed from the partitions' counters."""
     from arrears.adapters.snapshot.furnishing import parse_furnishing_manifest
+    from arrears.adapters.snapshot.layout import SnapshotError
+    from arrears.adapters.spark import files
     from arrears.adapters.spark.metro2 import export_on_spark
     from arrears.adapters.spark.metro2_tasks import Metro2Inputs
     from arrears.adapters.spark.session import spark_session
@@ -115,9 +121,12 @@ def metro2_command(
         else Framing(blocked=blocked, line_separator=b"\n" if newlines else b"")
     )
     settings = _export_settings(container, framing=framing)
-    source = str(snapshot.resolve())
+    spark = spark_session(master, app_name="arrears metro2")
+    source = files.absolute(snapshot)
+    if not files.exists(spark, files.join(source, "manifest.json")):
+        raise SnapshotError(f"{source} holds no furnishing facts (no manifest.json)")
     manifest = parse_furnishing_manifest(
-        (snapshot / "manifest.json").read_text(encoding="utf-8"), where=source
+        files.read_text(spark, files.join(source, "manifest.json")), where=source
     )
     inputs = Metro2Inputs(
         as_of=manifest.as_of,
@@ -129,7 +138,6 @@ def metro2_command(
         cipher=container.cipher,
         partition_accounts=partition_accounts,
     )
-    spark = spark_session(master, app_name="arrears metro2")
     report = export_on_spark(
         spark, snapshot=source, manifest=manifest, output=output, inputs=inputs
     )
