@@ -1,7 +1,7 @@
 """Benchmark: the cycle over one snapshot on local Spark against the Polars engine.
 
     python -m bench.spark_cycle --snapshot DIR [--master local[2]] [--partition N]
-        [--driver-memory 6g] [--skip-polars | --skip-spark]
+        [--driver-memory 6g] [--skip-polars | --skip-spark] [--conf KEY=VALUE ...]
     python -m bench.spark_cycle --accounts 10000000      (generates the snapshot first)
 
 Both engines decide the same snapshot with the same clock and write their Parquet runs; the
@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="6g")
     parser.add_argument("--skip-polars", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument("--conf", action="append", default=[], help="Spark setting KEY=VALUE")
     args = parser.parse_args()
     print(machine())
 
@@ -165,7 +166,8 @@ def main() -> None:
         (work / "events").mkdir()
         conf = {"spark.driver.memory": args.driver_memory, "spark.eventLog.enabled": "true",
                 "spark.eventLog.dir": (work / "events").as_uri(),
-                "spark.eventLog.compress": "false"}  # fmt: skip
+                "spark.eventLog.compress": "false",
+                **dict(item.split("=", 1) for item in args.conf)}  # fmt: skip
         spark = spark_session(args.master, app_name="arrears bench", conf=conf)
         try:
             decide_on_spark(snapshot=snapshot, out=work / "spark", master=args.master,
