@@ -84,3 +84,10 @@ class ValidationFailed(ArrearsError):
         #: Where every problem is written out when there are too many to show.
         self.listing = listing
         super().__init__(f"{self.total} problem(s) found; nothing was changed")
+
+
+class StorageUnavailable(ArrearsError):
+    """The database cannot be reached, or has no room left: nothing was changed, and trying
+    again once it is back (or has room) is safe — every use case is one transaction."""
+
+    exit_code = 7

@@ -255,11 +255,16 @@ def export_month(
         )  # fmt: skip
         Path(temporary).replace(output)
         _finish(uow_factory, report, unchanged=unchanged, actor=actor, clock=clock)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         with uow_factory() as uow:
             uow.furnishing.discard_export(export_id)
             uow.commit()
+        if isinstance(error, OSError):  # a full disk, a file size limit, a lost mount
+            raise ArrearsError(
+                f"could not write {output}: {error.strerror or error}; no file was left and "
+                "nothing was recorded as exported"
+            ) from None
         raise
     return replace(report, status="unchanged", export_id=earlier[-1].id) if unchanged else report
 

@@ -22,6 +22,7 @@ from arrears.errors import (
     ConflictError,
     NotFoundError,
     RuleViolation,
+    StorageUnavailable,
     ValidationFailed,
 )
 from arrears.services.auth import AuthenticationFailed, TooManyAttempts
@@ -93,6 +94,8 @@ def _special(error: Exception) -> Classified:  # noqa: PLR0911 (one case per kin
                 for p in error.problems
             ]
             return 422, "invalid", str(error), {"problems": problems}, {}
+        case StorageUnavailable():
+            return 503, "storage-unavailable", str(error), {}, {"Retry-After": "30"}
         case ConfigurationError():
             return 500, "configuration", "arrears is not configured correctly", {}, {}
         case ArrearsError():

@@ -9,8 +9,10 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from arrears.adapters.db.failures import as_storage_error
 from arrears.domain.money import Money
 from arrears.errors import ArrearsError, ValidationFailed
 
@@ -40,6 +42,12 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         except ArrearsError as failure:
             errors.print(f"[bold red]Error:[/] {failure}", markup=True)
             raise typer.Exit(failure.exit_code) from None
+        except Exception as error:  # a database that is down or full is not a bug
+            storage = as_storage_error(error)
+            if storage is None:
+                raise
+            errors.print(f"[bold red]Error:[/] {escape(str(storage))}")
+            raise typer.Exit(storage.exit_code) from None
 
     return wrapper
 

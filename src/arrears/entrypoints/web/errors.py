@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
+from arrears.adapters.db.failures import as_storage_error
 from arrears.entrypoints.api.problems import classify, problem_for
 from arrears.entrypoints.web.access import CsrfFailed, Forbidden, NotSignedIn, is_api
 from arrears.entrypoints.web.templating import render
@@ -38,6 +39,7 @@ def _language(request: Request) -> str:
 
 
 async def handle(request: Request, error: Exception) -> Response:
+    error = as_storage_error(error) or error  # a database that is down or full: 503
     status, _, detail, extra, headers = classify(error)
     if status >= 500:
         log.error(
