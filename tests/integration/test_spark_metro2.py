@@ -22,7 +22,7 @@ from support.snapshots import generated_book
 from support.spark import local_spark
 
 pytestmark = pytest.mark.spark
-LOANS = 300
+LOANS = 200
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def _spoken_to_everyone(container: Container) -> None:
 def _month_on_both(
     spark: Any, container: Container, directory: Path, *, as_of: date, framing: Framing
 ) -> None:
-    """Facts exported, furnished on Spark in chunks of 40 accounts over several partitions;
+    """Facts exported, furnished on Spark in chunks of 30 accounts over several partitions;
     the same month exported on one machine: identical bytes, counters, and a valid file."""
     from arrears.adapters.spark.metro2 import export_on_spark
     from arrears.adapters.spark.metro2_tasks import Metro2Inputs
@@ -57,12 +57,12 @@ def _month_on_both(
     settings = ExportSettings(
         reporter=Reporter(name="EXAMPLE LENDING", address="PO BOX 1000, SPRINGFIELD IL"),
         furnishing=FurnishingSettings(identification_number="ARREARS01"),
-        partition_loans=70,
+        partition_loans=50,
         framing=framing,
     )
     manifest = export_furnishing_facts(
         as_of=as_of, directory=directory / "facts", uow_factory=container.uow,
-        now=container.clock.now(), policy=container.policy, partition_loans=90,
+        now=container.clock.now(), policy=container.policy, partition_loans=60,
     )  # fmt: skip
     assert manifest.accounts == LOANS
     one_machine = export_month(
@@ -73,7 +73,7 @@ def _month_on_both(
     inputs = Metro2Inputs(
         as_of=as_of, header=settings.reporter.header(activity=as_of, created=created),
         framing=framing, settings=settings.furnishing, cipher=container.cipher,
-        partition_accounts=40,
+        partition_accounts=30,
     )  # fmt: skip
     report = export_on_spark(
         spark, snapshot=str(directory / "facts"), manifest=manifest,
@@ -92,12 +92,17 @@ def _month_on_both(
 def test_spark_writes_the_one_machine_file(
     spark: Any, container: Container, tmp_path: Path
 ) -> None:
-    """Plain and blocked files of one month, each on Spark and on one machine (the second
-    export of the month keeps the first one's creation date, on both paths): equal bytes."""
+    """A plain file of one month, on Spark and on one machine: equal bytes; on SQLite a
+    blocked file too (the second export of the month keeps the first one's creation date, on
+    both paths). The record layouts do not depend on the database: one framing there is enough
+    to catch rows read back in another order."""
     generated_book(container, tmp_path / "book", loans=LOANS)
     _spoken_to_everyone(container)
     as_of = previous_month_ends(container.clock.today())[0]
-    for framing, name in [(Framing(), "plain"), (Framing(blocked=True), "blocked")]:
+    framings = [(Framing(), "plain")]
+    if not container.schema:
+        framings.append((Framing(blocked=True), "blocked"))
+    for framing, name in framings:
         _month_on_both(spark, container, tmp_path / name, as_of=as_of, framing=framing)
 
 
@@ -121,7 +126,7 @@ def test_the_commands_write_the_same_file(
         ["snapshot", "furnishing", str(tmp_path / "facts"), "--as-of", as_of],
         ["metro2", "export", "--as-of", as_of, "-o", str(tmp_path / "one.m2")],
         ["snapshot", "metro2", str(tmp_path / "facts"), "-o", str(tmp_path / "spark.m2"),
-         "--master", "local[2]", "--partition-accounts", "60"],
+         "--master", "local[2]", "--partition-accounts", "40"],
     ):  # fmt: skip
         result = runner.invoke(app, arguments)
         assert result.exit_code == 0, result.output
