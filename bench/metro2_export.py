@@ -1,14 +1,16 @@
 """Benchmark of ``arrears metro2 export``: a generated portfolio's month from the database.
 
     python -m bench.metro2_export [--loans N] [--seed S] [--database-url URL]
-                                  [--partition P] [--work DIR] [--skip-setup]
+                                  [--partition P] [--work DIR] [--skip-setup] [--spark local[2]]
 
 Generates a portfolio (``arrears.simulation``), imports it through the real import path,
 records a telephone conversation with every borrower (so Reg F lets every account be
 furnished), then exports the last complete month and reads the file back with full validation,
 each phase in its own child process (so each peak resident memory is its own). Prints
 accounts per second for the export (reading the database, delinquency at 25 dates, mapping,
-validating writer) and for the validating read.
+validating writer) and for the validating read. With ``--spark MASTER``: the month's furnishing
+facts exported as Parquet, then the file written on Spark from them (session start included)
+and compared with the one-machine file, byte for byte.
 """
 
 from __future__ import annotations
@@ -127,6 +129,43 @@ def child_read(work: Path) -> dict[str, float]:
     }
 
 
+def child_spark(url: str, work: Path, *, master: str, partition: int) -> dict[str, float]:
+    """Furnishing facts to Parquet, then the same month's file on Spark from them."""
+    from arrears.adapters.snapshot.furnishing import export_furnishing_facts
+    from arrears.adapters.spark.metro2 import export_on_spark
+    from arrears.adapters.spark.metro2_tasks import Metro2Inputs
+    from arrears.adapters.spark.session import spark_session
+    from arrears.batch.furnishing import FurnishingSettings, Reporter, previous_month_ends
+    from arrears.formats.metro2 import Framing
+
+    container = _container(url, work)
+    as_of = previous_month_ends(AS_OF)[0]
+    shutil.rmtree(work / "facts", ignore_errors=True)
+    began = time.perf_counter()
+    manifest = export_furnishing_facts(
+        as_of=as_of, directory=work / "facts", uow_factory=container.uow,
+        now=container.clock.now(), policy=container.policy, partition_loans=partition * 10,
+    )  # fmt: skip
+    facts_s = time.perf_counter() - began
+    reporter = Reporter(name="ARREARS BENCHMARK LENDER", address="1 BENCH ST, AUSTIN TX")
+    inputs = Metro2Inputs(
+        as_of=as_of,
+        header=reporter.header(activity=as_of, created=manifest.date_created or AS_OF),
+        framing=Framing(), settings=FurnishingSettings(identification_number="ARREARS01"),
+        cipher=container.cipher, partition_accounts=50_000,
+    )  # fmt: skip
+    began = time.perf_counter()
+    spark = spark_session(master, app_name="arrears bench metro2")
+    report = export_on_spark(spark, snapshot=str(work / "facts"), manifest=manifest,
+                             output=work / "spark.m2", inputs=inputs)  # fmt: skip
+    spark.stop()
+    seconds = time.perf_counter() - began
+    same = (work / "spark.m2").read_bytes() == (work / "export.m2").read_bytes()
+    return {"facts_s": facts_s, "seconds": seconds, "records": report.records,
+            "accounts": manifest.accounts, "partitions": report.partitions,
+            "same": float(same)}  # fmt: skip
+
+
 def _child(*arguments: str) -> dict[str, float]:
     command = [sys.executable, "-m", "bench.metro2_export", "--child", *arguments]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -142,6 +181,7 @@ def main() -> None:
     parser.add_argument("--partition", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/arrears-bench-metro2-export"))
     parser.add_argument("--skip-setup", action="store_true", help="reuse the imported database")
+    parser.add_argument("--spark", default=None, help="also write the file on Spark (MASTER)")
     parser.add_argument("--child", nargs=1, help=argparse.SUPPRESS)
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
@@ -152,6 +192,9 @@ def main() -> None:
             result = setup(url, options.work, loans=options.loans, seed=options.seed)
         elif phase == "export":
             result = child_export(url, options.work, partition=options.partition)
+        elif phase == "spark":
+            result = child_spark(url, options.work, master=options.spark,
+                                 partition=options.partition)  # fmt: skip
         else:
             result = child_read(options.work)
         print(json.dumps(result))
@@ -161,6 +204,7 @@ def main() -> None:
     timings = {} if options.skip_setup else _child("setup", *flags)
     exported = _child("export", *flags)
     read = _child("read", *flags)
+    spark = _child("spark", *flags, "--spark", options.spark) if options.spark else None
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
           f"{platform.python_version()}; load average after: {load}")  # fmt: skip
@@ -179,6 +223,14 @@ def main() -> None:
         f"{int(read['problems'])} problems, {read['records'] / read['seconds']:,.0f} records/s "
         f"wall, peak RSS {read['peak_mb']:,.0f} MB"
     )
+    if spark:
+        print(
+            f"spark ({options.spark}): facts of {int(spark['accounts']):,} accounts to Parquet in "
+            f"{spark['facts_s']:.1f} s; {int(spark['records']):,} records from "
+            f"{int(spark['partitions'])} partitions in {spark['seconds']:.1f} s wall "
+            f"(session start included) = {spark['accounts'] / spark['seconds']:,.0f} accounts/s; "
+            f"same bytes as the one-machine file: {bool(spark['same'])}"
+        )
 
 
 if __name__ == "__main__":
