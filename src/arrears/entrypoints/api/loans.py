@@ -26,7 +26,7 @@ router = APIRouter(
     responses=PROBLEM_RESPONSES,
 )
 STAFF_ONLY = [Depends(Access(*READERS))]
-PageNumber = Annotated[int, Query(ge=1)]
+PageNumber = Annotated[int, Query(ge=1, le=10**9)]
 PerPage = Annotated[int, Query(ge=1, le=200)]
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from arrears.domain.contact_log import Channel, Direction, Outcome
 from arrears.entrypoints.api.idempotency import IdempotencyKey, idempotent
 from arrears.entrypoints.api.problems import PROBLEM_RESPONSES
-from arrears.entrypoints.api.schemas import AMOUNT, Amount, Created
+from arrears.entrypoints.api.schemas import AMOUNT, Amount, BodyId, Created
 from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.services import portal, work_queue
 from arrears.services.auth import Principal, Role
@@ -52,7 +52,7 @@ class PromiseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amounts: list[PromisedAmount] = Field(min_length=1, max_length=12)
-    contact_id: int | None = None
+    contact_id: BodyId | None = None
 
 
 class PromiseItem(BaseModel):

@@ -16,7 +16,7 @@ from arrears.domain.settlements.offers import OfferRecord, OfferType
 from arrears.domain.settlements.pricing import OfferRequest
 from arrears.entrypoints.api.idempotency import IdempotencyKey, idempotent
 from arrears.entrypoints.api.problems import PROBLEM_RESPONSES
-from arrears.entrypoints.api.schemas import AMOUNT, Amount
+from arrears.entrypoints.api.schemas import AMOUNT, Amount, PathId
 from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.services import payments, work_queue
 from arrears.services.account_view import loan_currency
@@ -127,7 +127,7 @@ async def propose(
     dependencies=[Depends(Access(Role.SUPERVISOR, Role.ADMIN))],
 )
 async def decide(
-    request: Request, offer_id: int, body: OfferDecision, key: IdempotencyKey
+    request: Request, offer_id: PathId, body: OfferDecision, key: IdempotencyKey
 ) -> JSONResponse:
     """Approve within one's authority (refused beyond it, naming who can) or reject."""
     web, principal = context(request), principal_of(request)
@@ -155,7 +155,7 @@ async def decide(
     dependencies=[Depends(Access(Role.BORROWER))],
 )
 async def answer(
-    request: Request, ref: str, offer_id: int, body: OfferAnswer, key: IdempotencyKey
+    request: Request, ref: str, offer_id: PathId, body: OfferAnswer, key: IdempotencyKey
 ) -> JSONResponse:
     """The borrower accepts or declines an offer made to them (an approved one is presented
     first, as when it is opened in the portal)."""

@@ -61,7 +61,7 @@ async def add_hold(
     dependencies=[Depends(Access(Role.SUPERVISOR, Role.COMPLIANCE))],
 )
 async def finish_hold(
-    request: Request, hold_id: int, body: schemas.HoldEnd, key: IdempotencyKey
+    request: Request, hold_id: schemas.PathId, body: schemas.HoldEnd, key: IdempotencyKey
 ) -> JSONResponse:
     """End a hold (it stays on record with who ended it and why)."""
     web, principal = context(request), principal_of(request)
@@ -191,7 +191,7 @@ def reviews(
     dependencies=[Depends(Access(Role.SUPERVISOR))],
 )
 async def decide(
-    request: Request, action_id: int, body: schemas.ReviewDecision, key: IdempotencyKey
+    request: Request, action_id: schemas.PathId, body: schemas.ReviewDecision, key: IdempotencyKey
 ) -> JSONResponse:
     web, principal = context(request), principal_of(request)
 
