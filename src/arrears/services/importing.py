@@ -101,6 +101,9 @@ def import_portfolio(
             raise ValidationFailed(
                 report.problems, total=report.problems_total, listing=str(problem_sink.path)
             )
+        # Posting reads the rows back per partition and the cycle reads the journal: both
+        # need statistics that know the tables' sizes (adapters/db/statistics.py).
+        writer.refresh_statistics()
         progress.start("posting to the ledger", unit="loans")
         report.posting = post_loans(
             uow,
@@ -114,6 +117,7 @@ def import_portfolio(
             fresh=writer.new_loan_ids(),
         )
         progress.finish()
+        writer.refresh_statistics()
         report.status = "imported with rejects" if problem_sink.total else "imported"
         _record_success(uow, report, at=now, finished=clock.now(), actor=actor)
         uow.commit()

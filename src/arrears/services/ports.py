@@ -77,6 +77,9 @@ class PortfolioWriter(Protocol):
         ...
 
     def new_loan_ids(self) -> np.ndarray: ...
+    def refresh_statistics(self) -> list[str]:
+        """Let the database plan for the rows just written (tables analysed, if any)."""
+        ...
 
 
 class PortfolioReads(Protocol):

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, text, update
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
 from arrears.adapters.db.loan_children_writes import LoanChildrenWrites
+from arrears.adapters.db.statistics import refresh_statistics
 from arrears.adapters.db.write_result import WriteResult, content_hash
 from arrears.adapters.field_crypto import FieldCipher
 from arrears.domain import geo
@@ -33,6 +34,11 @@ _LOAN_FIELDS = [
         "annual_rate_micros", "term", "origination", "first_due", "contract_state",
         "contract_kind", "credit_limit_minor", "loan_status", "charge_off",
         "charge_off_amount_minor", "original_creditor",
+    ]  # fmt: skip
+
+_IMPORT_TABLES = [
+        "borrowers", "contact_points", "loans", "installments", "collateral", "valuations",
+        "payments", "ledger_entries", "ledger_lines",
     ]  # fmt: skip
 
 
@@ -60,6 +66,10 @@ class SqlPortfolioStore(LoanChildrenWrites):
             return results[0]
 
         return result
+
+    def refresh_statistics(self) -> list[str]:
+        """Planner statistics for the tables an import grows (``adapters.db.statistics``)."""
+        return refresh_statistics(self.connection, _IMPORT_TABLES)
 
     def new_loan_ids(self) -> np.ndarray:
         """Loans this store inserted: nothing about them can be in the journal yet."""
