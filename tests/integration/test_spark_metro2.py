@@ -90,47 +90,43 @@ def _month_on_both(
 
 
 def test_spark_writes_the_one_machine_file(
-    spark: Any, container: Container, tmp_path: Path
+    spark: Any, container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A plain file of one month, on Spark and on one machine: equal bytes; on SQLite a
-    blocked file too (the second export of the month keeps the first one's creation date, on
-    both paths). The record layouts do not depend on the database: one framing there is enough
-    to catch rows read back in another order."""
+    """A plain file of one month, on Spark and on one machine: equal bytes. On SQLite also a
+    blocked file (the second export of the month keeps the first one's creation date, on both
+    paths) and the commands: ``arrears snapshot furnishing``, ``arrears metro2 export`` and
+    ``arrears snapshot metro2 --master local[2]`` write the same bytes, and ``arrears metro2
+    validate`` finds no problem in the Spark file. The record layouts do not depend on the
+    database: one framing on PostgreSQL is enough to catch rows read back in another order."""
     generated_book(container, tmp_path / "book", loans=LOANS)
     _spoken_to_everyone(container)
     as_of = previous_month_ends(container.clock.today())[0]
-    framings = [(Framing(), "plain")]
-    if not container.schema:
-        framings.append((Framing(blocked=True), "blocked"))
-    for framing, name in framings:
-        _month_on_both(spark, container, tmp_path / name, as_of=as_of, framing=framing)
+    _month_on_both(spark, container, tmp_path / "plain", as_of=as_of, framing=Framing())
+    if container.schema:
+        return  # the commands open the default schema
+    _month_on_both(spark, container, tmp_path / "blocked", as_of=as_of,
+                   framing=Framing(blocked=True))  # fmt: skip
+    _commands(container, tmp_path / "commands", as_of=as_of, monkeypatch=monkeypatch)
 
 
-def test_the_commands_write_the_same_file(
-    spark: Any, container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _commands(
+    container: Container, directory: Path, *, as_of: date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``arrears snapshot furnishing`` then ``arrears metro2 export`` and ``arrears snapshot
-    metro2 --master local[2]``: the same bytes, and ``arrears metro2 validate`` finds no
-    problem in the Spark file."""
     from arrears.entrypoints.cli.main import app
 
-    if container.schema:
-        pytest.skip("the commands open the default schema; the engines are compared above")
-    generated_book(container, tmp_path / "book", loans=LOANS)
-    _spoken_to_everyone(container)
     monkeypatch.setenv("ARREARS_DATABASE_URL", container.settings.effective_database_url)
     monkeypatch.setenv("ARREARS_DATA_DIR", str(container.settings.data_dir))
-    as_of = previous_month_ends(container.clock.today())[0].isoformat()
     runner = CliRunner()
+    day = as_of.isoformat()
     for arguments in (
-        ["snapshot", "furnishing", str(tmp_path / "facts"), "--as-of", as_of],
-        ["metro2", "export", "--as-of", as_of, "-o", str(tmp_path / "one.m2")],
-        ["snapshot", "metro2", str(tmp_path / "facts"), "-o", str(tmp_path / "spark.m2"),
+        ["snapshot", "furnishing", str(directory / "facts"), "--as-of", day],
+        ["metro2", "export", "--as-of", day, "-o", str(directory / "one.m2")],
+        ["snapshot", "metro2", str(directory / "facts"), "-o", str(directory / "spark.m2"),
          "--master", "local[2]", "--partition-accounts", "40"],
     ):  # fmt: skip
         result = runner.invoke(app, arguments)
         assert result.exit_code == 0, result.output
-    assert (tmp_path / "spark.m2").read_bytes() == (tmp_path / "one.m2").read_bytes()
-    checked = runner.invoke(app, ["metro2", "validate", str(tmp_path / "spark.m2")])
+    assert (directory / "spark.m2").read_bytes() == (directory / "one.m2").read_bytes()
+    checked = runner.invoke(app, ["metro2", "validate", str(directory / "spark.m2")])
     assert checked.exit_code == 0, checked.output
     assert checked.output.startswith("OK: spark.m2")
