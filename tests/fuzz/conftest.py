@@ -8,11 +8,20 @@ the smallest input that fails."""
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import create_engine, text
 
+from arrears.bootstrap import Container, build, initialise
+from arrears.config import Settings
+from arrears.domain.clock import FixedClock
+from conftest import POSTGRES_URL, REQUIRE_POSTGRES
 from integration.conftest import portfolio_files, write_csv
+from support.portfolio import TODAY
 
 __all__ = ["portfolio_files", "write_csv"]
 
@@ -31,3 +40,41 @@ def examples(ci: int, slow: int) -> settings:
 
 def pytest_configure(config: pytest.Config) -> None:
     _MODE["slow"] = _MODE["slow"] or "slow" in (config.option.markexpr or "")
+
+
+def _module_backends() -> list[object]:
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=_module_backends())
+def module_container(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Container]:
+    """One initialised database for a whole fuzz module (SQLite, and PostgreSQL when
+    ``ARREARS_TEST_POSTGRES_URL`` is set): hundreds of examples share it, and each example
+    checks the table counts itself instead of starting from an empty database."""
+    name = str(request.param)
+    if name == "postgresql" and not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("ARREARS_TEST_POSTGRES_URL is required for this run")
+        pytest.skip("set ARREARS_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    folder: Path = tmp_path_factory.mktemp(f"fuzz-{name}")
+    schema = None
+    url = f"sqlite:///{folder / 'arrears.sqlite'}"
+    if name == "postgresql":
+        assert POSTGRES_URL
+        schema, url = f"f_{uuid.uuid4().hex[:12]}", POSTGRES_URL
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    settings_ = Settings(data_dir=folder / "data", database_url=url, import_batch_rows=1000)
+    built = build(settings_, clock=FixedClock.on(TODAY), create_keys=True, schema=schema)
+    initialise(built)
+    try:
+        yield built
+    finally:
+        built.engine.dispose()
+        if schema:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()

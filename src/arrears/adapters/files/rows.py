@@ -16,6 +16,7 @@ from arrears.adapters.files.checks import (
     problems_from_rules,
 )
 from arrears.adapters.files.kinds import FileKind, sensitive_columns
+from arrears.adapters.files.nul_cells import nul_rules
 from arrears.adapters.files.readers import RawBatch
 from arrears.domain.money import CURRENCY_EXPONENTS
 
@@ -60,7 +61,7 @@ def finish(
     problems = problems_from_rules(
         frame,
         frame.get_column("row").to_numpy(),
-        rules,
+        [*rules, *nul_rules(kind, frame)],
         file=context.file,
         sensitive=sensitive_columns(kind),
     )
