@@ -23,6 +23,7 @@ from typing import Any
 
 from arrears.compliance.exemptions import Exemption, parse_exemptions
 from arrears.compliance.model import NOTICE_LANGUAGES, ActorType, Notice
+from arrears.compliance.pack_shape import ShapeError, check_shape
 from arrears.domain.contact_log import Channel
 from arrears.domain.holds import ActionCategory
 
@@ -131,6 +132,10 @@ def parse_pack(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PackError(f"{name}: {error}") from None
+    try:
+        check_shape(data, name)
+    except ShapeError as error:
+        raise PackError(str(error)) from None
     head = data.get("pack", {})
     pack_id = head.get("id") or name
     checks = set(known_checks)
