@@ -15,7 +15,7 @@ from typing import Any
 
 TEXTS = ("id", "check", "reason", "source", "effect")
 LISTS = ("actors", "channels", "categories")
-EXEMPTION_TEXTS = ("id", "condition", "template", "reason", "source")
+EXEMPTION_TEXTS = ("id", "condition", "reason", "source")  # the template: exemptions.py
 EXEMPTION_LISTS = ("channels", "lifts", "categories")
 
 
