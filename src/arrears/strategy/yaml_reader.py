@@ -54,6 +54,9 @@ class Reader:
         except yaml.YAMLError as failure:
             self.error(0, "", f"not valid YAML: {failure}")
             return None
+        except RecursionError:  # PyYAML composes recursively: "[[[[…" thousands deep
+            self.error(0, "", "not a strategy file: its values are nested too deeply")
+            return None
         if node is None:
             self.error(0, "", "the file is empty")
         return node
