@@ -59,7 +59,10 @@ def opt_out_email(
 def _message(
     uow: OutboxUnitOfWork, *, token: str | None, message_id: str | None
 ) -> OutboxRecord | None:
-    found = uow.outbox.by_token(token) if token else None
+    # Our tokens are short printable text (40 characters at most); anything else names no
+    # email, and must not reach the database (PostgreSQL refuses NUL in text).
+    plausible = token is not None and 0 < len(token) <= 40 and token.isprintable()
+    found = uow.outbox.by_token(token) if token and plausible else None
     if found is None and message_id:
         found = uow.outbox.by_provider_id("email", message_id)
     return found if found is not None and found.channel == "email" else None

@@ -15,7 +15,6 @@ number for texts.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from arrears.services.contacts import record_contact
 from arrears.services.deliveries import apply_receipt
 from arrears.services.outbox import MessageRequest, Messaging, block, enqueue_message
 from arrears.services.ports import OutboxUnitOfWork, WebhookVerifier
+from arrears.services.webhook_events import parse_event
 
 ACTOR = "sms-webhook"
 CONFIRMATION_TEMPLATE = "sms_opt_out_confirmation"
@@ -86,12 +86,7 @@ def receive_webhook(
     now = clock.now()
     if not verifier.verify(body, signature, now=now):
         raise BadSignature("the webhook signature does not verify")
-    try:
-        event = json.loads(body)
-        event_id = str(event["event_id"])
-        kind = str(event["type"])
-    except (ValueError, KeyError, TypeError):
-        raise ArrearsError("the webhook body is not a provider event") from None
+    event, event_id, kind = parse_event(body)
     with uow_factory() as uow:
         details = {"type": kind, "status": event.get("status"), "message": event.get("message_id")}
         if not uow.outbox.add_event(

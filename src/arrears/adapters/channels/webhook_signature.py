@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime
 
 SIGNATURE_HEADER = "X-Signature"
+#: Unix seconds as the provider writes them: ASCII digits, at most 12 (year 33658). Anything
+#: else (a 400-digit number, other scripts' digits) is refused before arithmetic on it.
+_TIMESTAMP = re.compile(r"-?[0-9]{1,12}")
 
 
 def sign(body: bytes, *, secret: str, timestamp: int) -> str:
@@ -36,11 +40,15 @@ class HmacWebhookVerifier:
         for item in signature.split(","):
             key, _, value = item.strip().partition("=")
             parts.setdefault(key, []).append(value)
-        try:
-            timestamp = int(parts.get("t", [""])[0])
-        except ValueError:
+        written = parts.get("t", [""])[0]
+        if not _TIMESTAMP.fullmatch(written):
             return False
+        timestamp = int(written)
         if abs(now.timestamp() - timestamp) > self.tolerance_seconds:
             return False
         expected = sign(body, secret=self._secret, timestamp=timestamp).split("v1=", 1)[1]
-        return any(hmac.compare_digest(expected, given) for given in parts.get("v1", []))
+        # compare_digest refuses non-ASCII text (TypeError): such a digest is simply wrong.
+        return any(
+            given.isascii() and hmac.compare_digest(expected, given)
+            for given in parts.get("v1", [])
+        )
