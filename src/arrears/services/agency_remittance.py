@@ -152,7 +152,12 @@ def _check(
     uow: UnitOfWork, agency_id: int, rows: Sequence[Mapping[str, str]], *, file_name: str,
     today: date, recovery: Recovery,
 ) -> CheckedRemittance:  # fmt: skip
-    found = uow.agencies.account_placements(agency_id, (r.get("account", "") for r in rows))
+    # Only what could be an account id is looked up (import ids: 1 to 64 printable
+    # characters); anything else, a NUL for one, is an unknown account, not a database error.
+    named = (str(r.get("account") or "") for r in rows)
+    found = uow.agencies.account_placements(
+        agency_id, (a for a in named if 0 < len(a) <= 64 and a.isprintable())
+    )
     accounts = {
         account: None if value is None else AccountRef(loan_id=value[0], placements=value[1])
         for account, value in found.items()

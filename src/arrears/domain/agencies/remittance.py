@@ -23,6 +23,9 @@ from arrears.domain.money import Money, MoneyFormatError
 from arrears.errors import Problem
 
 COLUMNS = ("payment_ref", "account", "collected_on", "amount", "commission")
+#: A payment reference is stored (64 characters) and keys the credit it posts; control and NUL
+#: characters are not text (PostgreSQL refuses NUL).
+MAX_REF = 64
 
 
 class DifferenceKind(StrEnum):
@@ -158,6 +161,8 @@ def _reference_problems(
     found = []
     if not ref:
         found.append(("payment_ref", "a payment reference is required"))
+    elif len(ref) > MAX_REF or not ref.isprintable():
+        found.append(("payment_ref", f"must be 1 to {MAX_REF} printable characters"))
     elif ref in seen:
         found.append(("payment_ref", "duplicate: this reference appears earlier in the file"))
     elif ref in imported_refs:
