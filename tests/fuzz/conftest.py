@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -25,17 +26,57 @@ from support.portfolio import TODAY
 
 __all__ = ["portfolio_files", "write_csv"]
 
+T = TypeVar("T", bound=Callable[..., Any])
+
 _MODE = {"slow": os.environ.get("ARREARS_RUN_SLOW") == "1"}
 
 
-def examples(ci: int, slow: int) -> settings:
+def examples(ci: int, slow: int) -> Callable[[T], T]:
     """Hypothesis settings: ``ci`` examples by default, ``slow`` under ``-m slow``; seeded, no
-    example database, no deadline (the machine is shared: timings are not asserted)."""
-    return settings(
+    example database, no deadline (the machine is shared: timings are not asserted).
+
+    In the ``test_fuzz_*`` modules every test decorated with these settings runs twice: its CI
+    form, and a ``[slow]`` variant (``@pytest.mark.slow``) with ``slow`` examples."""
+    chosen = settings(
         max_examples=slow if _MODE["slow"] else ci, derandomize=True, database=None, deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                HealthCheck.data_too_large],
     )  # fmt: skip
+
+    def apply(test: T) -> T:
+        decorated = chosen(test)
+        decorated._arrears_slow_examples = slow  # type: ignore[attr-defined]
+        return decorated
+
+    return apply
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The CI form and the slow variant of each hypothesis test of a ``test_fuzz_*`` module."""
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module.startswith("test_fuzz_") and hasattr(metafunc.function, "hypothesis"):
+        depths = ["ci", pytest.param("slow", marks=pytest.mark.slow)]
+        metafunc.parametrize("fuzz_depth", depths, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def fuzz_depth(request: pytest.FixtureRequest) -> Iterator[str]:
+    """For the ``slow`` variant, the test's own settings with its ``slow`` example count for
+    the length of the test (hypothesis reads them when the test is called)."""
+    depth = str(getattr(request, "param", "ci"))
+    test = request.function
+    current = getattr(test, "_hypothesis_internal_use_settings", None)
+    slow = getattr(test, "_arrears_slow_examples", None)
+    inner = getattr(getattr(test, "hypothesis", None), "inner_test", None)
+    slow = slow or getattr(inner, "_arrears_slow_examples", None)
+    if depth != "slow" or slow is None:
+        yield depth
+        return
+    test._hypothesis_internal_use_settings = settings(current, max_examples=slow)
+    try:
+        yield depth
+    finally:
+        test._hypothesis_internal_use_settings = current
 
 
 def pytest_configure(config: pytest.Config) -> None:
