@@ -1,6 +1,6 @@
 """Import benchmark: a generated portfolio through the real import path into a database.
 
-python -m bench.import_portfolio --files DIR --database-url URL [--batch-rows N]
+python -m bench.import_portfolio --files DIR --database-url URL [--batch-rows N] [--profile F]
 
 Runs ``arrears import`` in a child process (clean memory accounting) with the clock fixed to the
 portfolio's date, then reports rows per kind, the time and rows/s of each file (checked and
@@ -51,12 +51,20 @@ container = build(settings, clock=clock, create_keys=True)
 initialise(container)
 files = sorted(Path(args["files"]).glob("*.csv")) + sorted(Path(args["files"]).glob("*.parquet"))
 steps = Steps()
+profiler = None
+if args["profile"]:
+    import cProfile
+    profiler = cProfile.Profile()
+    profiler.enable()
 started = time.perf_counter()
 report = import_portfolio(
     files, uow_factory=container.uow, files=container.import_files(container.clock.today()),
     problem_sink=container.problem_log(None), clock=container.clock,
     settings=container.import_settings, accept_rejects=False, progress=steps,
 )
+if profiler is not None:
+    profiler.disable()
+    profiler.dump_stats(args["profile"])
 print(json.dumps({"seconds": time.perf_counter() - started, "counts": report.counts,
                   "entries": report.posting.entries, "lines": report.posting.lines,
                   "steps": steps.done}))
@@ -84,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-rows", type=int, default=250_000)
     parser.add_argument("--partition", type=int, default=50_000)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/arrears-bench-data"))
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
     args = parser.parse_args(argv)
     _reset(args.database_url, args.data_dir)
     payload = json.dumps(
@@ -94,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             "batch_rows": args.batch_rows,
             "partition": args.partition,
             "data_dir": str(args.data_dir),
+            "profile": str(args.profile) if args.profile else "",
         }
     )
     started = time.perf_counter()
