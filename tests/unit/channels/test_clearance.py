@@ -18,6 +18,7 @@ import pytest
 
 import arrears.adapters.channels as channels_package
 from arrears.adapters.channels.letters import PrintBatchChannel
+from arrears.adapters.channels.maildir import MaildirEmailChannel
 from arrears.adapters.channels.sms_http import HttpSmsChannel, SmsSettings
 from arrears.adapters.channels.smtp import SmtpEmailChannel, SmtpSettings
 from arrears.domain.clock import FixedClock
@@ -47,6 +48,11 @@ def adapters(tmp_path: Path) -> dict[str, object]:
             SmsSettings(endpoint=f"http://127.0.0.1:{closed}/messages", api_key="k", sender="+1")
         ),
         "letter": PrintBatchChannel(tmp_path / "print"),
+        "maildir": MaildirEmailChannel(
+            tmp_path / "print",
+            SmtpSettings(host="-", port=0, sender="a <a@example.com>"),
+            clock=clock,
+        ),
     }
 
 
@@ -62,7 +68,7 @@ def test_every_channel_adapter_is_covered_here(tmp_path: Path) -> None:
     assert found == {type(a) for a in adapters(tmp_path).values()}
 
 
-@pytest.mark.parametrize("channel", ["email", "sms", "letter"])
+@pytest.mark.parametrize("channel", ["email", "sms", "letter", "maildir"])
 @pytest.mark.parametrize(("decision", "allowed"), [("", True), ("gate_decisions:7", False)])
 def test_a_channel_refuses_a_message_without_an_allowed_decision(
     tmp_path: Path, channel: str, decision: str, allowed: bool
@@ -70,7 +76,9 @@ def test_a_channel_refuses_a_message_without_an_allowed_decision(
     """No decision id, or a decision that did not allow it: refused, nothing sent or written."""
     adapter = adapters(tmp_path)[channel]
     with pytest.raises(NotCleared):
-        adapter.deliver(ClearedMessage(message(channel), decision, allowed))  # type: ignore[attr-defined]
+        adapter.deliver(
+            ClearedMessage(message(channel.replace("maildir", "email")), decision, allowed)
+        )  # type: ignore[attr-defined]
     assert not (tmp_path / "print").exists()
 
 
