@@ -16,6 +16,7 @@ from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.services.account_view import AccountView, account_view
 from arrears.services.auth import Principal, Role
 from arrears.services.portal import portal_view
+from arrears.services.recovery_panel import RecoveryPanel, recovery_panel
 from arrears.services.work_queue import Page, actions_page, loans_page
 
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE)
@@ -79,10 +80,17 @@ def list_loans(request: Request, page: PageNumber = 1, per_page: PerPage = 50) -
 @router.get("/{ref}", response_model=schemas.LoanDetail)
 def get_loan(request: Request, ref: str) -> Any:
     view = view_for(request, ref, brief=True)
-    return detail(view, principal_of(request))
+    web, principal = context(request), principal_of(request)
+    found = None
+    if principal.role in READERS:  # the roles that see the agent's account view
+        found = recovery_panel(view.loan_id, uow_factory=web.container.uow,
+                               clock=web.container.clock)  # fmt: skip
+    return detail(view, principal, recovery=found)
 
 
-def detail(view: AccountView, principal: Principal) -> schemas.LoanDetail:
+def detail(
+    view: AccountView, principal: Principal, *, recovery: RecoveryPanel | None = None
+) -> schemas.LoanDetail:
     currency = view.currency
     return schemas.LoanDetail(
         ref=view.ref,
@@ -113,7 +121,39 @@ def detail(view: AccountView, principal: Principal) -> schemas.LoanDetail:
         worked_by=(
             view.lock.held_by_name if view.lock and principal.role is not Role.BORROWER else None
         ),
+        recovery=None if recovery is None else recovery_of(recovery, currency),
     )
+
+
+def recovery_of(panel: RecoveryPanel, currency: str) -> schemas.Recovery:
+    legal = [
+        schemas.LegalCaseItem(
+            case_id=c.case_id, status=c.status, referred_on=c.referred_on, firm=c.firm,
+            case_number=c.case_number,
+            proceedings=[{"kind": p.kind, "status": p.status} for p in c.proceedings],
+            next_court_date=c.next_date_on, next_court_date_kind=c.next_date_kind,
+            costs=amount(c.costs_minor, currency),
+            recoverable_costs=amount(c.recoverable_costs_minor, currency),
+        )
+        for c in panel.legal
+    ]  # fmt: skip
+    placed = [
+        schemas.PlacementItem(
+            placement_id=p.placement_id, agency=p.agency_code, agency_name=p.agency_name,
+            status=p.status, placed_on=p.placed_on, recall_due_on=p.recall_due_on,
+            recalled_on=p.recalled_on, collected=amount(p.collected_minor, currency),
+        )
+        for p in panel.placements
+    ]  # fmt: skip
+    collateral = [
+        schemas.CollateralCaseItem(
+            case_id=k.case_id, kind=k.kind, stage=k.stage, state=k.state, opened_on=k.opened_on,
+            closed_on=k.closed_on, next_deadline_on=k.next_deadline_on,
+            next_deadline=k.next_deadline,
+        )
+        for k in panel.collateral
+    ]  # fmt: skip
+    return schemas.Recovery(legal=legal, placements=placed, collateral=collateral)
 
 
 @router.get("/{ref}/schedule", response_model=list[schemas.ScheduleItem])

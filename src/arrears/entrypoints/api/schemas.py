@@ -79,6 +79,49 @@ class Balance(BaseModel):
     total: Amount
 
 
+class LegalCaseItem(BaseModel):
+    case_id: int
+    status: str
+    referred_on: date
+    firm: str
+    case_number: str
+    proceedings: list[dict[str, str]] = Field(description="Each proceeding's kind and status.")
+    next_court_date: date | None
+    next_court_date_kind: str
+    costs: Amount
+    recoverable_costs: Amount
+
+
+class PlacementItem(BaseModel):
+    placement_id: int
+    agency: str
+    agency_name: str
+    status: str
+    placed_on: date
+    recall_due_on: date
+    recalled_on: date | None
+    collected: Amount
+
+
+class CollateralCaseItem(BaseModel):
+    case_id: int
+    kind: str = Field(description="repossession or foreclosure")
+    stage: str
+    state: str
+    opened_on: date
+    closed_on: date | None
+    next_deadline_on: date | None
+    next_deadline: str
+
+
+class Recovery(BaseModel):
+    """The loan's legal cases, agency placements and collateral cases."""
+
+    legal: list[LegalCaseItem]
+    placements: list[PlacementItem]
+    collateral: list[CollateralCaseItem]
+
+
 class LoanDetail(BaseModel):
     ref: str
     product: str
@@ -91,6 +134,9 @@ class LoanDetail(BaseModel):
     delinquency: Delinquency
     holds_in_force: list[str]
     worked_by: str | None = Field(description="The agent who has the account taken, if any.")
+    recovery: Recovery | None = Field(
+        default=None, description="Staff only: the loan's recovery cases (none for a borrower)."
+    )
 
 
 class ScheduleItem(BaseModel):
