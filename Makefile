@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
+# The suite runs in parallel workers (pytest-xdist): the database tests mostly wait on the
+# database, so one worker more than the two cores of the reference machine keeps both busy.
+# `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n 3
 
 .PHONY: demo test lint typecheck unit install install-dev clean bench
 

@@ -71,9 +71,20 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _external(column: str, value: Any, loans: dict[int, str], borrowers: dict[int, str]) -> Any:
+def _external(
+    column: str,
+    value: Any,
+    loans: dict[int, str],
+    borrowers: dict[int, str],
+    payments: dict[int, str] | None = None,
+) -> Any:
     if value is None:
         return None
+    if column == "source" and payments and str(value).startswith("payment:"):
+        # A journal entry names the payment by its row id; a killed import may have used up
+        # other ids on PostgreSQL (sequences are not rolled back): compare the external id.
+        number = str(value).removeprefix("payment:")
+        return f"payment:{payments.get(int(number), number)}" if number.isdigit() else value
     if column == "loan_id":
         return loans.get(int(value), value)
     if column in {"borrower_id", "co_borrower_id"}:
@@ -85,6 +96,7 @@ def end_state(container: Container) -> dict[str, Counter[tuple[Any, ...]]]:
     """Each compared table as a multiset of rows (ids of loans and borrowers as their
     external ids; other surrogate ids and per-attempt bookkeeping left out)."""
     loans, borrowers = _ids(container, "loans"), _ids(container, "borrowers")
+    payments = _ids(container, "payments")
     state: dict[str, Counter[tuple[Any, ...]]] = {}
     with container.engine.connect() as connection:
         for name, query in TABLES.items():
@@ -93,7 +105,7 @@ def end_state(container: Container) -> dict[str, Counter[tuple[Any, ...]]]:
             rows: Counter[tuple[Any, ...]] = Counter()
             for row in result:
                 kept = tuple(
-                    (column, _canonical(_external(column, value, loans, borrowers)))
+                    (column, _canonical(_external(column, value, loans, borrowers, payments)))
                     for column, value in zip(columns, row, strict=True)
                     if column not in _DROPPED and not column.endswith(("_sealed", "_index"))
                 )

@@ -12,7 +12,7 @@ from arrears import bootstrap
 from arrears.domain.money import Money
 from arrears.entrypoints.api import schemas
 from arrears.entrypoints.api.idempotency import IdempotencyKey, idempotent
-from arrears.entrypoints.api.loans import paged
+from arrears.entrypoints.api.loans import PageNumber, PerPage, paged
 from arrears.entrypoints.api.problems import PROBLEM_RESPONSES
 from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.services import portal, work_queue
@@ -21,8 +21,6 @@ from arrears.services.holds import HoldRequest, end_hold, place_hold
 
 WORKERS = (Role.AGENT, Role.SUPERVISOR)
 router = APIRouter(tags=["work"], responses=PROBLEM_RESPONSES)
-PageNumber = Annotated[int, Query(ge=1)]
-PerPage = Annotated[int, Query(ge=1, le=200)]
 
 
 @router.post(
