@@ -209,7 +209,7 @@ class SqlCycleStore:
             key="loan_id",
             keys=range(first, last + 1),
             columns={"loan_id": pl.Int64, "treatment": pl.Utf8, "due_on": pl.Date},
-            condition=f"actions.due_on < '{date.fromordinal(before.toordinal()).isoformat()}'",
+            condition=f"actions.due_on < '{before:%Y-%m-%d}'",
         )
 
     # -- partition outputs --------------------------------------------------------------------
