@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import insert_frame, lookup
+from arrears.adapters.db.portfolio_reads import INSTALLMENT_COLUMNS
 from arrears.adapters.db.write_result import WriteResult, content_hash
 
 _COLLATERAL_FIELDS = [
@@ -74,14 +75,7 @@ class LoanChildrenWrites:
             table="installments",
             key="loan_id",
             keys=loan_ids,
-            columns={
-                "installments.loan_id": pl.Int64,
-                "installments.seq": pl.Int32,
-                "installments.due_date": pl.Date,
-                "installments.principal_minor": pl.Int64,
-                "installments.interest_minor": pl.Int64,
-                "installments.fees_minor": pl.Int64,
-            },
+            columns=INSTALLMENT_COLUMNS,
         )
 
     def replace_installments(self, installments: pl.DataFrame) -> None:

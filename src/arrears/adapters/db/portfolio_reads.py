@@ -10,6 +10,16 @@ from sqlalchemy import Connection, text
 
 from arrears.adapters.db.bulk import frame_from_rows, lookup
 
+INSTALLMENT_COLUMNS: dict[str, type[pl.DataType]] = {
+    "installments.loan_id": pl.Int64,
+    "installments.seq": pl.Int32,
+    "installments.due_date": pl.Date,
+    "installments.principal_minor": pl.Int64,
+    "installments.interest_minor": pl.Int64,
+    "installments.fees_minor": pl.Int64,
+}
+"""Stored installments as the batch code reads them (``batch.frames.INSTALLMENTS``)."""
+
 LOAN_FRAME_COLUMNS = {
     "loans.id AS loan_id": pl.Int64,
     "loans.currency": pl.Utf8,
@@ -50,14 +60,7 @@ class SqlPortfolioReads:
             table="installments",
             key="loan_id",
             keys=loan_ids,
-            columns={
-                "installments.loan_id": pl.Int64,
-                "installments.seq": pl.Int32,
-                "installments.due_date": pl.Date,
-                "installments.principal_minor": pl.Int64,
-                "installments.interest_minor": pl.Int64,
-                "installments.fees_minor": pl.Int64,
-            },
+            columns=INSTALLMENT_COLUMNS,
             condition=f"installments.due_date <= '{due_by.isoformat()}'" if due_by else "",
         )
 
