@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,21 +15,11 @@ from pathlib import Path
 
 import httpx
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from support.channels import free_port
+from support.web import csrf_of
+
 STAFF = re.compile(r"^\s+(agent|supervisor)\s+(\S+)\s+(\S+)\s*$", re.MULTILINE)
 BORROWER = re.compile(r"account (\S+), date of birth (\d{4}-\d{2}-\d{2}), ZIP (\d{5})")
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _csrf(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
 
 
 def _wait_for_server(demo: subprocess.Popen[str], log: Path) -> str:
@@ -49,7 +38,7 @@ def test_the_demo_serves_its_book_to_the_users_it_prints(tmp_path: Path) -> None
     """The agent printed by the demo signs in and sees today's call queue; the supervisor sees
     the approval queue; the demo borrower signs in to the portal with the printed reference,
     date of birth and ZIP and sees what is owed; the day's messages were queued."""
-    port = _port()
+    port = free_port()
     log = tmp_path / "demo.log"
     env = {**os.environ, "ARREARS_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
     env.pop("ARREARS_DATABASE_URL", None)
@@ -70,7 +59,7 @@ def test_the_demo_serves_its_book_to_the_users_it_prints(tmp_path: Path) -> None
 
             with httpx.Client(base_url=base, timeout=30) as agent:
                 user, password = staff["agent"]
-                token = _csrf(agent.get("/login").text)
+                token = csrf_of(agent.get("/login").text)
                 signed = agent.post(
                     "/login", data={"username": user, "password": password, "csrf_token": token}
                 )
@@ -82,7 +71,7 @@ def test_the_demo_serves_its_book_to_the_users_it_prints(tmp_path: Path) -> None
 
             with httpx.Client(base_url=base, timeout=30) as supervisor:
                 user, password = staff["supervisor"]
-                token = _csrf(supervisor.get("/login").text)
+                token = csrf_of(supervisor.get("/login").text)
                 supervisor.post(
                     "/login", data={"username": user, "password": password, "csrf_token": token}
                 )
@@ -91,7 +80,7 @@ def test_the_demo_serves_its_book_to_the_users_it_prints(tmp_path: Path) -> None
 
             with httpx.Client(base_url=base, timeout=30) as portal:
                 ref, dob, zip_code = borrower.groups()
-                token = _csrf(portal.get("/portal/sign-in").text)
+                token = csrf_of(portal.get("/portal/sign-in").text)
                 signed = portal.post(
                     "/portal/sign-in",
                     data={"reference": ref, "dob": dob, "zip_code": zip_code, "csrf_token": token},
