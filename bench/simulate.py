@@ -5,9 +5,10 @@
 Times the training of the optimised strategy's model on an exploration run (unless ``--model``
 is given), then every (seed, strategy) run of the default and the optimised strategies, and
 prints the wall and CPU time of each step with the machine's load, then the outcomes: net
-recovery, collected, cost, complaints, compliance blocks and disputes per strategy (mean and
-95% interval over the seeds) and the optimised strategy's uplift over the default, paired by
-seed.
+recovery, collected, cost (the treatments' own, and the rest: agency commission, court and
+repossession costs), complaints, compliance blocks and disputes per strategy (mean and 95%
+interval over the seeds), what each treatment was done and cost per seed, and the optimised
+strategy's uplift and cost difference over the default, paired by seed.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import argparse
 import os
 import platform
 import time
+from collections import Counter
 from importlib.resources import files
 from pathlib import Path
 
 from arrears.batch.scoring.model import model_from_json
 from arrears.services.simulate import Comparison, Estimate, compare, train_on_simulation
 from arrears.services.simulate_day import Policy
+from arrears.strategy.catalogue import default_catalogue
 from arrears.strategy.check import default_strategy, load_strategy
 
 
@@ -80,11 +83,14 @@ def outcomes(comparison: Comparison, labels: list[str]) -> None:
             ("net recovery $", lambda r: r.net_minor, dollars),
             ("collected $", lambda r: r.collected_minor, dollars),
             ("cost $", lambda r: r.cost_minor, dollars),
+            ("  treatments $", lambda r: r.treatment_cost_minor, dollars),
+            ("  other costs $", lambda r: r.other_cost_minor, dollars),
             ("complaints", lambda r: r.complaints, 1.0),
             ("compliance blocks", lambda r: r.compliance_blocks, 1.0),
             ("disputes", lambda r: r.disputes, 1.0),
         ):
             print(f"  {name:<18} {shown(comparison.metric(label, pick), scale)}")
+    treatments(comparison, labels)
     base = labels[0]
     for label in labels[1:]:
         net = comparison.relative(label, base, lambda r: r.net_minor)
@@ -93,6 +99,24 @@ def outcomes(comparison: Comparison, labels: list[str]) -> None:
             f"{label} vs {base}, paired by seed: net recovery {shown(net, 100, '%')}, "
             f"cost difference ${shown(cost, dollars)}"
         )
+
+
+def treatments(comparison: Comparison, labels: list[str]) -> None:
+    """Per treatment, each strategy's mean count and cost per seed (the catalogue's cost per
+    action): where a difference in cost comes from. Other costs follow from escalations."""
+    cost = {t.id: t.cost_minor for t in default_catalogue().treatments}
+    seeds = len(comparison.seeds)
+    counts = {label: sum((r.actions for r in comparison.runs[label]), Counter[str]())
+              for label in labels}  # fmt: skip
+
+    def spent(label: str, name: str) -> float:
+        return counts[label][name] * cost.get(name, 0) / seeds / 100
+
+    names = sorted(set().union(*counts.values()), key=lambda t: -max(spent(x, t) for x in labels))
+    print("per seed, count and cost $: " + " | ".join(labels))
+    for name in names:
+        cells = [f"{counts[x][name] / seeds:9,.0f} {spent(x, name):9,.0f}" for x in labels]
+        print(f"  {name:<26} " + " | ".join(cells))
 
 
 if __name__ == "__main__":
