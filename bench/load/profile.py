@@ -3,8 +3,8 @@ book prepared by ``python -m bench.load --keep`` (no HTTP, so the figures are th
 
 python -m bench.load.profile [--book /tmp/arrears-load/book.json] [--views 100]
 
-The parts: the bearer token's lookup, the parties (sealed fields opened), ``loan_frames`` (the
-loan's schedule, due items, payments and delinquency through the batch functions), the audit
+The parts: the bearer token's lookup, the parties (sealed fields opened), ``loan_state`` (the
+loan's schedule, payments and delinquency, read as plain values), the audit
 append (under the chain's lock), the commits (the view's and the token's) and the rest.
 """
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     book = Book.load(Path(args.book))
     container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
     totals: Totals = {}
-    for name in ("loan_frames", "_party"):
+    for name in ("loan_state", "_party"):
         setattr(view_module, name, _timed(totals, name, getattr(view_module, name)))
     audit_store.SqlAuditLog.record = _timed(  # type: ignore[method-assign]
         totals, "audit append", audit_store.SqlAuditLog.record

@@ -13,11 +13,13 @@ fully current, and frozen forever once the loan is charged off.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
-from arrears.domain.allocation import DEFAULT_POLICY, DueItem, WaterfallPolicy, covered
+from arrears.domain.allocation import DEFAULT_POLICY, DueItem, WaterfallPolicy
 
 DOFD_THRESHOLD_DAYS = 30
 
@@ -106,25 +108,37 @@ class Delinquency:
 
 
 def _oldest_unpaid(
-    items: Sequence[DueItem], paid_minor: int, as_of: date, tolerance: int
+    items: Sequence[DueItem], ends: Sequence[int], paid_minor: int, as_of: date, tolerance: int
 ) -> tuple[date | None, int]:
-    """(due date of the oldest installment past due and unpaid, amount past due) on ``as_of``."""
-    shortfall_by_installment: dict[int, int] = {}
-    due_dates: dict[int, date] = {}
-    past_due = 0
-    for item, cover in zip(items, covered(items, paid_minor), strict=True):
-        if item.due_date >= as_of:
-            continue
-        past_due += item.amount_minor - cover
+    """(due date of the oldest installment past due and unpaid, amount past due) on ``as_of``.
+
+    Payments fill ``items`` in order (``allocation.covered``), and ``ends[k]`` is the total of
+    items up to ``k``: every item ending at or below ``paid_minor`` is paid in full, the first
+    ending above it is paid in part and the rest not at all. So only the items from that one on
+    can leave an installment short, and the first due-date group with an installment short by
+    more than the tolerance gives the oldest unpaid date (an installment's parts share its date).
+    """
+    count = bisect_left(items, as_of, key=_due_date)  # the items due before as_of
+    past_due = max(0, (ends[count - 1] if count else 0) - paid_minor)
+    group: date | None = None
+    short_by_installment: dict[int, int] = {}
+    for k in range(bisect_right(ends, paid_minor, hi=count), count):
+        item = items[k]
+        if item.due_date != group:
+            if any(short > tolerance for short in short_by_installment.values()):
+                return group, past_due
+            group, short_by_installment = item.due_date, {}
         if item.installment_seq is not None:
+            cover = max(0, paid_minor - (ends[k] - item.amount_minor))
             seq = item.installment_seq
-            shortfall_by_installment[seq] = (
-                shortfall_by_installment.get(seq, 0) + item.amount_minor - cover
-            )
-            due_dates[seq] = item.due_date
-    unpaid = [seq for seq, short in shortfall_by_installment.items() if short > tolerance]
-    oldest = min((due_dates[seq] for seq in unpaid), default=None)
-    return oldest, past_due
+            short_by_installment[seq] = short_by_installment.get(seq, 0) + item.amount_minor - cover
+    if any(short > tolerance for short in short_by_installment.values()):
+        return group, past_due
+    return None, past_due
+
+
+def _due_date(item: DueItem) -> date:
+    return item.due_date
 
 
 def delinquency_as_of(
@@ -138,9 +152,11 @@ def delinquency_as_of(
 ) -> Delinquency:
     """Delinquency on ``as_of`` from ordered due items and good payments ``(effective, minor)``."""
     paid_by = sorted((d, amount) for d, amount in payments if d <= as_of)
+    paid_dates, paid_totals = [d for d, _ in paid_by], [0, *accumulate(a for _, a in paid_by)]
+    ends = list(accumulate(item.amount_minor for item in items))
 
     def paid_on(day: date) -> int:
-        return sum(amount for d, amount in paid_by if d <= day)
+        return paid_totals[bisect_right(paid_dates, day)]
 
     # Delinquency can only start the day after a due date and end on a payment date, so walking
     # those event days in order finds every episode up to as_of.
@@ -161,7 +177,7 @@ def delinquency_as_of(
             # DPD kept growing until the day before this event: did it reach the threshold?
             longest = (day - timedelta(days=1) - oldest).days
             reached_threshold = reached_threshold or longest >= DOFD_THRESHOLD_DAYS
-        oldest, past_due = _oldest_unpaid(items, paid_on(day), day, policy.tolerance_minor)
+        oldest, past_due = _oldest_unpaid(items, ends, paid_on(day), day, policy.tolerance_minor)
         if oldest is None:
             if episode_start is not None:
                 cured_on = day

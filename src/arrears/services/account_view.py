@@ -26,11 +26,14 @@ from arrears.domain.borrowers import mask_ssn
 from arrears.domain.clock import Clock
 from arrears.domain.contact_log import Channel
 from arrears.domain.contacts import ContactKind
+from arrears.domain.delinquency import Delinquency as DomainDelinquency
 from arrears.domain.holds import ActionCategory, Hold
 from arrears.domain.money import Money
+from arrears.domain.schedules import Installment
 from arrears.errors import NotFoundError
-from arrears.services.compliance import DEFAULT_TEMPLATES, LoanFrames, gather_facts, loan_frames
+from arrears.services.compliance import DEFAULT_TEMPLATES, gather_facts
 from arrears.services.cycle import CycleSettings
+from arrears.services.loan_state import LoanState, loan_state
 from arrears.services.ports import LockRecord, WebUnitOfWork
 
 COMPONENTS = ("principal", "interest", "fees", "penalties", "costs")
@@ -140,7 +143,8 @@ def account_view(
     """Everything about account ``ref`` as of today; the view is audited. A ``brief`` view
     (the API's account summary) leaves out the compliance panel, decisions, payments, schedule
     and collateral, which are most of the work. The loan's schedule, payments and delinquency
-    are read and computed once, and shared with the compliance panel."""
+    are read and computed once (``services.loan_state``), and shared with the compliance
+    panel."""
     today, now = clock.today(), clock.now()
     with uow_factory() as uow:
         loan_id = loan_id_of(uow, ref)
@@ -151,11 +155,11 @@ def account_view(
             for column, relation in (("borrower_id", "borrower"), ("co_borrower_id", "co-borrower"))
             if loan[column] is not None
         ]
-        frames = loan_frames(
+        owed = loan_state(
             uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets
         )
         currency = str(loan["currency"])
-        state = _delinquency_rows(frames.delinquency, {loan_id: currency})[loan_id]
+        state = _delinquency_from(owed.delinquency, currency)
         holds = uow.holds.for_loan(loan_id)
         lock = uow.web.lock(loan_id)
         view = AccountView(
@@ -166,15 +170,13 @@ def account_view(
             parties=parties,
             itemization=itemize(uow.web.ledger_balances(loan_id), currency),
             delinquency=state,
-            schedule=[]
-            if brief
-            else _schedule(frames.installments, state, today, loan["currency"]),
+            schedule=[] if brief else _schedule(owed.installments, state, today, currency),
             payments=[] if brief else uow.web.payment_history(loan_id),
             holds=[(hold, hold.active_on(today)) for hold in holds],
             decisions=[] if brief else uow.cycle.decisions_for(loan_id, limit=10),
             collateral=[] if brief else uow.web.collateral(loan_id),
             lock=lock if lock is not None and lock.expires_at > now else None,
-            compliance=None if brief else compliance_panel(uow, loan_id, now=now, frames=frames),
+            compliance=None if brief else compliance_panel(uow, loan_id, now=now, state=owed),
         )
         uow.audit.record(
             at=now, actor=viewer, action="account.viewed", entity_type="loan",
@@ -224,14 +226,23 @@ def _delinquency_rows(state: pl.DataFrame, currencies: dict[int, str]) -> dict[i
     }
 
 
+def _delinquency_from(owed: DomainDelinquency, currency: str) -> Delinquency:
+    return Delinquency(
+        dpd=owed.dpd,
+        bucket=owed.bucket,
+        past_due=Money(owed.amount_past_due_minor, currency),
+        oldest_unpaid=owed.oldest_unpaid_due_date,
+        dofd=owed.dofd,
+        cured_on=owed.cured_on,
+    )
+
+
 def _schedule(
-    installments: pl.DataFrame, state: Delinquency, today: date, currency: str
+    installments: list[Installment], state: Delinquency, today: date, currency: str
 ) -> list[dict[str, Any]]:
     rows = []
-    for row in installments.with_columns(
-        (pl.col("principal_minor") + pl.col("interest_minor") + pl.col("fees_minor")).alias("t")
-    ).iter_rows(named=True):
-        due: date = row["due_date"]
+    for installment in installments:
+        due = installment.due_date
         if due > today:
             status = "upcoming"
         elif state.oldest_unpaid is None or due < state.oldest_unpaid:
@@ -240,12 +251,12 @@ def _schedule(
             status = "due today" if due == today else "past due"
         rows.append(
             {
-                "seq": row["seq"],
+                "seq": installment.seq,
                 "due_date": due,
-                "principal": Money(row["principal_minor"], currency),
-                "interest": Money(row["interest_minor"], currency),
-                "fees": Money(row["fees_minor"], currency),
-                "total": Money(row["t"], currency),
+                "principal": Money(installment.principal.minor, currency),
+                "interest": Money(installment.interest.minor, currency),
+                "fees": Money(installment.fees.minor, currency),
+                "total": Money(installment.amount.minor, currency),
                 "status": status,
             }
         )
@@ -277,14 +288,14 @@ def _party(uow: WebUnitOfWork, borrower_id: int, relation: str) -> Party:
 
 
 def compliance_panel(
-    uow: WebUnitOfWork, loan_id: int, *, now: datetime, frames: LoanFrames | None = None
+    uow: WebUnitOfWork, loan_id: int, *, now: datetime, state: LoanState | None = None
 ) -> CompliancePanel:
     """May the borrower be contacted now, by each channel, as the compliance gate judges it:
     quiet hours in every zone they may be in, holds, opt-outs, consent and call frequency.
     A look, not an action: nothing is recorded (the gate records when something is sent)."""
     profile = uow.gate.loan_profile(loan_id)
     assert profile is not None
-    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS, frames=frames)
+    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS, state=state)
     channels: dict[str, str] = {}
     blocked: list[str] = []
     for channel in CHANNELS:

@@ -14,15 +14,10 @@ the same for a credit-bureau record (12 CFR 1006.30(a)).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import polars as pl
-
-from arrears.batch.delinquency import delinquency
-from arrears.batch.installments import installments_for
-from arrears.batch.items import due_items
 from arrears.compliance.facts import ContactFacts
 from arrears.compliance.furnishing import may_furnish
 from arrears.compliance.gate import evaluate
@@ -30,7 +25,7 @@ from arrears.compliance.localities import locality_of
 from arrears.compliance.model import GateDecision, Proposal, Stage
 from arrears.compliance.settings import DEFAULT_SETTINGS, ComplianceSettings
 from arrears.compliance.sol import SolStatus, sol_status
-from arrears.domain.allocation import DEFAULT_POLICY, WaterfallPolicy
+from arrears.domain.allocation import DEFAULT_POLICY
 from arrears.domain.clock import Clock
 from arrears.domain.contact_log import (
     Channel,
@@ -39,10 +34,10 @@ from arrears.domain.contact_log import (
     first_communication_on,
     validation_sent_on,
 )
-from arrears.domain.delinquency import DEFAULT_BUCKETS, BucketScheme
 from arrears.domain.holds import ActionCategory
 from arrears.domain.loans import ContractType
 from arrears.errors import NotFoundError
+from arrears.services.loan_state import LoanState, loan_state
 from arrears.services.ports import LoanProfile, UnitOfWork
 
 DEFAULT_TEMPLATES = {
@@ -105,10 +100,10 @@ def gather_facts(
     *,
     at: datetime,
     settings: ComplianceSettings,
-    frames: LoanFrames | None = None,
+    state: LoanState | None = None,
 ) -> ContactFacts:
-    """Everything the gate judges, read for one loan and its borrower at ``at``; ``frames``
-    already read for the loan (by an account view) are used instead of reading them again."""
+    """Everything the gate judges, read for one loan and its borrower at ``at``; a ``state``
+    already computed for the loan (by an account view) is used instead of computing it again."""
     zone = settings.day_zone
     day = at.astimezone(ZoneInfo(zone)).date()
     history = tuple(
@@ -132,61 +127,28 @@ def gather_facts(
         first_communication_on=first_communication_on(history, zone=zone),
         validation_sent_on=validation_sent_on(history, zone=zone),
         call_consent_on=max(consents, default=None),
-        time_barred=limitation_status(uow, profile, as_of=day, frames=frames),
+        time_barred=limitation_status(uow, profile, as_of=day, state=state),
     )
 
 
-@dataclass(frozen=True)
-class LoanFrames:
-    """One loan's whole schedule, its payments and its delinquency on ``as_of`` under
-    ``policy``: what both an account view and the statute-of-limitations check need, so one
-    request computes them once."""
-
-    as_of: date
-    policy: WaterfallPolicy
-    installments: pl.DataFrame  # INSTALLMENTS, due on any date
-    payments: pl.DataFrame
-    delinquency: pl.DataFrame  # DELINQUENCY, one row
-
-
-def loan_frames(
-    uow: UnitOfWork,
-    loan_id: int,
-    *,
-    as_of: date,
-    policy: WaterfallPolicy = DEFAULT_POLICY,
-    buckets: BucketScheme = DEFAULT_BUCKETS,
-) -> LoanFrames:
-    ids = [loan_id]
-    reads = uow.reads
-    loans = reads.loans(ids)
-    installments = installments_for(loans, reads.stored_installments(ids))
-    due = installments.filter(pl.col("due_date") <= as_of)
-    items = due_items(due, reads.charges(ids), policy=policy)
-    payments = reads.payments(ids)
-    state = delinquency(items, payments, loans, as_of=as_of, policy=policy, buckets=buckets)
-    return LoanFrames(as_of, policy, installments, payments, state)
-
-
 def limitation_status(
-    uow: UnitOfWork, profile: LoanProfile, *, as_of: date, frames: LoanFrames | None = None
+    uow: UnitOfWork, profile: LoanProfile, *, as_of: date, state: LoanState | None = None
 ) -> SolStatus | None:
     """The loan's statute-of-limitations status: accrued at its first uncured missed payment
     (DOFD, else the oldest unpaid due date), restarted by later good payments where the
-    contract state allows (``compliance.sol``). None while nothing is past due. ``frames``
-    are used when they were computed for the same date under the default waterfall."""
-    if frames is None or frames.as_of != as_of or frames.policy != DEFAULT_POLICY:
-        frames = loan_frames(uow, profile.loan_id, as_of=as_of)
-    row = frames.delinquency.row(0, named=True)
-    accrued = row["dofd"] or row["oldest_unpaid_due_date"]
-    if not row["dpd"] or accrued is None:
+    contract state allows (``compliance.sol``). None while nothing is past due. ``state`` is
+    used when it was computed for the same date under the default waterfall."""
+    if state is None or state.as_of != as_of or state.policy != DEFAULT_POLICY:
+        state = loan_state(uow, profile.loan_id, as_of=as_of)
+    owed = state.delinquency
+    accrued = owed.dofd or owed.oldest_unpaid_due_date
+    if not owed.dpd or accrued is None:
         return None
-    paid = frames.payments.filter(pl.col("good")).get_column("effective_date").to_list()
     return sol_status(
         state=profile.contract_state,
         contract_type=ContractType(profile.contract_type),
         accrued_on=accrued,
-        payments=paid,
+        payments=state.good_payment_dates,
         as_of=as_of,
     )
 

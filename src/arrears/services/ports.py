@@ -21,6 +21,7 @@ from arrears.compliance.model import GateDecision, Proposal, Stage
 from arrears.domain.agencies.model import Agency, Placement, PlacementStatus
 from arrears.domain.agencies.remittance import Difference, RemittanceLine
 from arrears.domain.agencies.scorecard import Collected
+from arrears.domain.charges import Charge
 from arrears.domain.contact_log import Channel, ContactRecord, Outcome
 from arrears.domain.contacts import ContactPoint, ContactStatus
 from arrears.domain.holds import Hold
@@ -28,6 +29,7 @@ from arrears.domain.legal.cases import Case, CourtDate, Judgment, LegalCost, Pro
 from arrears.domain.legal.proceedings import ProceedingStatus
 from arrears.domain.plans import PlanRecord, PlanStatus
 from arrears.domain.promises import Promise, PromiseRecord, PromiseStatus
+from arrears.domain.schedules import Installment
 from arrears.domain.settlements.offers import OfferRecord, OfferStatus
 from arrears.domain.settlements.outcome import SettlementFacts
 from arrears.errors import ArrearsError, Problem
@@ -82,8 +84,27 @@ class PortfolioWriter(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class LoanHistory:
+    """One loan's terms, imported schedule, charges and payments as plain values: what a
+    screen about one account needs, read in a few small statements instead of as frames."""
+
+    loan_id: int
+    currency: str
+    principal_minor: int
+    annual_rate_micros: int
+    term_months: int
+    first_due_date: date
+    charge_off_date: date | None
+    imported_schedule: bool
+    installments: list[Installment]  # stored ones: imported schedules only (docs/adr/0004)
+    charges: list[Charge]
+    payments: list[tuple[date, int, bool]]  # (effective date, amount minor, good), by id
+
+
 class PortfolioReads(Protocol):
     def loan_ids(self) -> list[int]: ...
+    def loan_history(self, loan_id: int) -> LoanHistory | None: ...
     def loans(self, loan_ids: list[int]) -> pl.DataFrame: ...
     def stored_installments(
         self, loan_ids: list[int], *, due_by: date | None = None

@@ -6,9 +6,15 @@ import json
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
+from arrears.adapters.db import schema as t
 from arrears.adapters.db.bulk import frame_from_rows, lookup
+from arrears.domain.charges import Charge
+from arrears.domain.components import Component
+from arrears.domain.money import Money
+from arrears.domain.schedules import Installment
+from arrears.services.ports import LoanHistory
 
 INSTALLMENT_COLUMNS: dict[str, type[pl.DataType]] = {
     "installments.loan_id": pl.Int64,
@@ -43,6 +49,69 @@ class SqlPortfolioReads:
     def loan_ids(self) -> list[int]:
         rows = self.connection.execute(text("SELECT id FROM loans ORDER BY id")).scalars()
         return [int(r) for r in rows]
+
+    def loan_history(self, loan_id: int) -> LoanHistory | None:
+        """One loan in four small indexed reads (no frames: a single account is a handful of
+        rows, where building frames costs more than the query)."""
+        loans = t.loans.c
+        terms = (
+            loans.currency, loans.principal_minor, loans.annual_rate_micros, loans.term_months,
+            loans.first_due_date, loans.charge_off_date, loans.schedule_source,
+        )  # fmt: skip
+        loan = self.connection.execute(select(*terms).where(loans.id == loan_id)).one_or_none()
+        if loan is None:
+            return None
+        imported = loan.schedule_source == "imported"
+        return LoanHistory(
+            loan_id=loan_id,
+            currency=loan.currency,
+            principal_minor=int(loan.principal_minor),
+            annual_rate_micros=int(loan.annual_rate_micros),
+            term_months=int(loan.term_months),
+            first_due_date=loan.first_due_date,
+            charge_off_date=loan.charge_off_date,
+            imported_schedule=imported,
+            installments=self._installments(loan_id, loan.currency) if imported else [],
+            charges=self._charges(loan_id, loan.currency),
+            payments=self._payments(loan_id),
+        )
+
+    def _installments(self, loan_id: int, currency: str) -> list[Installment]:
+        query = select(t.installments).where(t.installments.c.loan_id == loan_id)
+        return [
+            Installment(
+                row.seq,
+                row.due_date,
+                Money(row.principal_minor, currency),
+                Money(row.interest_minor, currency),
+                Money(row.fees_minor, currency),
+            )
+            for row in self.connection.execute(query.order_by(t.installments.c.seq))
+        ]
+
+    def _charges(self, loan_id: int, currency: str) -> list[Charge]:
+        query = select(t.charges).where(t.charges.c.loan_id == loan_id)
+        return [
+            Charge(
+                loan_id=loan_id,
+                component=Component(row.component),
+                amount=Money(row.amount_minor, currency),
+                assessed_on=row.assessed_on,
+                reason=row.reason,
+                key=row.key,
+                id=row.id,
+            )
+            for row in self.connection.execute(query.order_by(t.charges.c.id))
+        ]
+
+    def _payments(self, loan_id: int) -> list[tuple[date, int, bool]]:
+        """(effective date, amount, good): good is posted, not returned or reversed."""
+        payments = t.payments.c
+        query = select(payments.effective_date, payments.amount_minor, payments.status)
+        rows = self.connection.execute(
+            query.where(payments.loan_id == loan_id).order_by(payments.id)
+        )
+        return [(r.effective_date, int(r.amount_minor), r.status == "posted") for r in rows]
 
     def loans(self, loan_ids: list[int]) -> pl.DataFrame:
         return lookup(

@@ -1,0 +1,85 @@
+"""One loan's schedule, good payments and delinquency on a date, for screens about one account.
+
+An account view, a contact check and the statute-of-limitations check look at one loan. The
+batch functions answer the same questions for a partition, but on one loan their fixed cost
+(dozens of small frame operations) is most of the work; the domain functions they are
+property-tested against (``tests/property/test_batch_equivalence.py``) do it directly, so the
+answers are the same either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from arrears.batch.schedules import rate_from_micros
+from arrears.domain.allocation import DEFAULT_POLICY, WaterfallPolicy, due_items
+from arrears.domain.delinquency import (
+    DEFAULT_BUCKETS,
+    BucketScheme,
+    Delinquency,
+    delinquency_as_of,
+)
+from arrears.domain.money import Money
+from arrears.domain.schedules import Installment, level_schedule
+from arrears.errors import NotFoundError
+from arrears.services.ports import LoanHistory, UnitOfWork
+
+
+@dataclass(frozen=True)
+class LoanState:
+    """What both an account view and the statute-of-limitations check need, computed once."""
+
+    as_of: date
+    policy: WaterfallPolicy
+    installments: list[Installment]  # the whole schedule, due on any date
+    good_payment_dates: list[date]  # effective dates of the payments that were not returned
+    delinquency: Delinquency
+
+
+def schedule_of(history: LoanHistory) -> list[Installment]:
+    """The imported schedule as stored, or the level schedule of the terms (docs/adr/0004)."""
+    if history.imported_schedule:
+        return history.installments
+    return level_schedule(
+        principal=Money(history.principal_minor, history.currency),
+        rate=rate_from_micros(history.annual_rate_micros),
+        term_months=history.term_months,
+        first_due_date=history.first_due_date,
+    )
+
+
+def state_of(
+    history: LoanHistory,
+    *,
+    as_of: date,
+    policy: WaterfallPolicy = DEFAULT_POLICY,
+    buckets: BucketScheme = DEFAULT_BUCKETS,
+) -> LoanState:
+    """The loan's state on ``as_of``: only installments due by then and good payments count."""
+    installments = schedule_of(history)
+    due = [i for i in installments if i.due_date <= as_of]
+    good = [(day, amount) for day, amount, ok in history.payments if ok]
+    state = delinquency_as_of(
+        due_items(due, history.charges, policy),
+        good,
+        as_of,
+        policy=policy,
+        buckets=buckets,
+        charge_off_date=history.charge_off_date,
+    )
+    return LoanState(as_of, policy, installments, [day for day, _ in good], state)
+
+
+def loan_state(
+    uow: UnitOfWork,
+    loan_id: int,
+    *,
+    as_of: date,
+    policy: WaterfallPolicy = DEFAULT_POLICY,
+    buckets: BucketScheme = DEFAULT_BUCKETS,
+) -> LoanState:
+    history = uow.reads.loan_history(loan_id)
+    if history is None:
+        raise NotFoundError(f"no loan with id {loan_id}")
+    return state_of(history, as_of=as_of, policy=policy, buckets=buckets)
