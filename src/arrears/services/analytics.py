@@ -2,11 +2,12 @@
 
 ``compute_report`` is the one entry point for the ``arrears report`` command and the supervisor
 dashboard. It reads the portfolio one partition of loans at a time (from the database or a
-Parquet export, through the ``AnalyticsReads`` port), rebuilds each loan's standing on every
-date the metrics need (``batch.delinquency.delinquency_at`` and ``analytics.snapshots``), adds
-the partition's partial sums to an ``analytics.accumulator.ReportAccumulator`` and, at the end,
-lays the figures out as a ``Report``. Nothing is read from stored snapshots, so a payment
-backdated today changes every past figure it should.
+Parquet export, through the ``AnalyticsReads`` port) and, at most ``partition_loans`` loans at
+a time (``analytics.partition_inputs``), rebuilds each loan's standing on every date the
+metrics need (``batch.delinquency.delinquency_at`` and ``analytics.snapshots``) and adds the
+partial sums to an ``analytics.accumulator.ReportAccumulator``; only those sums outlive a
+slice. At the end it lays the figures out as a ``Report``. Nothing is read from stored
+snapshots, so a payment backdated today changes every past figure it should.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from arrears.analytics.accumulator import PartitionFrames, ReportAccumulator
 from arrears.analytics.balances import Balances, balances
 from arrears.analytics.goal_series import goal_series, progress
 from arrears.analytics.goals import Goal, goals_frame
+from arrears.analytics.partition_inputs import PartitionInputs
 from arrears.analytics.plan import ReportPlan
 from arrears.analytics.report_model import Report
 from arrears.analytics.sections import build_sections
@@ -141,17 +143,12 @@ def compute_report(
         parts = reads.partitions(size=settings.partition_loans)
         shown.start(f"report as of {as_of}", unit="partitions")
         for part in parts:
-            frames = _partition_frames(
-                reads,
-                part,
-                plan=plan,
-                settings=settings,
-                currency=chosen,
-                arms=arms,
-                available=available,
+            read = _read_partition(
+                reads, part, plan=plan, currency=chosen, arms=arms, available=available
             )
-            if frames is not None:
-                accumulator.add(frames)
+            if read is not None:
+                _add_slices(accumulator, read, plan=plan, settings=settings, arms=arms)
+            del read
             shown.advance(1)
         for name in sorted(available):
             if not SOURCES[name].partitioned:
@@ -204,32 +201,70 @@ def _currency(found: dict[str, int], wanted: str | None) -> str | None:
     return next(iter(found), None)
 
 
-def _partition_frames(
+def _read_partition(
     reads: AnalyticsReads,
     part: Partition,
     *,
     plan: ReportPlan,
-    settings: ReportSettings,
     currency: str | None,
     arms: pl.DataFrame,
     available: frozenset[str],
-) -> PartitionFrames | None:
-    """Read one partition and rebuild every loan's standing on the plan's dates."""
+) -> PartitionInputs | None:
+    """Read one partition: the loans in the report's currency booked by its date, and their
+    rows."""
     loans = reads.loans(part).filter(
         (pl.col("currency") == currency) & (pl.col("origination_date") <= plan.as_of)
     )
     if loans.height == 0:
         return None
     ids = loans["loan_id"].implode()
-    stored = reads.stored_installments(part, due_by=plan.as_of)
+    mine = pl.col("loan_id").is_in(ids)
+    segments = sorted(set(arms["segment"].to_list()))
+    decided = (
+        reads.decisions(part, segments=segments) if segments else inputs.empty(inputs.DECISIONS)
+    )
+    return PartitionInputs(
+        loans=loans,
+        installments=reads.stored_installments(part, due_by=plan.as_of).filter(mine),
+        charges=reads.charges(part).filter(mine),
+        payments=inputs.with_cash(reads.payments(part).filter(mine)),
+        adjustments=reads.adjustments(part).filter(mine),
+        decisions=decided.filter(mine),
+        actions=reads.actions(part, after=plan.actions_after).filter(mine),
+        sources={
+            name: reads.source(name, part).filter(mine)
+            for name in sorted(available)
+            if SOURCES[name].partitioned
+        },
+    )
+
+
+def _add_slices(
+    accumulator: ReportAccumulator,
+    read: PartitionInputs,
+    *,
+    plan: ReportPlan,
+    settings: ReportSettings,
+    arms: pl.DataFrame,
+) -> None:
+    """Derive and add the partition ``settings.partition_loans`` loans at a time: one slice's
+    derived frames are released before the next is built, so memory does not depend on how
+    large the source's partitions are."""
+    for piece in read.slices(settings.partition_loans):
+        accumulator.add(_derive(piece, plan=plan, settings=settings, arms=arms))
+
+
+def _derive(
+    read: PartitionInputs, *, plan: ReportPlan, settings: ReportSettings, arms: pl.DataFrame
+) -> PartitionFrames:
+    """Rebuild every loan's standing on the plan's dates."""
+    loans, payments = read.loans, read.payments
     items = due_items(
-        installments_for(loans, stored.filter(pl.col("loan_id").is_in(ids)), due_by=plan.as_of),
-        reads.charges(part).filter(pl.col("loan_id").is_in(ids)),
+        installments_for(loans, read.installments, due_by=plan.as_of),
+        read.charges,
         policy=settings.policy,
     )
-    payments = inputs.with_cash(reads.payments(part).filter(pl.col("loan_id").is_in(ids)))
-    adjustments = reads.adjustments(part).filter(pl.col("loan_id").is_in(ids))
-    owed = balances(loans, items, payments, adjustments)
+    owed = balances(loans, items, payments, read.adjustments)
     states = delinquency_at(
         items,
         payments,
@@ -238,31 +273,22 @@ def _partition_frames(
         policy=settings.policy,
         buckets=settings.buckets,
     )
-    segments = sorted(set(arms["segment"].to_list()))
-    decided = (
-        reads.decisions(part, segments=segments) if segments else inputs.empty(inputs.DECISIONS)
-    )
+    snaps = _snapshots(states, loans, owed, settings)
+    del states
     entered = experiments.entrants(
-        decided.filter(pl.col("loan_id").is_in(ids)),
-        arms,
-        as_of=plan.as_of,
-        outcome_days=plan.outcome_days,
+        read.decisions, arms, as_of=plan.as_of, outcome_days=plan.outcome_days
     )
     return PartitionFrames(
         loans=loans,
-        snapshots=_snapshots(states, loans, owed, settings),
+        snapshots=snaps,
         owed=owed,
         payments=payments,
-        actions=reads.actions(part, after=plan.actions_after).filter(pl.col("loan_id").is_in(ids)),
+        actions=read.actions,
         entrants=entered,
         outcome_states=_outcome_states(
             entered, loans=loans, items=items, payments=payments, owed=owed, settings=settings
         ),
-        sources={
-            name: reads.source(name, part).filter(pl.col("loan_id").is_in(ids))
-            for name in sorted(available)
-            if SOURCES[name].partitioned
-        },
+        sources=read.sources,
     )
 
 
