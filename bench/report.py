@@ -1,6 +1,7 @@
 """Benchmark of the daily analytics report on a synthetic portfolio read from Parquet.
 
     python -m bench.report [--accounts N] [--partition M] [--seed S] [--dir DIR] [--no-goals]
+                           [--keep]
 
 Synthesises, partition by partition, an ``arrears export parquet`` directory for N accounts
 with NumPy (seeded): loans of 12–72 months with prompt, late and defaulting payers, their
@@ -9,7 +10,8 @@ early-stage champion/challenger experiment with recorded assignment probabilitie
 (messages, calls assigned to agents, reviews) over the last 60 days, and three goals. Then, in
 a fresh process, times ``services.analytics.compute_report`` over it — every metric, the goals'
 30 daily points and the experiment outcomes — and prints wall time, CPU time and the peak
-resident memory of that process.
+resident memory of that process (and its resident memory after each partition). ``--keep``
+reuses a directory synthesised before.
 """
 
 from __future__ import annotations
@@ -190,6 +192,25 @@ def _actions(count: int, offset: int, rng: np.random.Generator) -> pl.DataFrame:
     ).cast(dict(ACTIONS))  # type: ignore[arg-type]
 
 
+class _MemoryProgress:
+    """Prints the resident memory after each partition: flat when nothing outlives one."""
+
+    def start(self, label: str, unit: str = "rows") -> None:
+        self.done, self.started = 0, time.perf_counter()
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        print(
+            f"  partition {self.done}: RSS {resident / 1e9:.2f} GB, "
+            f"{time.perf_counter() - self.started:.0f} s",
+            flush=True,
+        )
+
+    def finish(self) -> None:
+        return None
+
+
 def time_report(directory: Path, *, goals: bool) -> None:
     """Compute the report from ``directory`` and print its timings (run in a fresh process)."""
     from arrears.services.analytics import ReportSettings, compute_report
@@ -201,6 +222,7 @@ def time_report(directory: Path, *, goals: bool) -> None:
         clock=FixedClock.on(AS_OF + timedelta(days=1)),
         settings=ReportSettings(buckets=DEFAULT_BUCKETS, policy=DEFAULT_POLICY),
         goals=None if goals else [],
+        progress_to=_MemoryProgress(),
     )
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
