@@ -149,11 +149,6 @@ def _segment_codes(
     return np.asarray(np.where(charged, buckets, codes))
 
 
-def outcome_frame(snaps: Snapshots) -> pl.DataFrame:
-    """The rows with segments as text (for frames handed across, e.g. experiment outcomes)."""
-    return snaps.frame.with_columns(pl.col("segment").cast(pl.String))
-
-
 def is_delinquent() -> pl.Expr:
     """Past due and still collected as arrears (not charged off, something outstanding)."""
     return (pl.col("dpd") > 0) & ~pl.col("segment").is_in([CHARGED_OFF, CLOSED])

@@ -30,7 +30,7 @@ from arrears.analytics.partition_inputs import PartitionInputs
 from arrears.analytics.plan import ReportPlan
 from arrears.analytics.report_model import Report
 from arrears.analytics.sections import build_sections
-from arrears.analytics.snapshots import SNAPSHOTS, Snapshots, outcome_frame, snapshots
+from arrears.analytics.snapshots import SNAPSHOTS, Snapshots, snapshots
 from arrears.analytics.sources import SOURCES
 from arrears.analytics.strategy_frames import treatment_costs
 from arrears.batch.delinquency import delinquency_at
@@ -286,7 +286,13 @@ def _derive(
         actions=read.actions,
         entrants=entered,
         outcome_states=_outcome_states(
-            entered, loans=loans, items=items, payments=payments, owed=owed, settings=settings
+            entered,
+            snaps=snaps,
+            loans=loans,
+            items=items,
+            payments=payments,
+            owed=owed,
+            settings=settings,
         ),
         sources=read.sources,
     )
@@ -295,28 +301,34 @@ def _derive(
 def _outcome_states(
     entered: pl.DataFrame,
     *,
+    snaps: Snapshots,
     loans: pl.DataFrame,
     items: pl.DataFrame,
     payments: pl.DataFrame,
     owed: Balances,
     settings: ReportSettings,
 ) -> pl.DataFrame:
-    """Snapshots of experiment entrants on their own outcome dates only."""
+    """Snapshots of experiment entrants on their own outcome dates only: taken from ``snaps``
+    on the dates it covers (most of them, with goals), rebuilt for the entrants on the others."""
     if entered.height == 0:
         return pl.DataFrame(schema=SNAPSHOTS)
-    ids = entered["loan_id"].unique().implode()
-    own = loans.filter(pl.col("loan_id").is_in(ids))
-    states = delinquency_at(
-        items.filter(pl.col("loan_id").is_in(ids)),
-        payments.filter(pl.col("loan_id").is_in(ids)),
-        own,
-        dates=sorted(entered["outcome_on"].unique().to_list()),
-        policy=settings.policy,
-        buckets=settings.buckets,
-    )
     wanted = entered.select("loan_id", pl.col("outcome_on").alias("as_of")).unique()
-    rows = outcome_frame(_snapshots(states, own, owed, settings))
-    return rows.join(wanted, on=["loan_id", "as_of"], how="semi")
+    rows = [snaps.frame.join(wanted, on=["loan_id", "as_of"], how="semi")]
+    missing = sorted(set(entered["outcome_on"].unique().to_list()) - set(snaps.blocks))
+    if missing:
+        ids = entered.filter(pl.col("outcome_on").is_in(missing))["loan_id"].unique().implode()
+        own = loans.filter(pl.col("loan_id").is_in(ids))
+        states = delinquency_at(
+            items.filter(pl.col("loan_id").is_in(ids)),
+            payments.filter(pl.col("loan_id").is_in(ids)),
+            own,
+            dates=missing,
+            policy=settings.policy,
+            buckets=settings.buckets,
+        )
+        rebuilt = _snapshots(states, own, owed, settings).frame
+        rows.append(rebuilt.join(wanted, on=["loan_id", "as_of"], how="semi"))
+    return pl.concat(rows).with_columns(pl.col("segment").cast(pl.String))
 
 
 def _snapshots(
