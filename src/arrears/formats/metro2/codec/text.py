@@ -37,10 +37,10 @@ def printable_rows(matrix: U8Matrix) -> Flags:
 
 
 def _large_strings(values: pa.Array) -> pa.LargeStringArray:
+    if values.type != pa.large_string():  # first: Arrow cannot fill nulls in string views
+        values = values.cast(pa.large_string())
     if values.null_count:
         values = pc.fill_null(values, "")
-    if values.type != pa.large_string():
-        values = values.cast(pa.large_string())
     return values
 
 
