@@ -127,8 +127,10 @@ def _convert(series: pl.Series, kind: Kind) -> ColumnValues:
         numbers: I64Array = series.to_numpy().astype(np.int64, copy=False)
         return numbers
     if kind is Kind.DATE:
-        return series.cast(pl.Date).to_numpy().astype("datetime64[D]")
-    return series.cast(pl.Datetime("us")).to_numpy().astype("datetime64[s]")
+        return series.cast(pl.Date).to_numpy().astype("datetime64[D]", copy=False)
+    if not isinstance(series.dtype, pl.Datetime):  # a null column
+        series = series.cast(pl.Datetime("us"))
+    return series.to_numpy().astype("datetime64[s]")
 
 
 def _column(series: pl.Series, spec: FieldSpec) -> ColumnValues | str:

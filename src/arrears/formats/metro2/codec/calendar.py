@@ -146,34 +146,11 @@ def decode_dates(matrix: U8Matrix) -> npt.NDArray[np.datetime64]:
     return values
 
 
-#: Days spelled from tables: 1901-01-01 to 2099-12-31, where every fourth year is a leap year,
-#: so the calendar repeats every 1461 days (other days are computed).
+#: Days spelled from a table: 1901-01-01 to 2099-12-31 (other days are computed).
 _TABLE_FIRST: Final = -25_202
 _TABLE_DAYS: Final = 72_683
-_CYCLE: Final = 1_461
-
-
-@cache
-def _cycle_tables() -> tuple[npt.NDArray[np.uint32], I64Array, npt.NDArray[np.uint32]]:
-    """Within a 4-year cycle: "MMDD" and the year (0-3) of each day; "YYYY" of 1901-2100.
-
-    Spellings are 4-byte words; the tables are small (6 kB, 12 kB, 800 B), so spelling a date
-    is three cached gathers.
-    """
-    days = np.arange(_TABLE_FIRST, _TABLE_FIRST + _CYCLE, dtype=np.int64)
-    ordinal = days_to_ordinal(days)
-    month_day = np.empty((_CYCLE, 4), dtype=np.uint8)
-    digits.encode_into(ordinal % 10_000, month_day)
-    year_in_cycle = ordinal // 10_000 - 1901
-    years = np.empty((200, 4), dtype=np.uint8)
-    digits.encode_into(np.arange(1901, 2101, dtype=np.int64), years)
-    tables = (month_day.view("<u4")[:, 0], year_in_cycle, years.view("<u4")[:, 0])
-    for table in tables:
-        table.setflags(write=False)
-    return tables
-
-
-_ZEROS_WORD: Final = np.uint32(int.from_bytes(b"0000", "little"))
+#: The table's last entry is "00000000" (not available).
+_NOT_AVAILABLE: Final = _TABLE_DAYS
 
 
 def _spell_days(days: I64Array, target: U8Matrix) -> None:
@@ -198,30 +175,47 @@ def in_table(values: npt.NDArray[np.datetime64]) -> tuple[I64Array, Flags]:
 def encode_dates_into(values: npt.NDArray[np.datetime64], target: U8Matrix) -> None:
     """Spell dates into ``target`` (``(n, 8)``, rows may be strided); ``NaT`` is zeros."""
     index, inside = in_table(values)
+    _spell_table_days(index, inside, target, values)
+
+
+def encode_table_dates_into(index: I64Array, target: U8Matrix) -> None:
+    """Spell dates that are all in the table (``index`` from :func:`in_table`)."""
+    target.view("<u8")[:, 0] = _date_words()[index]
+
+
+def _spell_table_days(
+    index: I64Array,
+    inside: Flags,
+    target: U8Matrix,
+    values: npt.NDArray[np.datetime64],
+) -> None:
+    """One 8-byte word per date from :func:`_date_words`; days off the table are computed,
+    ``NaT`` in ``values`` is spelled as zeros."""
+    words = target.view("<u8")[:, 0]
     if inside.all():
-        _spell_from_tables(index, target, None)
+        words[...] = _date_words()[index]
         return
-    missing = np.isnat(values)
-    _spell_from_tables(np.where(inside, index, 0), target, missing)
-    outside = np.flatnonzero(~inside & ~missing)
+    words[...] = _date_words()[np.where(inside, index, _NOT_AVAILABLE)]
+    outside = np.flatnonzero(~inside & ~np.isnat(values))
     if outside.size:
         spelled = np.empty((outside.size, 8), dtype=np.uint8)
         _spell_days(index[outside] + _TABLE_FIRST, spelled)
         target[outside] = spelled
 
 
-def _spell_from_tables(index: I64Array, target: U8Matrix, zeros: Flags | None) -> None:
-    """Spell table days; rows flagged in ``zeros`` get ``00000000`` (not available)."""
-    month_day, year_in_cycle, years = _cycle_tables()
-    cycle = index // _CYCLE
-    within = index - cycle * _CYCLE
-    spelled_month_day = month_day[within]
-    spelled_year = years[cycle * 4 + year_in_cycle[within]]
-    if zeros is not None:
-        spelled_month_day = np.where(zeros, _ZEROS_WORD, spelled_month_day)
-        spelled_year = np.where(zeros, _ZEROS_WORD, spelled_year)
-    target[:, :4].view("<u4")[:, 0] = spelled_month_day
-    target[:, 4:].view("<u4")[:, 0] = spelled_year
+@cache
+def _date_words() -> npt.NDArray[np.uint64]:
+    """MMDDYYYY of every table day as one little-endian word, then "00000000".
+
+    Spelling a date is one gather and one 8-byte store; the table holds 581 kB, of which a
+    file's dates (a few decades at most) touch a small part.
+    """
+    ordinals = np.append(_table_ordinals(), 0)
+    spelled = np.empty((ordinals.size, 8), dtype=np.uint8)
+    digits.encode_into((ordinals % 10_000) * 10_000 + ordinals // 10_000, spelled)
+    words: npt.NDArray[np.uint64] = spelled.view("<u8")[:, 0]
+    words.setflags(write=False)
+    return words
 
 
 @cache
@@ -284,14 +278,34 @@ def encode_timestamps(values: npt.NDArray[np.datetime64]) -> U8Matrix:
 
 
 def encode_timestamps_into(values: npt.NDArray[np.datetime64], target: U8Matrix) -> None:
-    """Spell time stamps into ``target`` (``(n, 14)``); ``NaT`` is zeros."""
-    stamps = values.astype("datetime64[s]")
-    missing = np.isnat(stamps)
-    seconds = np.where(missing, 0, stamps.astype(np.int64))
-    days = np.floor_divide(seconds, _SECONDS_PER_DAY)
-    clock = seconds - days * _SECONDS_PER_DAY
-    encode_dates_into(
-        np.where(missing, np.datetime64("NaT"), days.astype("datetime64[D]")), target[:, :8]
-    )
-    hhmmss = (clock // 3600) * 10_000 + (clock // 60 % 60) * 100 + clock % 60
-    digits.encode_into(np.where(missing, 0, hhmmss), target[:, 8:])
+    """Spell time stamps into ``target`` (``(n, 14)``); ``NaT`` is zeros.
+
+    The date is spelled from the day table, the time of day from "HH" and "MMSS" tables.
+    """
+    stamps = values.astype("datetime64[s]", copy=False)
+    seconds = stamps.view(np.int64)
+    days = seconds // _SECONDS_PER_DAY
+    clock = (seconds - days * _SECONDS_PER_DAY).astype(np.uint32)
+    index: I64Array = days - _TABLE_FIRST
+    inside = index.view(np.uint64) < np.uint64(_TABLE_DAYS)
+    if not inside.all():
+        clock[np.isnat(stamps)] = 0
+    _spell_table_days(index, inside, target[:, :8], stamps)
+    hours = clock // np.uint32(3600)
+    hour_words, minute_words = _clock_words()
+    target[:, 8:10].view("<u2")[:, 0] = hour_words[hours]
+    target[:, 10:14].view("<u4")[:, 0] = minute_words[clock - hours * np.uint32(3600)]
+
+
+@cache
+def _clock_words() -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32]]:
+    """ "HH" of each hour and "MMSS" of each second of an hour, as little-endian words."""
+    hours = np.empty((24, 2), dtype=np.uint8)
+    digits.encode_into(np.arange(24, dtype=np.int64), hours)
+    seconds = np.arange(3600, dtype=np.int64)
+    minutes = np.empty((3600, 4), dtype=np.uint8)
+    digits.encode_into(seconds // 60 * 100 + seconds % 60, minutes)
+    tables = (hours.view("<u2")[:, 0], minutes.view("<u4")[:, 0])
+    for table in tables:
+        table.setflags(write=False)
+    return tables

@@ -27,7 +27,7 @@ ColumnValues: TypeAlias = Any
 
 #: Dates must be spelled with a 4-digit year from calendar.MIN_YEAR.
 _FIRST_DAY: Final = np.datetime64(f"{calendar.MIN_YEAR}-01-01", "D")
-_LAST_DAY: Final = np.datetime64("9999-12-31", "D")
+_LAST_MOMENT: Final = np.datetime64("9999-12-31T23:59:59", "s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +219,12 @@ def _encode_dates(
         msg = f"{layout.name}.{spec.name} needs dates, not {values.dtype}"
         raise TypeError(msg)
     issues: list[FieldIssue] = []
-    if calendar.in_table(values)[1].all():
-        outside = np.zeros(values.shape[0], dtype=bool)
-    else:
-        days = values.astype("datetime64[D]")
-        outside = ~np.isnat(days) & ((days < _FIRST_DAY) | (days > _LAST_DAY))
+    if spec.kind is Kind.DATE:
+        index, inside = calendar.in_table(values)
+        if inside.all():
+            calendar.encode_table_dates_into(index, target)
+            return issues
+    outside = (values < _FIRST_DAY) | (values > _LAST_MOMENT)  # NaT compares false
     if outside.any():
         rule = "field.timestamp" if spec.kind is Kind.TIMESTAMP else "field.date"
         issues = _issue(
