@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +21,7 @@ from arrears.formats.metro2 import HeaderRecord, Metro2Writer
 from arrears.formats.metro2.codec.columns import template
 from arrears.formats.metro2.frames import segment_schema
 from arrears.formats.metro2.spec import BASE, FieldSpec, Kind, Presence
+from arrears.formats.metro2.validation.base_rules import _embedded
 
 HEADER = HeaderRecord(activity_date=date(2099, 12, 31), date_created=date(2026, 6, 30),
                       reporter_name="LENDER", reporter_address="1 MAIN ST")  # fmt: skip
@@ -153,3 +156,14 @@ def test_a_valid_frame_is_written_checked_as_the_reference_spells_it() -> None:
     rows = _valid_rows(300)
     given = [spec for spec in _FIELDS if spec.name in rows[0]]
     assert _written(_frame(rows, given), validate=True) == _reference(rows, given)
+
+
+@pytest.mark.parametrize("width", [1, 2, 24, 30])
+def test_embedded_finds_a_set_flag_followed_by_an_unset_one(width: int) -> None:
+    rng = np.random.default_rng(width)
+    flags = rng.random((400, width)) < 0.3
+    flags[::2] = np.sort(flags[::2], axis=1)  # every other row: set flags only at the end
+    expected = (flags[:, :-1] & ~flags[:, 1:]).any(axis=1)
+    found = _embedded(flags)
+    assert (np.zeros(400, dtype=bool) if found is None else found).tolist() == expected.tolist()
+    assert _embedded(np.sort(flags, axis=1)) is None

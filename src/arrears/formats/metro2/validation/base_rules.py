@@ -48,8 +48,17 @@ def _first(fields: SegmentFields, name: str) -> U8Matrix:
 
 
 def _embedded(flags: Flags) -> Flags | None:
-    """Rows where a set flag is followed by an unset one; ``None`` when no row has one."""
-    found = flags[:, :-1] & ~flags[:, 1:]
+    """Rows where a set flag is followed by an unset one; ``None`` when no row has one.
+
+    Neighbours are compared over the flat flags in one contiguous pass (row-wise slices are
+    many short strided loops); the pairs that straddle two rows are cleared after.
+    """
+    count, width = flags.shape
+    flat = np.ascontiguousarray(flags).reshape(-1)
+    pairs = np.empty(count * width, dtype=bool)
+    np.greater(flat[:-1], flat[1:], out=pairs[:-1])  # set, then unset
+    found = pairs.reshape(count, width)
+    found[:, -1] = False
     if not found.any():
         return None
     return np.asarray(found.any(axis=1), dtype=np.bool_)
