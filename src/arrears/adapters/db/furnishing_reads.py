@@ -245,8 +245,8 @@ class SqlFurnishingReads:
         """The loan's journal summed per account over entries effective by ``as_of``."""
         sql = """
             SELECT l.account, SUM(l.amount_minor) FROM ledger_lines l
-            JOIN ledger_entries e ON e.id = l.entry_id AND e.effective_date <= :as_of
-            WHERE l.loan_id = :loan GROUP BY l.account ORDER BY l.account
+            WHERE l.loan_id = :loan AND l.effective_date <= :as_of
+            GROUP BY l.account ORDER BY l.account
         """
         schema = {"account": pl.Utf8, "amount_minor": pl.Int64}
         frame = read_frame(self.connection, sql, {"loan": loan_id, "as_of": as_of}, schema)
@@ -273,8 +273,7 @@ class SqlFurnishingReads:
         listed = ", ".join(str(int(i)) for i in loan_ids)
         sql = f"""
             SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l
-            JOIN loans o ON o.id = l.loan_id
-            JOIN ledger_entries e ON e.id = l.entry_id AND e.effective_date <= o.charge_off_date
+            JOIN loans o ON o.id = l.loan_id AND l.effective_date <= o.charge_off_date
             WHERE o.id IN ({listed}) AND l.account IN ({accounts})
             GROUP BY l.loan_id
         """

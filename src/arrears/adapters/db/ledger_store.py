@@ -94,13 +94,17 @@ class SqlLedgerStore:
             pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
         )
         keyed = lines.join(
-            with_ids.select("loan_id", "source", "version", pl.col("id").alias("entry_id")),
+            with_ids.select(
+                "loan_id", "source", "version", pl.col("id").alias("entry_id"), "effective_date"
+            ),
             on=["loan_id", "source", "version"],
             how="inner",
         )
         if keyed.height != lines.height:
             raise ValueError("every line must belong to an entry of the same batch")
-        return with_ids, keyed.select("entry_id", "loan_id", "account", "amount_minor")
+        return with_ids, keyed.select(
+            "entry_id", "loan_id", "account", "amount_minor", "effective_date"
+        )
 
     def _reserve_ids(self, count: int) -> int:
         if self.connection.dialect.name == "postgresql":

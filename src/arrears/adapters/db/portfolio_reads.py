@@ -188,16 +188,12 @@ class SqlPortfolioReads:
         if not loan_ids:
             return pl.DataFrame(schema=schema)
         accounts = ", ".join(f"'{a}'" for a in BORROWER_SIDE)
-        # The entries are narrowed by loan too (a line's loan is its entry's): the planner then
-        # reads them through the (loan_id, source, version) index instead of hash-joining a
-        # scan of the whole journal once per partition.
-        dated = (
-            "JOIN ledger_entries e ON e.id = l.entry_id AND e.effective_date <= :as_of "
-            "AND e.loan_id IN ({keys})"
-        )
+        # Lines carry their entry's effective date (migration 0010): no join to the journal.
+        dated = "AND l.effective_date <= :as_of" if as_of else ""
         base = (
-            f"SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l {dated if as_of else ''} "
-            f"WHERE l.account IN ({accounts}) AND l.loan_id IN ({{keys}}) GROUP BY l.loan_id"
+            f"SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l "
+            f"WHERE l.account IN ({accounts}) AND l.loan_id IN ({{keys}}) {dated} "
+            "GROUP BY l.loan_id"
         )
         params: dict[str, object] = {"as_of": as_of} if as_of else {}
         if self.connection.dialect.name == "postgresql":

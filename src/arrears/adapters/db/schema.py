@@ -218,6 +218,8 @@ ledger_lines = Table(
     Column("loan_id", Id, nullable=False, index=True),
     Column("account", String(24), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
+    # The entry's, copied: balances as of a date are read from the lines alone (0010).
+    Column("effective_date", Date, nullable=False),
 )
 
 import_runs = Table(
