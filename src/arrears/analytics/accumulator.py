@@ -8,18 +8,30 @@ are kept between partitions, so memory does not grow with the portfolio.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from arrears.analytics import agents, bucket_trend, costs, curves, experiments, roll_rates
+from arrears.analytics import (
+    agents,
+    bucket_trend,
+    costs,
+    curves,
+    experiments,
+    goal_series,
+    recovery,
+    roll_rates,
+)
 from arrears.analytics.balances import Balances
-from arrears.analytics.goal_series import goal_partial
 from arrears.analytics.partials import combine
 from arrears.analytics.plan import ReportPlan
 from arrears.analytics.recovery import window_accounts, window_partial, window_rates
 from arrears.analytics.snapshots import Snapshots
 from arrears.analytics.workflow_metrics import WORKFLOW_METRICS
+
+FOLD = 16
+"""Partial sums kept per metric before they are summed into one."""
 
 
 @dataclass(frozen=True)
@@ -63,14 +75,24 @@ class ReportAccumulator:
         self.parts: dict[str, list[pl.DataFrame]] = defaultdict(list)
         self.accounts = 0
 
+    def _keep(self, name: str, keys: Sequence[str], partial: pl.DataFrame) -> None:
+        """Add a slice's partial sums; every ``FOLD`` of them are summed into one, so what is
+        kept between slices stays a few small frames however many slices there are."""
+        kept = self.parts[name]
+        kept.append(partial)
+        if len(kept) >= FOLD:
+            self.parts[name] = [combine(kept, list(keys))]
+
     def add(self, frames: PartitionFrames) -> None:
         plan, snaps = self.plan, frames.snapshots
         window = plan.window
         self.accounts += snaps.on(plan.as_of).height
         trend_rows = pl.concat([snaps.on(day) for day in plan.trend_dates])
-        self.parts["trend"].append(bucket_trend.trend_partial(trend_rows))
-        self.parts["transitions"].append(
-            roll_rates.transitions_partial(snaps, plan.month_end_dates)
+        self._keep("trend", bucket_trend.KEYS, bucket_trend.trend_partial(trend_rows))
+        self._keep(
+            "transitions",
+            roll_rates.KEYS,
+            roll_rates.transitions_partial(snaps, plan.month_end_dates),
         )
         measured = window_accounts(
             snaps.on(window.start),
@@ -79,27 +101,35 @@ class ReportAccumulator:
             window,
             facts=snaps.facts,
         )
-        self.parts["window"].append(window_partial(measured))
+        self._keep("window", recovery.KEYS, window_partial(measured))
         self._add_curves(frames)
-        self.parts["costs"].append(costs.cost_partial(frames.actions, self.treatment_costs, window))
-        self.parts["agents"].append(
+        self._keep(
+            "costs", costs.KEYS, costs.cost_partial(frames.actions, self.treatment_costs, window)
+        )
+        self._keep(
+            "agents",
+            agents.KEYS,
             agents.agent_partial(
                 frames.actions, frames.payments, window, outcome_days=plan.outcome_days
-            )
+            ),
         )
-        self.parts["experiments"].append(
-            experiments.outcome_partial(frames.entrants, frames.outcome_states, frames.payments)
+        self._keep(
+            "experiments",
+            experiments.KEYS,
+            experiments.outcome_partial(frames.entrants, frames.outcome_states, frames.payments),
         )
         if plan.goal_days:
-            self.parts["goals"].append(
-                goal_partial(
+            self._keep(
+                "goals",
+                goal_series.KEYS,
+                goal_series.goal_partial(
                     snaps,
                     frames.payments,
                     frames.actions,
                     self.treatment_costs,
                     days=plan.goal_days,
                     window_days=plan.window_days,
-                )
+                ),
             )
         for name, frame in frames.sources.items():
             self.add_source(name, frame, payments=frames.payments)
@@ -107,34 +137,40 @@ class ReportAccumulator:
     def _add_curves(self, frames: PartitionFrames) -> None:
         plan = self.plan
         cohorts = curves.delinquency_cohorts(frames.snapshots, plan.month_end_dates)
-        self.parts["curves"].append(
+        self._keep(
+            "curves",
+            curves.KEYS,
             curves.curve_partial(
                 cohorts,
                 frames.payments,
                 curve=curves.DELINQUENCY,
                 as_of=plan.as_of,
                 months=plan.curve_months,
-            )
+            ),
         )
         charged = curves.charge_off_cohorts(
             frames.loans, frames.owed, since=plan.month_end_dates[0], as_of=plan.as_of
         )
-        self.parts["curves"].append(
+        self._keep(
+            "curves",
+            curves.KEYS,
             curves.curve_partial(
                 charged,
                 frames.payments,
                 curve=curves.CHARGE_OFF,
                 as_of=plan.as_of,
                 months=plan.curve_months,
-            )
+            ),
         )
 
     def add_source(self, name: str, frame: pl.DataFrame, *, payments: pl.DataFrame) -> None:
         """A workflow source's rows (of one partition, or all of them when unpartitioned)."""
         for metric in WORKFLOW_METRICS:
             if metric.source == name:
-                self.parts[f"source:{metric.key}"].append(
-                    metric.partial(frame, payments, self.plan.window)
+                self._keep(
+                    f"source:{metric.key}",
+                    metric.keys,
+                    metric.partial(frame, payments, self.plan.window),
                 )
 
     def finish(self, *, available: frozenset[str]) -> Finished:
@@ -164,6 +200,6 @@ class ReportAccumulator:
             experiment_arms=arms,
             experiment_comparisons=compared,
             workflow=workflow,
-            goal_measures=combine(self.parts["goals"], ["day", "dimension", "key", "measure"]),
+            goal_measures=combine(self.parts["goals"], goal_series.KEYS),
             accounts=self.accounts,
         )

@@ -23,6 +23,7 @@ from arrears.analytics.inputs import collected
 from arrears.analytics.partials import combine, ratio
 from arrears.analytics.periods import Window
 
+KEYS = ["agent"]
 COMPLETED = ("done", "completed")
 
 
@@ -66,7 +67,7 @@ def agent_partial(
 
 
 def agent_performance(parts: Sequence[pl.DataFrame]) -> pl.DataFrame:
-    combined = combine(parts, ["agent"])
+    combined = combine(parts, KEYS)
     if combined.height == 0:
         return combined
     return combined.with_columns(

@@ -24,6 +24,8 @@ from arrears.analytics.inputs import NOT_DONE_STATUSES
 from arrears.analytics.partials import combine, ratio
 from arrears.analytics.periods import Window
 
+KEYS = ["treatment", "kind"]
+
 
 def done_actions(
     actions: pl.DataFrame, costs: pl.DataFrame, *, after: date, through: date
@@ -55,7 +57,7 @@ def cost_partial(actions: pl.DataFrame, costs: pl.DataFrame, window: Window) -> 
 
 
 def cost_by_treatment(parts: Sequence[pl.DataFrame]) -> pl.DataFrame:
-    combined = combine(parts, ["treatment", "kind"])
+    combined = combine(parts, KEYS)
     if combined.height == 0:
         return combined
     return combined.sort(["cost_minor", "actions"], descending=True)
