@@ -22,9 +22,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("ledger_lines", sa.Column("effective_date", sa.Date(), nullable=True))
+    # One join, not a lookup per line (SQLite has UPDATE … FROM since 3.33).
     op.execute(
-        "UPDATE ledger_lines SET effective_date = "
-        "(SELECT e.effective_date FROM ledger_entries e WHERE e.id = ledger_lines.entry_id)"
+        "UPDATE ledger_lines SET effective_date = e.effective_date "
+        "FROM ledger_entries e WHERE e.id = ledger_lines.entry_id"
     )
     with op.batch_alter_table("ledger_lines", schema=None) as batch_op:
         batch_op.alter_column("effective_date", existing_type=sa.Date(), nullable=False)
