@@ -165,7 +165,11 @@ def _postgres_csv(
         return pl.DataFrame(schema=schema)
     text_schema = {
         name: (
-            pl.Utf8 if dtype in (pl.Boolean, pl.Date) or isinstance(dtype, pl.Datetime) else dtype
+            pl.Int32  # days since 1970-01-01 (_csv_field), cast to dates by _typed
+            if dtype == pl.Date
+            else pl.Utf8
+            if dtype == pl.Boolean or isinstance(dtype, pl.Datetime)
+            else dtype
         )
         for name, dtype in schema.items()
     }
@@ -180,7 +184,9 @@ def _csv_field(expression: str, dtype: Any) -> str:
     if dtype == pl.Utf8:
         return f"'\"' || replace({expression}::text, '\"', '\"\"') || '\"'"
     if dtype == pl.Date:
-        return f"to_char({expression}, 'YYYY-MM-DD')"
+        # A day number: formatting dates as text (to_char) was half of PostgreSQL's work on a
+        # partition's payments, and ``::text`` would follow the session's DateStyle.
+        return f"({expression} - DATE '1970-01-01')::text"
     if dtype == pl.Boolean:
         return f"CASE WHEN {expression} THEN 't' ELSE 'f' END"
     if isinstance(dtype, pl.Datetime):
@@ -203,7 +209,8 @@ def frame_from_rows(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame
 
 
 def _typed(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
-    """Cast to ``schema``: text dates (SQLite, CSV) parsed, ``t``/``f`` booleans read."""
+    """Cast to ``schema``: text dates (SQLite, CSV) parsed, day numbers (PostgreSQL) made
+    dates, ``t``/``f`` booleans read."""
     casts = []
     for name, dtype in schema.items():
         current = frame.schema[name]

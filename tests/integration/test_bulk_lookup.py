@@ -1,0 +1,69 @@
+"""Frames in and out of a real database (``adapters.db.bulk``), both backends: what goes in by
+``insert_frame`` comes back by ``lookup`` with the same values and types — dates before 1970,
+missing dates, text with quotes, commas and new lines, booleans and large integers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import polars as pl
+from sqlalchemy import text
+
+from arrears.adapters.db import schema
+from arrears.adapters.db.bulk import insert_frame, lookup
+from arrears.bootstrap import Container
+
+PAYMENTS = pl.DataFrame(
+    {
+        "id": [1, 2, 3, 4],
+        "external_id": ["P-1", 'P-"2"', "P,3", "P\n4"],
+        "loan_id": [10, 10, 11, 12],
+        "amount_minor": [1, 2**40, 0, 999_999_999_999],
+        "effective_date": [
+            date(1969, 12, 31),
+            date(1970, 1, 1),
+            date(2026, 11, 27),
+            date(2099, 2, 28),
+        ],
+        "method": ["ach", "card", "check", "cash"],
+        "status": ["posted", "returned", "posted", "reversed"],
+        "returned_date": [None, date(1950, 6, 1), None, date(2026, 12, 1)],
+        "return_reason": ["", 'R01 "insufficient", funds', "", "line one\nline two"],
+        "source": ["import"] * 4,
+        "received_at": [datetime(2026, 11, 27, 12, tzinfo=UTC)] * 4,
+    },
+    schema_overrides={"returned_date": pl.Date},
+)
+
+COLUMNS = {
+    "payments.id AS payment_id": pl.Int64,
+    "payments.external_id": pl.Utf8,
+    "payments.amount_minor": pl.Int64,
+    "payments.effective_date": pl.Date,
+    "payments.returned_date": pl.Date,
+    "payments.return_reason": pl.Utf8,
+    "payments.status = 'posted' AS good": pl.Boolean,
+}
+
+
+def test_what_goes_in_comes_back(container: Container) -> None:
+    with container.engine.begin() as connection:
+        insert_frame(connection, schema.payments, PAYMENTS)
+        got = lookup(
+            connection, table="payments", key="loan_id", keys=[10, 12, 11], columns=COLUMNS
+        ).sort("payment_id")
+        connection.execute(text("DELETE FROM payments"))
+    expected = PAYMENTS.select(
+        pl.col("id").alias("payment_id"), "external_id", "amount_minor", "effective_date",
+        "returned_date", "return_reason", (pl.col("status") == "posted").alias("good"),
+    )  # fmt: skip
+    assert got.schema == expected.schema
+    assert got.rows() == expected.rows()
+
+
+def test_no_keys_or_no_rows_give_an_empty_typed_frame(container: Container) -> None:
+    with container.engine.connect() as connection:
+        for keys in ([], [404]):
+            got = lookup(connection, table="payments", key="loan_id", keys=keys, columns=COLUMNS)
+            assert got.height == 0
+            assert got.schema["effective_date"] == pl.Date
