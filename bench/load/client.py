@@ -1,10 +1,12 @@
-"""A bounded asyncio load client (httpx, loopback only): many agents and borrowers at once, each
+"""A bounded asyncio load client (loopback only): many agents and borrowers at once, each
 kind of request arriving at its own fixed rate (an open loop, so a slow server cannot slow the
 arrivals down and hide its own latency), at most ``concurrency`` requests in flight, for
 ``duration`` seconds; then it stops by itself.
 
 Latency is measured from the moment a request was due to be sent, so time spent waiting for a
-free slot in the client counts against the server (no coordinated omission).
+free slot in the client counts against the server (no coordinated omission). The API's requests
+go through ``wire.WireClient`` (lean keep-alive connections); the signed-in web clients, which
+need cookies and forms, use httpx.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from bench.load.book import AGENT_PASSWORD, Book
+from bench.load.wire import Answer, WireClient, WireError
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TIMEOUT = httpx.Timeout(10.0)
@@ -54,7 +58,7 @@ class Borrower:
 
 @dataclass
 class Actors:
-    api: httpx.AsyncClient  # agents' systems, by bearer token
+    api: WireClient  # agents' systems, by bearer token
     tokens: list[str]
     agents: list[httpx.AsyncClient]  # staff signed in to the web app
     borrowers: list[Borrower]
@@ -98,8 +102,10 @@ def _csrf(html: str) -> str:
 
 
 async def actors_for(book: Book, base: str, *, concurrency: int) -> Actors:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    api = httpx.AsyncClient(base_url=base, timeout=TIMEOUT, limits=limits)
+    address = urlsplit(base)
+    api = WireClient(
+        address.hostname or "127.0.0.1", address.port or 80, size=concurrency, timeout=10.0
+    )
     agents = [await sign_in_agent(base, name) for name in book.agents]
     borrowers = [await sign_in_borrower(base, p) for p in book.borrowers]
     answering = [await sign_in_borrower(base, p) for p in book.offers]
@@ -110,7 +116,8 @@ async def actors_for(book: Book, base: str, *, concurrency: int) -> Actors:
 
 
 async def close(actors: Actors) -> None:
-    for client in [actors.api, *actors.agents, *(b.client for b in actors.borrowers),
+    await actors.api.aclose()
+    for client in [*actors.agents, *(b.client for b in actors.borrowers),
                    *(b.client for b in actors.answering)]:  # fmt: skip
         await client.aclose()
 
@@ -118,11 +125,13 @@ async def close(actors: Actors) -> None:
 Request = Callable[[Actors, random.Random, Stats, float], Awaitable[None]]
 
 
-async def timed(stats: Stats, name: str, send: Awaitable[httpx.Response], due: float) -> None:
+async def timed(
+    stats: Stats, name: str, send: Awaitable[httpx.Response | Answer], due: float
+) -> None:
     """Await one request and record it against ``name`` (latency from when it was due)."""
     try:
         response = await send
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, WireError) as error:
         stats.fail(name, f"{type(error).__name__}")
         return
     stats.add(name, response.status_code, time.perf_counter() - due)
@@ -159,7 +168,7 @@ async def portal_account(actors: Actors, rng: random.Random, stats: Stats, due: 
 async def log_contact(actors: Actors, rng: random.Random, stats: Stats, due: float) -> None:
     body = {"channel": "call", "outcome": rng.choice(["no_answer", "voicemail"])}
     send = actors.api.post(
-        f"/api/v1/loans/{rng.choice(actors.refs)}/contacts", json=body,
+        f"/api/v1/loans/{rng.choice(actors.refs)}/contacts", json_body=body,
         headers={**_bearer(actors, rng), **_key()},
     )  # fmt: skip
     await timed(stats, "POST /api/v1/loans/{ref}/contacts", send, due)
@@ -169,7 +178,7 @@ async def promise(actors: Actors, rng: random.Random, stats: Stats, due: float) 
     on = actors.today + timedelta(days=rng.randint(3, 20))
     body = {"amounts": [{"due_on": on.isoformat(), "amount": "25.00"}]}
     send = actors.api.post(
-        f"/api/v1/loans/{rng.choice(actors.refs)}/promises", json=body,
+        f"/api/v1/loans/{rng.choice(actors.refs)}/promises", json_body=body,
         headers={**_bearer(actors, rng), **_key()},
     )  # fmt: skip
     await timed(stats, "POST /api/v1/loans/{ref}/promises", send, due)
