@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,14 @@ def test_a_short_load_run_passes_its_own_checks(
     from bench.load.__main__ import main
 
     schema = f"load_{uuid.uuid4().hex[:10]}"
-    code = main([
+    arguments = [
         "--database-url", str(POSTGRES_URL), "--schema", schema, "--work-dir", str(tmp_path),
         "--accounts", "120", "--agents", "2", "--borrowers", "6", "--offers", "2",
         "--rate", "10", "--duration", "2", "--workers", "1", "--seed", "11",
-    ])  # fmt: skip
+    ]  # fmt: skip
+    # Its own thread: a session's browser tests keep an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        code = pool.submit(main, arguments).result()
     report = json.loads(capsys.readouterr().err)
     assert report["book_problems"] == []
     assert report["dropped_unsent"] == {}

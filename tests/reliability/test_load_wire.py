@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bench.load.wire import WireClient, WireError
@@ -77,4 +78,6 @@ async def _run() -> None:
 
 
 def test_the_lean_client_keeps_reopens_and_fails_clearly() -> None:
-    asyncio.run(_run())
+    # Its own thread: a session's browser tests keep an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _run()).result()
