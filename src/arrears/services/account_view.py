@@ -170,7 +170,7 @@ def account_view(
             parties=parties,
             itemization=itemize(uow.web.ledger_balances(loan_id), currency),
             delinquency=state,
-            schedule=[] if brief else _schedule(owed.installments, state, today, currency),
+            schedule=[] if brief else _schedule(owed.installments, state, today),
             payments=[] if brief else uow.web.payment_history(loan_id),
             holds=[(hold, hold.active_on(today)) for hold in holds],
             decisions=[] if brief else uow.cycle.decisions_for(loan_id, limit=10),
@@ -238,8 +238,9 @@ def _delinquency_from(owed: DomainDelinquency, currency: str) -> Delinquency:
 
 
 def _schedule(
-    installments: list[Installment], state: Delinquency, today: date, currency: str
+    installments: list[Installment], state: Delinquency, today: date
 ) -> list[dict[str, Any]]:
+    """Each installment with its status; its amounts are already in the loan's currency."""
     rows = []
     for installment in installments:
         due = installment.due_date
@@ -253,10 +254,10 @@ def _schedule(
             {
                 "seq": installment.seq,
                 "due_date": due,
-                "principal": Money(installment.principal.minor, currency),
-                "interest": Money(installment.interest.minor, currency),
-                "fees": Money(installment.fees.minor, currency),
-                "total": Money(installment.amount.minor, currency),
+                "principal": installment.principal,
+                "interest": installment.interest,
+                "fees": installment.fees,
+                "total": installment.amount,
                 "status": status,
             }
         )
