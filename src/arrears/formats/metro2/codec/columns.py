@@ -74,6 +74,19 @@ def template(layout: SegmentLayout) -> U8Matrix:
     return row
 
 
+def filled_rows(row: U8Matrix, count: int) -> U8Matrix:
+    """``count`` contiguous copies of ``row``.
+
+    A row of one repeated byte (a blank or zero-filled field) is a ``memset``; NumPy copies a
+    short broadcast row one row at a time, which costs more than spelling the field.
+    """
+    if row.size and (row == row[0]).all():
+        return np.full((count, row.size), row[0], dtype=np.uint8)
+    matrix = np.empty((count, row.size), dtype=np.uint8)
+    matrix[:] = row
+    return matrix
+
+
 def blank_matrix(layout: SegmentLayout, count: int) -> U8Matrix:
     """``count`` rows of :func:`template`."""
     matrix = np.empty((count, layout.length), dtype=np.uint8)
@@ -133,8 +146,7 @@ def encode_fields(
         if spec.kind is not Kind.TEXT or spec.name not in keep:
             issues += encode_field_into(values, spec, layout, matrix[:, spec.offset : spec.end])
             continue
-        target = np.empty((count, spec.length), dtype=np.uint8)
-        target[:] = template(layout)[spec.offset : spec.end]
+        target = filled_rows(template(layout)[spec.offset : spec.end], count)
         issues += encode_field_into(values, spec, layout, target)
         put_field(matrix, spec, target)
         spelled[spec.name] = target

@@ -31,11 +31,17 @@ _GROUP: Final = 4
 _GROUP_SIZE: Final = 10**_GROUP
 
 
+#: Digits that always fit a ``uint32`` (below ``2**32``).
+_NARROW_DIGITS: Final = 9
+#: Item types for groups of digits: little-endian integers where one exists.
+_ITEMS: Final = {1: "u1", 2: "<u2", 4: "<u4"}
+
+
 def _groups(size: int) -> np.ndarray:
-    """``"0…0"`` to ``"9…9"`` (``size`` digits) as ``V{size}`` items, for one gather each."""
+    """``"0…0"`` to ``"9…9"`` (``size`` digits) as one item each, for one gather each."""
     numbers = np.arange(10**size, dtype=np.int64)[:, None] // 10 ** np.arange(size - 1, -1, -1)
     spelled = np.ascontiguousarray((numbers % 10 + ZERO).astype(np.uint8))
-    items: np.ndarray = spelled.view(f"V{size}")[:, 0]
+    items: np.ndarray = spelled.view(_ITEMS.get(size, f"V{size}"))[:, 0]
     items.setflags(write=False)
     return items
 
@@ -67,19 +73,27 @@ def encode(values: I64Array, width: int) -> U8Matrix:
 def encode_into(values: I64Array, target: U8Matrix) -> None:
     """Spell integers into ``target`` (a ``(n, width)`` view, rows may be strided).
 
-    Five digits at a time from the right: one division and one table gather per group.
+    Four digits at a time from the right: one division and one table gather per group. Once
+    what is left has at most 9 digits it is divided as ``uint32`` (vectorised, where ``int64``
+    division is not), and groups of 1, 2 and 4 digits are stored as integers (NumPy copies
+    other void sizes one ``memcpy`` per row).
     """
     width = target.shape[1]
-    rest = values.astype(np.int64, copy=False)
+    rest: np.ndarray = values.astype(np.int64, copy=False)
     end = width
     while end > 0:
+        if end <= _NARROW_DIGITS and rest.dtype != np.uint32:
+            rest = rest.astype(np.uint32)
         size = min(_GROUP, end)
         if end > size:
-            high = rest // _GROUP_SIZE
-            group = rest - high * _GROUP_SIZE
+            divisor = rest.dtype.type(_GROUP_SIZE)
+            high = rest // divisor
+            group = rest - high * divisor
         else:
             high, group = rest, rest
-        target[:, end - size : end].view(f"V{size}")[:, 0] = _SPELLINGS[size][group]
+        table = _SPELLINGS[size]
+        spelled = target[:, end - size : end].view(table.dtype)[:, 0]
+        spelled[...] = table[group]
         rest = high
         end -= size
 
