@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from arrears.formats.metro2.codec import calendar, digits, text
+from arrears.formats.metro2.codec.arrays import item_type
 from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
 from arrears.formats.metro2.spec import FieldSpec, Kind, SegmentLayout
 
@@ -46,15 +47,16 @@ class FieldIssue:
 def field_bytes(matrix: U8Matrix, spec: FieldSpec) -> U8Matrix:
     """A contiguous ``(n, width)`` copy of one field's bytes."""
     count = matrix.shape[0]
-    items = matrix[:, spec.offset : spec.end].view(f"V{spec.length}")[:, 0]
+    items = matrix[:, spec.offset : spec.end].view(item_type(spec.length))[:, 0]
     copied: U8Matrix = np.ascontiguousarray(items).view(np.uint8).reshape(count, spec.length)
     return copied
 
 
 def put_field(matrix: U8Matrix, spec: FieldSpec, values: U8Matrix) -> None:
     """Write ``(n, width)`` bytes into one field of every row."""
-    target = matrix[:, spec.offset : spec.end].view(f"V{spec.length}")[:, 0]
-    target[...] = np.ascontiguousarray(values).view(f"V{spec.length}")[:, 0]
+    item = item_type(spec.length)
+    target = matrix[:, spec.offset : spec.end].view(item)[:, 0]
+    target[...] = np.ascontiguousarray(values).view(item)[:, 0]
 
 
 @cache

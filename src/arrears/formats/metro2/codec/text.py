@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix
+from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix, item_type
 
 BLANK: Final = 0x20
 TILDE: Final = 0x7E
@@ -142,7 +142,8 @@ def _inline_into(values: pa.Array, target: U8Matrix) -> bool:
         return False
     if longest == 0:
         return True
-    spelled = _inline_spelling(views, lengths, longest)
+    uniform = int(lengths.min()) == longest
+    spelled = _inline_spelling(views, lengths, longest, uniform=uniform)
     if spelled is None:
         return False
     _put(target[:, :longest], spelled[:, :longest])
@@ -163,21 +164,26 @@ def _views(values: pa.Array) -> tuple[U8Matrix | None, I64Array]:
     return views, lengths
 
 
-def _inline_spelling(views: U8Matrix, lengths: I64Array, longest: int) -> U8Matrix | None:
+def _inline_spelling(
+    views: U8Matrix, lengths: I64Array, longest: int, *, uniform: bool = False
+) -> U8Matrix | None:
     """The inline bytes (``(n, 8)``, or ``(n, 12)`` past 8 bytes) blank-filled past each
     string's length, or ``None`` when a string holds a byte that is not printable ASCII.
 
     Eight (then four) bytes per row at a time: the fill is selected with a per-length mask,
     so whatever the view holds past the string (Arrow zero-fills it) is never written. A NUL
-    inside a string stays a NUL and is refused like any control character.
+    inside a string stays a NUL and is refused like any control character. When every
+    string has the same length (codes, fixed-width identifiers) the mask is one word.
     """
     count = views.shape[0]
     spelled = np.empty((count, 8 if longest <= 8 else _INLINE), dtype=np.uint8)
     low = views[:, 4:12].view("<u8")[:, 0]
-    spelled[:, :8].view("<u8")[:, 0] = low ^ ((low ^ _BLANKS8) & _LOW_FILL[lengths])
+    low_fill = _LOW_FILL[longest] if uniform else _LOW_FILL[lengths]
+    spelled[:, :8].view("<u8")[:, 0] = low ^ ((low ^ _BLANKS8) & low_fill)
     if longest > 8:
         high = views[:, 12:16].view("<u4")[:, 0]
-        spelled[:, 8:].view("<u4")[:, 0] = high ^ ((high ^ _BLANKS4) & _HIGH_FILL[lengths])
+        high_fill = _HIGH_FILL[longest] if uniform else _HIGH_FILL[lengths]
+        spelled[:, 8:].view("<u4")[:, 0] = high ^ ((high ^ _BLANKS4) & high_fill)
     if spelled.min() < BLANK or spelled.max() > TILDE:
         return None
     return spelled
@@ -187,7 +193,8 @@ def _put(target: U8Matrix, rows: U8Matrix) -> None:
     """Copy ``rows`` into ``target`` one row-sized item at a time (both may be strided)."""
     width = rows.shape[1]
     source = rows if rows.strides[-1] == 1 else np.ascontiguousarray(rows)
-    target.view(f"V{width}")[:, 0] = source.view(f"V{width}")[:, 0]
+    item = item_type(width)
+    target.view(item)[:, 0] = source.view(item)[:, 0]
 
 
 def to_arrow(matrix: U8Matrix) -> pa.LargeStringArray:
