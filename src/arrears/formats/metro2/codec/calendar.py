@@ -248,6 +248,14 @@ def parsed_values(values: npt.NDArray[np.datetime64]) -> ParsedDates:
     return ParsedDates(zero=zero, valid=valid, ordinal=ordinal)
 
 
+def table_dates(index: I64Array) -> ParsedDates:
+    """What :func:`parse` reads back from dates that are all in the spelling table
+    (``index`` from :func:`in_table`): valid, none zero."""
+    ordinal: I64Array = _table_ordinals()[index]
+    everywhere = np.ones(index.shape, dtype=bool)
+    return ParsedDates(zero=~everywhere, valid=everywhere, ordinal=ordinal)
+
+
 def zero_dates(count: int) -> ParsedDates:
     """``count`` zero-filled (not available) dates, as :func:`parse` reads them."""
     return ParsedDates(

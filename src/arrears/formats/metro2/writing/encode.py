@@ -7,7 +7,7 @@ more than 9 digits, not ASCII, wrong type) — refused, never truncated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -17,12 +17,13 @@ import polars as pl
 from arrears.formats.metro2.codec import calendar
 from arrears.formats.metro2.codec.calendar import ParsedDates
 from arrears.formats.metro2.codec.columns import (
+    ColumnValues,
     FieldIssue,
     blank_matrix,
     encode_fields,
     encode_layout,
 )
-from arrears.formats.metro2.codec.digits import U8Matrix
+from arrears.formats.metro2.codec.digits import I64Array, U8Matrix
 from arrears.formats.metro2.codec.records import encode_rows
 from arrears.formats.metro2.frames import APPENDAGE_COLUMNS, appendage_columns, segment_columns
 from arrears.formats.metro2.model import AccountRecord
@@ -66,14 +67,19 @@ def encode_frame(frame: pl.DataFrame, *, into: U8Matrix | None = None) -> Encode
     """
     columns = segment_columns(frame, BASE, require=True)
     rows = blank_matrix(BASE, frame.height) if into is None else into
-    spelled, issues = encode_fields(BASE, columns, rows, keep=CHECKED_TEXT)
-    dates = {
-        spec.name: calendar.parsed_values(columns[spec.name])
-        if spec.name in columns
-        else calendar.zero_dates(frame.height)
-        for spec in BASE.value_fields
-        if spec.kind is Kind.DATE
-    }
+    days = _table_days(columns)
+    others = {name: values for name, values in columns.items() if name not in days}
+    spelled, issues = encode_fields(BASE, others, rows, keep=CHECKED_TEXT)
+    dates: dict[str, ParsedDates] = {}
+    for spec in _DATE_FIELDS:
+        index = days.get(spec.name)
+        if index is not None:
+            calendar.encode_table_dates_into(index, rows[:, spec.offset : spec.end])
+            dates[spec.name] = calendar.table_dates(index)
+        elif spec.name in columns:
+            dates[spec.name] = calendar.parsed_values(columns[spec.name])
+        else:
+            dates[spec.name] = calendar.zero_dates(frame.height)
     absent = frozenset(spec.name for spec in BASE.value_fields if spec.name not in columns)
     numbers = {
         spec.name: columns[spec.name]
@@ -89,6 +95,22 @@ def encode_frame(frame: pl.DataFrame, *, into: U8Matrix | None = None) -> Encode
         if segment_issues:
             encoded.appendage_issues[name] = segment_issues
     return encoded
+
+
+_DATE_FIELDS: Final = tuple(spec for spec in BASE.value_fields if spec.kind is Kind.DATE)
+
+
+def _table_days(columns: Mapping[str, ColumnValues]) -> dict[str, I64Array]:
+    """Date columns whose days are all in the spelling table (no null, 1901-2099), by name,
+    with their table indexes: spelled and read back from one lookup each, with no issue."""
+    found: dict[str, I64Array] = {}
+    for spec in _DATE_FIELDS:
+        values = columns.get(spec.name)
+        if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+            index, inside = calendar.in_table(values)
+            if inside.all():
+                found[spec.name] = index
+    return found
 
 
 def _refused(issues: list[FieldIssue], name: str) -> bool:
