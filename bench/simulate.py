@@ -33,7 +33,10 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=3_000)
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--model", type=Path)
+    parser.add_argument("--first-seed", type=int, default=1, help="evaluate on seeds from here")
+    parser.add_argument("--train-seed", type=int, default=1001)
+    parser.add_argument("--model", type=Path, help="a trained model to use instead of training")
+    parser.add_argument("--save-model", type=Path, help="where to keep the model trained here")
     args = parser.parse_args()
     cores = os.cpu_count()
     print(f"machine: {platform.machine()} {cores} cores, Python {platform.python_version()}")
@@ -44,19 +47,24 @@ def main() -> None:
         model = model_from_json(args.model.read_text())
     else:
         model, history = train_on_simulation(
-            Policy("optimised", optimised), accounts=args.accounts, days=args.days, seed=1001
+            Policy("optimised", optimised),
+            accounts=args.accounts,
+            days=args.days,
+            seed=args.train_seed,
         )
         print(
             f"trained on {history.height:,} simulated decisions in "
             f"{time.perf_counter() - start:.0f} s wall, {time.process_time() - cpu:.0f} s CPU"
         )
+        if args.save_model:
+            args.save_model.write_text(model.to_json())
     policies = [Policy("default", default_strategy()), Policy("optimised", optimised, model=model)]
     start, cpu = time.perf_counter(), time.process_time()
     comparison = compare(
         policies,
         accounts=args.accounts,
         days=args.days,
-        seeds=range(1, args.seeds + 1),
+        seeds=range(args.first_seed, args.first_seed + args.seeds),
         progress=lambda text: print(f"  {text} at {time.perf_counter() - start:.0f} s"),
     )
     runs = args.seeds * len(policies)
