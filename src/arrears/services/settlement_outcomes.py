@@ -57,6 +57,9 @@ def accept_offer(
     """The borrower accepts a presented offer: plan, conditional waiver, ``accepted``."""
     today = clock.today()
     with uow_factory() as uow:
+        # Two acceptances at once: the second waits, then reads the offer the first left (its
+        # plan and conditional waiver are written before the move that would refuse it).
+        uow.settlements.lock_offers_of(load_offer(uow, offer_id).loan_id)
         offer = load_offer(uow, offer_id)
         check_move(offer.status, S.ACCEPTED)
         refuse_if_expired(uow, offer, actor=actor, clock=clock)
