@@ -1,23 +1,52 @@
 """The audit trail: append-only and hash-chained, so an edited or deleted entry is detectable.
 
-Each entry's hash covers the previous entry's hash and its own content (SHA-256 over a
-canonical JSON form); ``verify`` recomputes the chain.
+The trail is split into ``LANES`` independent chains ("lanes", ADR 0006) so that appends about
+unrelated accounts do not queue on one lock. An entry's lane is a stable function of what it
+is about (``lane_of``: SHA-256 of its entity type and id, modulo ``LANES``), so every entry
+about one account is in one chain, in order. Each entry's hash covers the previous entry of its
+lane (``GENESIS`` for a lane's first) and its own content, SHA-256 over a canonical JSON form;
+``verify`` recomputes every lane's chain.
+
+The hash covers the lane whenever the lane is not 0: moving an entry to another lane changes
+the hash it should have, so a move is caught even where the links would still hold. Lane 0
+keeps the form of the single chain that came before lanes (migration 0011 put every existing
+entry in lane 0, hashes untouched), so the old chain stays valid as lane 0 without a record of
+which form an entry uses: the lane itself says. (A move into or out of lane 0 changes the form
+and so the hash, too.)
+
+Entries are written when the unit of work commits (``flush``), not when recorded: a
+transaction that records entries in several lanes then takes the lanes' locks in ascending
+order, all at the end, so two such transactions can never wait for each other (taking them as
+entries were recorded, one might hold lane 9 and wait for 3 while the other holds 3 and waits
+for 9), and a lane's lock is held only from the append to the commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import ColumnElement, Connection, func, insert, inspect, literal, select, text
 
 from arrears.adapters.db import schema
 
 GENESIS = "0" * 64
-_CHAIN_LOCK = 0x0A11D17  # advisory lock id serialising appends on PostgreSQL
+LANES = 64
+"""How many chains the trail is split into. Changing it moves accounts' future entries to other
+lanes (every lane still verifies, but one account's entries would then span two chains)."""
+_CHAIN_LOCK = 0x0A11D17
+"""First key of a lane's advisory lock on PostgreSQL; the lane is the second."""
+
+
+def lane_of(entity_type: str, entity_id: str) -> int:
+    """The lane of entries about this entity: stable across processes and releases (Python's
+    ``hash`` is salted per process, so it is not used)."""
+    digest = hashlib.sha256(f"{entity_type}\x00{entity_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % LANES
 
 
 def entry_hash(
@@ -29,11 +58,22 @@ def entry_hash(
     entity_type: str,
     entity_id: str,
     details: str,
+    lane: int = 0,
 ) -> str:
-    canonical = json.dumps(
-        [prev_hash, at.isoformat(), actor, action, entity_type, entity_id, details],
-        separators=(",", ":"),
-    )
+    """SHA-256 of the entry's canonical form; the lane is part of it unless it is 0 (the form
+    of the single chain before lanes)."""
+    fields: list[object] = [
+        prev_hash,
+        at.isoformat(),
+        actor,
+        action,
+        entity_type,
+        entity_id,
+        details,
+    ]
+    if lane:
+        fields.append(lane)
+    canonical = json.dumps(fields, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -43,9 +83,24 @@ class ChainBreak:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Pending:
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    details: str
+    lane: int
+
+
 class SqlAuditLog:
+    """The trail on one connection. ``record`` keeps an entry until ``flush``, which the unit of
+    work calls just before it commits (and ``discard`` when it rolls back)."""
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self._pending: list[_Pending] = []
 
     def record(
         self,
@@ -57,50 +112,92 @@ class SqlAuditLog:
         entity_id: str,
         details: dict[str, Any] | None = None,
     ) -> None:
-        if self.connection.dialect.name == "postgresql":
-            self.connection.execute(text(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})"))
-        last = self.connection.execute(
-            select(schema.audit_log.c.hash).order_by(schema.audit_log.c.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        prev = last or GENESIS
         body = json.dumps(details or {}, sort_keys=True, separators=(",", ":"), default=str)
-        digest = entry_hash(
-            prev,
-            at=at,
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            details=body,
-        )
-        self.connection.execute(
-            insert(schema.audit_log).values(
-                at=at,
-                actor=actor,
-                action=action,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                details=body,
-                prev_hash=prev,
-                hash=digest,
+        lane = lane_of(entity_type, entity_id)
+        self._pending.append(_Pending(at, actor, action, entity_type, entity_id, body, lane))
+
+    def flush(self) -> None:
+        """Append the recorded entries, in the order recorded, each to the end of its lane."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        lanes = sorted({entry.lane for entry in pending})
+        if self.connection.dialect.name == "postgresql":
+            for lane in lanes:  # ascending: see the module's docstring
+                self.connection.execute(
+                    text(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK}, CAST(:lane AS integer))"),
+                    {"lane": lane},
+                )
+        log = schema.audit_log
+        newest = {lane: self._newest(lane) for lane in lanes}
+        for entry in pending:
+            prev = newest[entry.lane]
+            digest = entry_hash(
+                prev,
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action,
+                entity_type=entry.entity_type,
+                entity_id=entry.entity_id,
+                details=entry.details,
+                lane=entry.lane,
             )
-        )
+            self.connection.execute(
+                insert(log).values(
+                    at=entry.at,
+                    actor=entry.actor,
+                    action=entry.action,
+                    entity_type=entry.entity_type,
+                    entity_id=entry.entity_id,
+                    details=entry.details,
+                    lane=entry.lane,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            newest[entry.lane] = digest
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+    def _newest(self, lane: int) -> str:
+        log = schema.audit_log
+        found = self.connection.execute(
+            select(log.c.hash).where(log.c.lane == lane).order_by(log.c.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        return GENESIS if found is None else str(found)
+
+    def _has_lanes(self) -> bool:
+        """False on a database from before lanes (migration 0011): a restored older backup is
+        verified before ``arrears init`` upgrades it, and its one chain is lane 0."""
+        columns = inspect(self.connection).get_columns(schema.audit_log.name)
+        return any(column["name"] == "lane" for column in columns)
 
     def verify(self) -> list[ChainBreak]:
-        """Every place the chain does not hold (empty when the trail is intact). The trail is
-        read as a stream, so memory does not grow with it."""
-        breaks: list[ChainBreak] = []
-        prev = GENESIS
+        """Every place a lane's chain does not hold (empty when the trail is intact). The trail
+        is read as a stream, lane by lane, so memory does not grow with it."""
+        return list(self._breaks())
+
+    def _breaks(self) -> Iterator[ChainBreak]:
+        log = schema.audit_log
+        lane_column: ColumnElement[int] = (
+            log.c.lane if self._has_lanes() else literal(0).label("lane")
+        )
+        columns = [c for c in log.c if c.name != "lane"]
         rows = self.connection.execute(
-            select(schema.audit_log)
-            .order_by(schema.audit_log.c.id)
+            select(*columns, lane_column)
+            .order_by(lane_column, log.c.id)
             .execution_options(
                 yield_per=10_000  # this statement only: the connection stays as it was
             )
         )
+        lane: int | None = None
+        prev = GENESIS
         for row in rows:
+            if row.lane != lane:
+                lane, prev = row.lane, GENESIS
             if row.prev_hash != prev:
-                breaks.append(ChainBreak(row.id, "does not follow the previous entry"))
+                yield ChainBreak(row.id, "does not follow the previous entry of its lane")
             expected = entry_hash(
                 row.prev_hash,
                 at=row.at,
@@ -109,11 +206,11 @@ class SqlAuditLog:
                 entity_type=row.entity_type,
                 entity_id=row.entity_id,
                 details=row.details,
+                lane=row.lane,
             )
             if expected != row.hash:
-                breaks.append(ChainBreak(row.id, "content changed after it was written"))
+                yield ChainBreak(row.id, "content changed after it was written")
             prev = row.hash
-        return breaks
 
     def head(self) -> tuple[int, int, str]:
         """(entries, id of the newest, its hash); (0, 0, GENESIS) for an empty trail."""
@@ -123,6 +220,25 @@ class SqlAuditLog:
             select(log.c.id, log.c.hash).order_by(log.c.id.desc()).limit(1)
         ).one_or_none()
         return (count, int(last.id), str(last.hash)) if last else (0, 0, GENESIS)
+
+    def heads(self) -> dict[int, tuple[int, str]]:
+        """Each lane's newest entry (id, hash), lanes with no entries left out: what an anchor
+        keeps, so that cutting any lane's tail is noticed."""
+        log = schema.audit_log
+        if not self._has_lanes():
+            _, last_id, last_hash = self.head()
+            return {0: (last_id, last_hash)} if last_id else {}
+        found: dict[int, tuple[int, str]] = {}
+        for lane in range(LANES):  # one index lookup each, on (lane, id)
+            last = self.connection.execute(
+                select(log.c.id, log.c.hash)
+                .where(log.c.lane == lane)
+                .order_by(log.c.id.desc())
+                .limit(1)
+            ).one_or_none()
+            if last is not None:
+                found[lane] = (int(last.id), str(last.hash))
+        return found
 
     def hash_of(self, entry_id: int) -> str | None:
         log = schema.audit_log

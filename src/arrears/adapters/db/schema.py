@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -247,9 +248,12 @@ audit_log = Table(
     Column("details", Text, nullable=False, default="{}"),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The chain the entry is in (audit_store.lane_of); entries from before lanes are in 0.
+    Column("lane", SmallInteger, nullable=False, server_default="0"),
 )
 
 Index("ix_audit_entity", audit_log.c.entity_type, audit_log.c.entity_id)
+Index("ix_audit_lane", audit_log.c.lane, audit_log.c.id)  # a lane's newest entry; verify's order
 Index("ix_payments_loan_effective", payments.c.loan_id, payments.c.effective_date)
 
 __all__ = [

@@ -41,10 +41,12 @@ class SqlUnitOfWork:
         self.engine = engine
         self.cipher = cipher
         self._connection: Connection | None = None
+        self._audit: SqlAuditLog | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self._connection = self.engine.connect()
         self._connection.begin()
+        self._audit = None
         return self
 
     def __exit__(
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
             connection.rollback()
         connection.close()
         self._connection = None
+        self._audit = None
 
     @property
     def connection(self) -> Connection:
@@ -66,9 +69,13 @@ class SqlUnitOfWork:
         return self._connection
 
     def commit(self) -> None:
+        if self._audit is not None:
+            self._audit.flush()  # the audit lanes are locked here, held only until the commit
         self.connection.commit()
 
     def rollback(self) -> None:
+        if self._audit is not None:
+            self._audit.discard()
         self.connection.rollback()
 
     def portfolio(self, *, now: datetime, run_id: int) -> SqlPortfolioStore:
@@ -84,7 +91,11 @@ class SqlUnitOfWork:
 
     @property
     def audit(self) -> SqlAuditLog:
-        return SqlAuditLog(self.connection)
+        """One per transaction: it keeps the entries recorded until ``commit`` writes them."""
+        connection = self.connection
+        if self._audit is None:
+            self._audit = SqlAuditLog(connection)
+        return self._audit
 
     @property
     def import_runs(self) -> SqlImportRuns:
