@@ -67,3 +67,25 @@ def test_no_keys_or_no_rows_give_an_empty_typed_frame(container: Container) -> N
             got = lookup(connection, table="payments", key="loan_id", keys=keys, columns=COLUMNS)
             assert got.height == 0
             assert got.schema["effective_date"] == pl.Date
+
+
+def test_a_span_of_keys_returns_only_the_keys_asked_for(container: Container) -> None:
+    """Keys 10 and 12 read as the span 10..12 on PostgreSQL; loan 11's row is not returned,
+    whether or not the key is one of the columns read."""
+    with container.engine.begin() as connection:
+        insert_frame(connection, schema.payments, PAYMENTS)
+        without_key = lookup(
+            connection, table="payments", key="loan_id", keys=[12, 10], columns=COLUMNS
+        ).sort("payment_id")
+        with_key = lookup(
+            connection,
+            table="payments",
+            key="loan_id",
+            keys=[12, 10],
+            columns={"payments.loan_id": pl.Int64, **COLUMNS},
+        ).sort("payment_id")
+        connection.execute(text("DELETE FROM payments"))
+    assert without_key.columns == [name.split(" ")[-1].split(".")[-1] for name in COLUMNS]
+    assert without_key.get_column("payment_id").to_list() == [1, 2, 4]
+    assert with_key.get_column("loan_id").to_list() == [10, 10, 12]
+    assert with_key.drop("loan_id").rows() == without_key.rows()

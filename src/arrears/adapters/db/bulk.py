@@ -3,7 +3,8 @@
 PostgreSQL gets ``COPY … FROM STDIN`` fed with CSV written by Polars (≈1.6M rows/s here);
 SQLite gets ``executemany`` of plain tuples inside the caller's transaction (≈1M rows/s).
 Lookups by key take the whole list of keys in one statement (an array on PostgreSQL, a JSON
-array through ``json_each`` on SQLite) so a batch of 250,000 rows costs one round trip.
+array through ``json_each`` on SQLite) so a batch of 250,000 rows costs one round trip; on
+PostgreSQL, integer keys that cover most of their span read it as one range (``key_span``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import io
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 import polars as pl
 from sqlalchemy import Connection, Table
 
@@ -86,13 +89,19 @@ def lookup(
         return pl.DataFrame(schema=schema)
     where = f" AND {condition}" if condition else ""
     if connection.dialect.name == "postgresql":
-        return _postgres_csv(
-            connection,
-            list(columns),
-            f"FROM {table} {extra_sql} WHERE {table}.{key} = ANY(%(keys)s){where}",
-            {"keys": list(keys)},
-            schema,
-        )
+        span = key_span(keys)
+        if span is None:
+            return _postgres_csv(
+                connection,
+                list(columns),
+                f"FROM {table} {extra_sql} WHERE {table}.{key} = ANY(%(keys)s){where}",
+                {"keys": list(keys)},
+                schema,
+            )
+        return _postgres_span(
+            connection, table=table, key=key, keys=keys, span=span, columns=columns,
+            rest=f"FROM {table} {extra_sql} WHERE {table}.{key} BETWEEN %(lo)s AND %(hi)s{where}",
+        )  # fmt: skip
     return _sqlite_csv(
         connection,
         list(columns),
@@ -100,6 +109,65 @@ def lookup(
         (json.dumps(list(keys)),),
         schema,
     )
+
+
+def key_span(keys: Sequence[str] | Sequence[int]) -> KeySpan | None:
+    """The span of integer ``keys`` when reading it whole is cheaper than looking each key up.
+
+    PostgreSQL walks an index range once where ``= ANY(array)`` descends the index once per
+    key (about twice the time for a partition of 50,000 loans); keys covering at least half
+    of their span read few rows they did not ask for, which are then dropped (``exact``)."""
+    if not keys or not isinstance(keys[0], int | np.integer):
+        return None
+    values = np.unique(np.asarray(keys, dtype=np.int64))
+    low, high = int(values[0]), int(values[-1])
+    if high - low + 1 > 2 * len(values):
+        return None
+    return KeySpan(low, high, dense=high - low + 1 == len(values), keys=values)
+
+
+@dataclass(frozen=True)
+class KeySpan:
+    """Integer keys as ``low``..``high``; ``dense`` when every value between is a key."""
+
+    low: int
+    high: int
+    dense: bool
+    keys: np.ndarray[Any, np.dtype[np.int64]]
+
+    def exact(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        """The rows of ``frame`` whose ``column`` is one of the keys (all when dense)."""
+        if self.dense or frame.height == 0:
+            return frame
+        return frame.filter(pl.col(column).is_in(pl.Series(self.keys).implode()))
+
+
+def _postgres_span(
+    connection: Connection,
+    *,
+    table: str,
+    key: str,
+    keys: Sequence[str] | Sequence[int],
+    span: KeySpan,
+    columns: Mapping[str, pl.DataType | type[pl.DataType]],
+    rest: str,
+) -> pl.DataFrame:
+    """A lookup over the keys' span, then only the keys' rows (the key read along if needed)."""
+    names = {expr: expr.split(".")[-1].split(" ")[-1] for expr in columns}
+    schema = {names[expr]: dtype for expr, dtype in columns.items()}
+    own = {f"{table}.{key}", key}
+    column = next((names[e] for e in columns if e.split(" AS ")[0].strip() in own), None)
+    hidden = column is None and not span.dense
+    expressions = [*columns, f"{table}.{key} AS {_SPAN_KEY}"] if hidden else list(columns)
+    read_schema = {**schema, _SPAN_KEY: pl.Int64} if hidden else schema
+    frame = _postgres_csv(
+        connection, expressions, rest, {"lo": span.low, "hi": span.high}, read_schema
+    )
+    frame = span.exact(frame, _SPAN_KEY if hidden else column or "")
+    return frame.drop(_SPAN_KEY) if hidden else frame
+
+
+_SPAN_KEY = "lookup_span_key"
 
 
 def _sqlite_csv(

@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import Connection, select, text
 
 from arrears.adapters.db import schema as t
-from arrears.adapters.db.bulk import frame_from_rows, lookup
+from arrears.adapters.db.bulk import frame_from_rows, key_span, lookup
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.money import Money
@@ -196,11 +196,16 @@ class SqlPortfolioReads:
             "GROUP BY l.loan_id"
         )
         params: dict[str, object] = {"as_of": as_of} if as_of else {}
-        if self.connection.dialect.name == "postgresql":
+        span = key_span(loan_ids) if self.connection.dialect.name == "postgresql" else None
+        if span is not None:
+            sql = base.replace("IN ({keys})", "BETWEEN :lo AND :hi")
+            params.update(lo=span.low, hi=span.high)
+        elif self.connection.dialect.name == "postgresql":
             sql = base.replace("IN ({keys})", "= ANY(:keys)")
             params["keys"] = loan_ids
         else:
             sql = base.replace("({keys})", "(SELECT value FROM json_each(:keys))")
             params["keys"] = json.dumps(loan_ids)
         rows = self.connection.execute(text(sql), params).fetchall()
-        return frame_from_rows(rows, schema)
+        frame = frame_from_rows(rows, schema)
+        return span.exact(frame, "loan_id") if span is not None else frame
