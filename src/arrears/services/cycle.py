@@ -265,13 +265,17 @@ def partition_frames(
     accounts = uow.cycle.accounts(first, last).filter(pl.col("origination_date") <= as_of)
     ids = accounts.get_column("loan_id").to_list()
     reads = uow.reads
+    # The two largest reads on connections of their own while this one reads the rest
+    # (before anything is written: they see the transaction's snapshot, not its writes).
+    payments_read = reads.alongside(lambda side: side.payment_amounts(ids))
+    balances_read = reads.alongside(lambda side: side.balances(ids, as_of=as_of))
     loans = reads.loans(ids)
     items = due_items(
         installments_for(loans, reads.stored_installments(ids, due_by=as_of), due_by=as_of),
         reads.charges(ids),
         policy=settings.policy,
     )
-    payments = reads.payments(ids)
+    payments = payments_read()
     state = delinquency(
         items, payments, loans, as_of=as_of, policy=settings.policy, buckets=settings.buckets,
     )  # fmt: skip
@@ -280,7 +284,7 @@ def partition_frames(
     features, history = build_features(
         accounts=accounts,
         delinquency=state,
-        balances=reads.balances(ids, as_of=as_of),
+        balances=balances_read(),
         contact_points=uow.cycle.contact_points(first, last),
         collateral_values=uow.cycle.collateral_values(first, last, as_of=as_of),
         past_actions=uow.cycle.past_actions(first, last, before=as_of),

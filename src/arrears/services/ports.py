@@ -6,12 +6,12 @@ Frames (Polars) cross these ports as plain data in the batch layer's conventions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import polars as pl
@@ -33,6 +33,8 @@ from arrears.domain.schedules import Installment
 from arrears.domain.settlements.offers import OfferRecord, OfferStatus
 from arrears.domain.settlements.outcome import SettlementFacts
 from arrears.errors import ArrearsError, Problem
+
+T = TypeVar("T")
 
 
 class RawBatchLike(Protocol):
@@ -111,7 +113,9 @@ class PortfolioReads(Protocol):
     ) -> pl.DataFrame: ...
     def charges(self, loan_ids: list[int]) -> pl.DataFrame: ...
     def payments(self, loan_ids: list[int]) -> pl.DataFrame: ...
+    def payment_amounts(self, loan_ids: list[int]) -> pl.DataFrame: ...
     def balances(self, loan_ids: list[int], *, as_of: date | None = None) -> pl.DataFrame: ...
+    def alongside(self, read: Callable[[PortfolioReads], T]) -> Callable[[], T]: ...
 
 
 class LedgerAppender(Protocol):
@@ -124,7 +128,7 @@ class LedgerAppender(Protocol):
 
 
 class LedgerStore(Protocol):
-    def serialise_postings(self) -> None: ...
+    def serialise_postings(self, loan_ids: Sequence[int]) -> None: ...
     def appender(self) -> LedgerAppender: ...
     def entries_of(self, loan_ids: list[int]) -> pl.DataFrame: ...
     def lines_of(self, loan_ids: list[int]) -> pl.DataFrame: ...

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import polars as pl
 from sqlalchemy import Connection, select, text
 
 from arrears.adapters.db import schema as t
+from arrears.adapters.db.alongside import alongside
 from arrears.adapters.db.bulk import frame_from_rows, key_span, lookup
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.money import Money
 from arrears.domain.schedules import Installment
-from arrears.services.ports import LoanHistory
+from arrears.services.ports import LoanHistory, PortfolioReads
+
+T = TypeVar("T")
 
 INSTALLMENT_COLUMNS: dict[str, type[pl.DataType]] = {
     "installments.loan_id": pl.Int64,
@@ -180,6 +185,31 @@ class SqlPortfolioReads:
             .alias("note"),
             "credit_kind",
         )
+
+    def payment_amounts(self, loan_ids: list[int]) -> pl.DataFrame:
+        """``payments`` without the notes, ids and kinds (loan_id, effective_date,
+        amount_minor, good): what delinquency and promises read, at less than half the text
+        for PostgreSQL to build (the cycle reads about 25 payments per loan)."""
+        return lookup(
+            self.connection,
+            table="payments",
+            key="loan_id",
+            keys=loan_ids,
+            columns={
+                "payments.loan_id": pl.Int64,
+                "payments.effective_date": pl.Date,
+                "payments.amount_minor": pl.Int64,
+                "payments.status = 'posted' AS good": pl.Boolean,
+            },
+        )
+
+    def alongside(self, read: Callable[[PortfolioReads], T]) -> Callable[[], T]:
+        """Start ``read`` on a second connection in this one's snapshot while the caller goes
+        on (``alongside``); a function waiting for its result. SQLite reads at once, here."""
+        if self.connection.dialect.name != "postgresql":
+            result = read(self)
+            return lambda: result
+        return alongside(self.connection, lambda side: read(SqlPortfolioReads(side)))
 
     def balances(self, loan_ids: list[int], *, as_of: date | None = None) -> pl.DataFrame:
         """What each borrower owes per the ledger (receivables less suspense), in minor units,
