@@ -110,6 +110,7 @@ def post_lender_entry(
         memo=memo,
     )
     check_batch([entry])
+    uow.ledger.serialise_postings([loan_id])  # the same entry posted at once waits, then sees it
     known = uow.ledger.entries_of([loan_id])
     if known.filter(pl.col("source") == entry.source).height:
         return False

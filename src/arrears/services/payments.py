@@ -99,9 +99,9 @@ def pay_by_card(
         description=f"payment on account {ref}",
     )
     with uow_factory() as uow:
-        # Postings take turns; a request with the same key that got here first has its record
-        # now, and that is the answer (the gateway charged once for both).
-        uow.ledger.serialise_postings()
+        # Postings of the loan take turns; a request with the same key (so the same loan) that
+        # got here first has its record now, and that is the answer (the gateway charged once).
+        uow.ledger.serialise_postings([loan_id])
         first = uow.portal.card_payment(gateway=gateway.name, idempotency_key=idempotency_key)
         if first is not None:
             return _receipt(ref, first, replayed=True)
@@ -186,8 +186,9 @@ def record_payment(
         choices = ", ".join(m.value for m in PaymentMethod)
         raise RuleViolation(f"method is one of {choices}", rule="payment.method") from None
     with uow_factory() as uow:
-        uow.ledger.serialise_postings()  # a report of the same payment at once waits, then sees it
         loan_id = loan_id_of(uow, ref)
+        # a report of the same payment at once waits, then sees it
+        uow.ledger.serialise_postings([loan_id])
         known = uow.portal.payment_by_external_id(external_id)
         if known is not None:
             same = (known["loan_id"], known["amount_minor"], known["effective_date"]) == (

@@ -59,7 +59,8 @@ def post_loans(
     parts = list(partitions(loan_ids, partition))
     if not parts:
         return counts
-    uow.ledger.serialise_postings()  # read what other postings committed, then write
+    # read what other postings of these loans committed, then write
+    uow.ledger.serialise_postings([i for part in parts for i in part])
     with uow.ledger.appender() as appender:
         inputs = _read(uow, parts[0], fresh=fresh, policy=policy)
         for number, ids in enumerate(parts):

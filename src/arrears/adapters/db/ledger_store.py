@@ -1,13 +1,22 @@
 """The journal in the database: append-only entries and lines, read back as frames.
 
-Entries are written with ids reserved under a table lock so a whole partition's lines can refer
+Entries are written with ids reserved before the insert, so a whole partition's lines can refer
 to them in one bulk insert; nothing here updates or deletes a journal row.
+
+On PostgreSQL a posting of a few loans locks just those loans (an advisory lock per loan, and
+the journal table in ROW EXCLUSIVE mode, which such postings share) and draws its entries' ids
+from the sequence; a posting of many loans locks the journal table in EXCLUSIVE mode, which
+waits for the small postings in flight and keeps new ones out, and then takes one range of ids
+(docs/adr/0007).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 from sqlalchemy import Connection, text
 
@@ -24,6 +33,26 @@ ENTRY_COLUMNS = {
     "ledger_entries.reverses_version": pl.Int32,
     "ledger_entries.memo": pl.Utf8,
 }
+
+
+PER_LOAN_LOCKS = 32
+"""A posting of at most this many loans locks them one by one on PostgreSQL; more lock the
+whole journal (every advisory lock takes a slot in the server's shared lock table)."""
+_POSTING_LOCK = 0x1ED6E2
+"""First key of a loan's posting lock (advisory, PostgreSQL); the loan id is the second."""
+_HELD = "arrears.ledger_locks"
+_SEQUENCE = "pg_get_serial_sequence('ledger_entries', 'id')"
+
+
+@dataclass
+class _Held:
+    """The journal locks the current transaction holds (a store is made per use, so this lives
+    on the connection, for the transaction it was taken in)."""
+
+    transaction: object
+    table: bool = False  # EXCLUSIVE: this transaction posts alone
+    shared: bool = False  # ROW EXCLUSIVE, with per-loan locks
+    loans: set[int] = field(default_factory=set)
 
 
 class SqlLedgerStore:
@@ -66,13 +95,53 @@ class SqlLedgerStore:
             written = appender.submit(entries, lines, recorded_at=recorded_at, run_id=run_id)
         return written
 
-    def serialise_postings(self) -> None:
-        """Make postings take turns until this transaction ends: a posting must read the
-        payments and journal that another posting committed, or it would allocate a payment
-        against a stale view (PostgreSQL runs READ COMMITTED; SQLite has one writer anyway).
-        It is the lock ``_reserve_ids`` takes to write, taken before reading instead."""
-        if self.connection.dialect.name == "postgresql":
-            self.connection.execute(text("LOCK TABLE ledger_entries IN EXCLUSIVE MODE"))
+    def serialise_postings(self, loan_ids: Collection[int]) -> None:
+        """Until this transaction ends, postings of these loans take turns with it: a posting
+        must read the payments and journal that another posting of the loan committed, or it
+        would allocate a payment against a stale view (PostgreSQL runs READ COMMITTED; SQLite
+        has one writer anyway). Called before reading.
+
+        A few loans are locked one by one (ascending, so two postings never each hold a loan
+        the other waits for), after the journal table in ROW EXCLUSIVE mode: postings of other
+        loans go on at the same time, but a posting of many loans, which locks the table
+        EXCLUSIVE, waits for them and keeps new ones out while it reads and writes."""
+        if self.connection.dialect.name != "postgresql":
+            return
+        held = self._held()
+        if held.table:
+            return
+        if len(loan_ids) > PER_LOAN_LOCKS:
+            self._lock_table(held)
+            return
+        loans = sorted({int(i) for i in loan_ids} - held.loans)
+        if len(held.loans) + len(loans) > PER_LOAN_LOCKS:
+            self._lock_table(held)
+            return
+        if not held.shared:
+            self.connection.execute(text("LOCK TABLE ledger_entries IN ROW EXCLUSIVE MODE"))
+            held.shared = True
+        for loan in loans:
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(:kind, :loan)"),
+                {"kind": _POSTING_LOCK, "loan": loan % 2**31},
+            )
+            held.loans.add(loan)
+
+    def _held(self) -> _Held:
+        transaction = self.connection.get_transaction()
+        if transaction is None:  # not begun yet: begin now, so the locks have one to belong to
+            transaction = self.connection.begin()
+        held = self.connection.info.get(_HELD)
+        if not isinstance(held, _Held) or held.transaction is not transaction:
+            held = _Held(transaction)
+            self.connection.info[_HELD] = held
+        return held
+
+    def _lock_table(self, held: _Held) -> None:
+        """Held until commit: no other posting runs, and no one else draws ids meanwhile (every
+        other writer holds at least ROW EXCLUSIVE while it draws)."""
+        self.connection.execute(text("LOCK TABLE ledger_entries IN EXCLUSIVE MODE"))
+        held.table = True
 
     def appender(self) -> LedgerAppender:
         """Appends batch after batch, each written on a worker thread while the caller plans
@@ -83,13 +152,13 @@ class SqlLedgerStore:
         self,
         entries: pl.DataFrame,
         lines: pl.DataFrame,
-        first_id: int,
+        ids: np.ndarray,
         recorded_at: datetime,
         run_id: int,
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Entries with their reserved ids, and lines pointing at them."""
         with_ids = entries.with_columns(
-            pl.int_range(first_id, first_id + entries.height, dtype=pl.Int64).alias("id"),
+            pl.Series("id", ids, dtype=pl.Int64),
             pl.lit(recorded_at).alias("recorded_at"),
             pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
         )
@@ -106,21 +175,47 @@ class SqlLedgerStore:
             "entry_id", "loan_id", "account", "amount_minor", "effective_date"
         )
 
-    def _reserve_ids(self, count: int) -> int:
-        if self.connection.dialect.name == "postgresql":
-            # Held until commit: no other writer can take ids from this range meanwhile.
-            self.connection.execute(text("LOCK TABLE ledger_entries IN EXCLUSIVE MODE"))
-        current = self.connection.execute(
-            text("SELECT COALESCE(MAX(id), 0) FROM ledger_entries")
+    def _draws_ids(self) -> bool:
+        """Whether this transaction draws ids from the sequence batch by batch (a posting of a
+        few loans) rather than taking one range of them under the table lock."""
+        if self.connection.dialect.name != "postgresql":
+            return False
+        held = self._held()
+        return held.shared and not held.table
+
+    def _drawn_ids(self, count: int) -> np.ndarray:
+        """``count`` fresh ids, ascending, from the sequence: each ``nextval`` is atomic, so
+        postings at once get different ids without waiting for each other (not contiguous,
+        which nothing needs)."""
+        drawn = self.connection.execute(
+            text(f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, :count)"),
+            {"count": count},
+        ).scalars()
+        return np.sort(np.fromiter(drawn, dtype=np.int64, count=count))
+
+    def _reserve_ids(self) -> int:
+        """The first id of a range this transaction may use alone: on PostgreSQL under the
+        table lock (held until commit), past everything the sequence has handed out and
+        everything written; ``_after_reserved`` moves the sequence past the range."""
+        if self.connection.dialect.name != "postgresql":
+            current = self.connection.execute(
+                text("SELECT COALESCE(MAX(id), 0) FROM ledger_entries")
+            ).scalar_one()
+            return int(current) + 1
+        held = self._held()
+        if not held.table:
+            self._lock_table(held)
+        first = self.connection.execute(
+            text(
+                f"SELECT GREATEST(nextval({_SEQUENCE}), "
+                "(SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_entries))"
+            )
         ).scalar_one()
-        return int(current) + 1
+        return int(first)
 
     def _after_reserved(self, last_id: int) -> None:
         if self.connection.dialect.name == "postgresql":
-            self.connection.execute(
-                text("SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'), :last)"),
-                {"last": last_id},
-            )
+            self.connection.execute(text(f"SELECT setval({_SEQUENCE}, :last)"), {"last": last_id})
 
     def balances(self, loan_ids: list[int]) -> pl.DataFrame:
         """Signed balance per loan and account over the whole journal."""
@@ -139,13 +234,15 @@ class SqlLedgerStore:
 
 
 class LedgerAppender:
-    """Ids are reserved once (under the table lock on PostgreSQL; SQLite has one writer) and
-    handed out in order, so each batch's lines can point at their entries in one insert."""
+    """Hands each batch its entries' ids so its lines can point at them in one insert: drawn
+    from the sequence per batch in a posting of a few loans (PostgreSQL), otherwise one range
+    reserved at the first batch (under the table lock on PostgreSQL; SQLite has one writer)."""
 
     def __init__(self, store: SqlLedgerStore) -> None:
         self.store = store
         self.writes = BackgroundWrites()
         self.next_id: int | None = None
+        self.drawing: bool | None = None
 
     def __enter__(self) -> LedgerAppender:
         return self
@@ -161,11 +258,9 @@ class LedgerAppender:
         self.writes.wait()
         if entries.height == 0:
             return 0
-        if self.next_id is None:
-            self.next_id = self.store._reserve_ids(0)
-        first_id = self.next_id
-        self.next_id += entries.height
-        entry_rows, line_rows = self.store._rows(entries, lines, first_id, recorded_at, run_id)
+        entry_rows, line_rows = self.store._rows(
+            entries, lines, self._ids(entries.height), recorded_at, run_id
+        )
         connection = self.store.connection
 
         def write() -> None:
@@ -174,6 +269,17 @@ class LedgerAppender:
 
         self.writes.start(write)
         return entries.height
+
+    def _ids(self, count: int) -> np.ndarray:
+        if self.drawing is None:
+            self.drawing = self.store._draws_ids()
+        if self.drawing:
+            return self.store._drawn_ids(count)
+        if self.next_id is None:
+            self.next_id = self.store._reserve_ids()
+        first = self.next_id
+        self.next_id += count
+        return np.arange(first, first + count, dtype=np.int64)
 
     def wait(self) -> None:
         """Let the last batch finish: the connection is free again afterwards."""
