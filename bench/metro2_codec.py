@@ -1,14 +1,16 @@
 """Benchmark of the Metro 2 codec: write, then read back with full validation, streaming.
 
     python -m bench.metro2_codec [--records N] [--batch B] [--packed] [--seed S]
-                                 [--workers W] [--unchecked-write] [--k1]
+                                 [--workers W] [--unchecked-write] [--k1] [--system-allocator]
 
 Synthesises N valid base segments (seeded, vectorised, in batches of B rows), writes them
 through ``Metro2Writer`` (with validation unless ``--unchecked-write``) into a temporary file
 and reads the file back through ``iter_chunks`` with every validation rule on. Each phase runs
 in its own child process so its peak resident memory (``ru_maxrss``) is its own; generation
 time is excluded from the write throughput. Wall-clock and CPU-time throughputs are both
-printed (on a shared machine the CPU figure is the steadier one).
+printed (on a shared machine the CPU figure is the steadier one). The children set the
+allocator as ``arrears metro2`` does (freed blocks kept for the next batch,
+``adapters.allocator``); ``--system-allocator`` leaves glibc's defaults, to compare.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from arrears.adapters.allocator import reuse_freed_memory
 from arrears.formats.metro2 import (
     Format,
     Framing,
@@ -251,6 +254,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--packed", action="store_true")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
+        "--system-allocator",
+        action="store_true",
+        help="leave glibc's allocator as it starts (arrears metro2 keeps freed blocks)",
+    )
+    parser.add_argument(
         "--unchecked-write",
         action="store_true",
         help="write with validate=False (spelling checks only)",
@@ -269,6 +277,8 @@ def main() -> None:
     if options.child:
         phase, file = options.child
         child = child_write if phase == "write" else child_read
+        if not options.system_allocator:
+            reuse_freed_memory()  # as `arrears metro2` does
         print(json.dumps(child(Path(file), options)))
         return
     flags = [
@@ -284,6 +294,7 @@ def main() -> None:
     flags += ["--packed"] if options.packed else []
     flags += ["--unchecked-write"] if options.unchecked_write else []
     flags += ["--k1"] if options.k1 else []
+    flags += ["--system-allocator"] if options.system_allocator else []
     load = _load()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench.metro2"

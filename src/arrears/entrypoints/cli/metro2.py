@@ -21,6 +21,7 @@ from typing import IO, Annotated, BinaryIO
 import typer
 from rich.table import Table
 
+from arrears.adapters.allocator import reuse_freed_memory
 from arrears.batch.furnishing import FurnisherKind, Reporter
 from arrears.batch.furnishing.exclusions import BY_REASON
 from arrears.batch.furnishing.inputs import settings_for
@@ -51,6 +52,14 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Metro 2 credit-reporting files: validate, convert, export the month, explain.",
 )
+
+
+@app.callback()
+def _batch_allocator() -> None:
+    """Every Metro 2 command works batch by batch over large arrays: freed blocks are kept for
+    the next batch (``adapters.allocator``)."""
+    reuse_freed_memory()
+
 
 #: Exit status when the file has problems (the project's ValidationFailed status).
 PROBLEMS_EXIT = ValidationFailed.exit_code
