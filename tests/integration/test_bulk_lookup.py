@@ -10,7 +10,7 @@ import polars as pl
 from sqlalchemy import text
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.bulk import insert_frame, lookup
+from arrears.adapters.db.bulk import insert_frame, lookup, query_frame, read_frame
 from arrears.bootstrap import Container
 
 PAYMENTS = pl.DataFrame(
@@ -89,3 +89,31 @@ def test_a_span_of_keys_returns_only_the_keys_asked_for(container: Container) ->
     assert without_key.get_column("payment_id").to_list() == [1, 2, 4]
     assert with_key.get_column("loan_id").to_list() == [10, 10, 12]
     assert with_key.drop("loan_id").rows() == without_key.rows()
+
+
+def test_a_query_read_as_text_gives_the_rows_read_as_tuples(container: Container) -> None:
+    """``query_frame`` (one CSV text on PostgreSQL) against ``read_frame`` (a tuple per row)."""
+    sql = (
+        "SELECT p.id, p.external_id, p.effective_date, p.returned_date, p.return_reason, "
+        "CASE WHEN p.status = 'posted' THEN 1 ELSE 0 END, p.status = 'posted' "
+        "FROM payments p WHERE p.loan_id BETWEEN :first AND :last"
+    )
+    schema_ = {
+        "payment_id": pl.Int64,
+        "external_id": pl.Utf8,
+        "effective_date": pl.Date,
+        "returned_date": pl.Date,
+        "return_reason": pl.Utf8,
+        "posted": pl.Int8,
+        "good": pl.Boolean,
+    }
+    with container.engine.begin() as connection:
+        insert_frame(connection, schema.payments, PAYMENTS)
+        as_text = query_frame(connection, sql, {"first": 10, "last": 12}, schema_)
+        as_tuples = read_frame(connection, sql, {"first": 10, "last": 12}, schema_)
+        nothing = query_frame(connection, sql, {"first": 20, "last": 30}, schema_)
+        connection.execute(text("DELETE FROM payments"))
+    assert as_text.schema == as_tuples.schema == nothing.schema
+    assert as_text.sort("payment_id").rows() == as_tuples.sort("payment_id").rows()
+    assert as_text.height == 4
+    assert nothing.height == 0

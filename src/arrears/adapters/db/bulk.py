@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, text
 
 _COPY_CHUNK_ROWS = 200_000
 
@@ -228,7 +228,11 @@ def _postgres_csv(
         for expression, dtype in zip(expressions, schema.values(), strict=True)
     )
     sql = f"SELECT string_agg({fields}, E'\\n') {rest}"
-    text_rows = connection.exec_driver_sql(sql, params).scalar()
+    return _parse_postgres_csv(connection.exec_driver_sql(sql, params).scalar(), schema)
+
+
+def _parse_postgres_csv(text_rows: str | None, schema: dict[str, Any]) -> pl.DataFrame:
+    """The frame of the CSV text written by ``_csv_field`` expressions (one per column)."""
     if not text_rows:
         return pl.DataFrame(schema=schema)
     text_schema = {
@@ -301,10 +305,26 @@ def read_frame(
     connection: Connection, sql: str, params: dict[str, Any], schema: dict[str, Any]
 ) -> pl.DataFrame:
     """Run a query written with ``:name`` parameters and return a typed frame."""
-    from sqlalchemy import text
-
     rows = connection.execute(text(sql), params).fetchall()
     return frame_from_rows(rows, schema)
+
+
+def query_frame(
+    connection: Connection, sql: str, params: dict[str, Any], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """``read_frame`` without a Python object per row on PostgreSQL: the query's rows (its
+    columns in ``schema``'s order) rendered as one CSV text by the server, parsed by Polars —
+    a partition's 50,000 accounts or 100,000 contact points cost a fraction of the tuples'
+    time. Row order is the query's only on SQLite: sort the frame when it matters."""
+    if connection.dialect.name != "postgresql":
+        return read_frame(connection, sql, params, schema)
+    names = [f'"{name}"' for name in schema]
+    fields = " || ',' || ".join(
+        f"coalesce({_csv_field(f'q.{name}', dtype)}, '')"
+        for name, dtype in zip(names, schema.values(), strict=True)
+    )
+    wrapped = f"SELECT string_agg({fields}, E'\\n') FROM ({sql}) AS q({', '.join(names)})"
+    return _parse_postgres_csv(connection.execute(text(wrapped), params).scalar(), schema)
 
 
 def utc_now_column(now: datetime, height: int, name: str) -> pl.Series:

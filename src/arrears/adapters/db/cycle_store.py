@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, insert, select, text, update
 
-from arrears.adapters.db.bulk import frame_from_rows, insert_frame, lookup
+from arrears.adapters.db.bulk import frame_from_rows, insert_frame, lookup, query_frame
 from arrears.adapters.db.schema_cycle import (
     actions,
     cycle_partitions,
@@ -129,17 +129,13 @@ class SqlCycleStore:
 
     def accounts(self, first: int, last: int) -> pl.DataFrame:
         """One row per loan in the range with what the cycle needs about loan and borrower."""
-        rows = self.connection.execute(
-            text(
-                "SELECT l.id, l.borrower_id, l.product, l.contract_state, l.status, "
-                "l.charge_off_date, l.origination_date, b.state, b.language "
-                "FROM loans l JOIN borrowers b ON b.id = l.borrower_id "
-                "WHERE l.id BETWEEN :first AND :last ORDER BY l.id"
-            ),
+        return query_frame(
+            self.connection,
+            "SELECT l.id, l.borrower_id, l.product, l.contract_state, l.status, "
+            "l.charge_off_date, l.origination_date, b.state, b.language "
+            "FROM loans l JOIN borrowers b ON b.id = l.borrower_id "
+            "WHERE l.id BETWEEN :first AND :last",
             {"first": first, "last": last},
-        ).fetchall()
-        return frame_from_rows(
-            rows,
             {
                 "loan_id": pl.Int64,
                 "borrower_id": pl.Int64,
@@ -151,24 +147,20 @@ class SqlCycleStore:
                 "borrower_state": pl.Utf8,
                 "language": pl.Utf8,
             },
-        )
+        ).sort("loan_id")
 
     def contact_points(self, first: int, last: int) -> pl.DataFrame:
         """Usable contact points of the borrowers of loans in the range, with consent state."""
-        rows = self.connection.execute(
-            text(
-                "SELECT DISTINCT cp.borrower_id, cp.kind, "
-                "CASE WHEN cp.sms_consent_at IS NOT NULL AND cp.sms_opted_out_at IS NULL "
-                "THEN 1 ELSE 0 END, "
-                "CASE WHEN cp.call_opted_out_at IS NULL THEN 1 ELSE 0 END, "
-                "CASE WHEN cp.email_opted_out_at IS NULL THEN 1 ELSE 0 END "
-                "FROM contact_points cp JOIN loans l ON l.borrower_id = cp.borrower_id "
-                "WHERE l.id BETWEEN :first AND :last AND cp.status = 'active'"
-            ),
+        return query_frame(
+            self.connection,
+            "SELECT DISTINCT cp.borrower_id, cp.kind, "
+            "CASE WHEN cp.sms_consent_at IS NOT NULL AND cp.sms_opted_out_at IS NULL "
+            "THEN 1 ELSE 0 END, "
+            "CASE WHEN cp.call_opted_out_at IS NULL THEN 1 ELSE 0 END, "
+            "CASE WHEN cp.email_opted_out_at IS NULL THEN 1 ELSE 0 END "
+            "FROM contact_points cp JOIN loans l ON l.borrower_id = cp.borrower_id "
+            "WHERE l.id BETWEEN :first AND :last AND cp.status = 'active'",
             {"first": first, "last": last},
-        ).fetchall()
-        return frame_from_rows(
-            rows,
             {
                 "borrower_id": pl.Int64,
                 "kind": pl.Utf8,
@@ -179,16 +171,12 @@ class SqlCycleStore:
         )
 
     def collateral_values(self, first: int, last: int, *, as_of: date) -> pl.DataFrame:
-        rows = self.connection.execute(
-            text(
-                "SELECT c.loan_id, c.kind, v.valued_on, v.amount_minor FROM collateral c "
-                "LEFT JOIN valuations v ON v.collateral_id = c.id AND v.valued_on <= :as_of "
-                "WHERE c.loan_id BETWEEN :first AND :last"
-            ),
+        return query_frame(
+            self.connection,
+            "SELECT c.loan_id, c.kind, v.valued_on, v.amount_minor FROM collateral c "
+            "LEFT JOIN valuations v ON v.collateral_id = c.id AND v.valued_on <= :as_of "
+            "WHERE c.loan_id BETWEEN :first AND :last",
             {"first": first, "last": last, "as_of": as_of},
-        ).fetchall()
-        return frame_from_rows(
-            rows,
             {
                 "loan_id": pl.Int64,
                 "collateral_kind": pl.Utf8,

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, insert, select, text
 
-from arrears.adapters.db.bulk import frame_from_rows
+from arrears.adapters.db.bulk import query_frame
 from arrears.adapters.db.schema_compliance import gate_decisions
 from arrears.compliance.model import GateDecision, Proposal, RuleHit
 from arrears.services.ports import LoanProfile
@@ -88,13 +88,10 @@ class SqlGateStore:
 
     def partition_profiles(self, first: int, last: int) -> pl.DataFrame:
         """Per loan of ``first``..``last``: contract type and the borrower's ZIP."""
-        rows = self.connection.execute(
-            text(
-                "SELECT l.id, l.contract_type, b.zip FROM loans l "
-                "JOIN borrowers b ON b.id = l.borrower_id WHERE l.id BETWEEN :first AND :last"
-            ),
+        return query_frame(
+            self.connection,
+            "SELECT l.id, l.contract_type, b.zip FROM loans l "
+            "JOIN borrowers b ON b.id = l.borrower_id WHERE l.id BETWEEN :first AND :last",
             {"first": first, "last": last},
-        ).fetchall()
-        return frame_from_rows(
-            rows, {"loan_id": pl.Int64, "contract_type": pl.Utf8, "zip": pl.Utf8}
+            {"loan_id": pl.Int64, "contract_type": pl.Utf8, "zip": pl.Utf8},
         )
