@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, insert, select, text, update
 
-from arrears.adapters.db.bulk import frame_from_rows, insert_frame, lookup, query_frame
+from arrears.adapters.db.bulk import insert_frame, lookup, query_frame
 from arrears.adapters.db.schema_cycle import (
     actions,
     cycle_partitions,
@@ -216,14 +216,11 @@ class SqlCycleStore:
         insert_frame(self.connection, decisions, decision_rows)
         insert_frame(self.connection, actions, action_rows)
         if action_rows.height:
-            created = frame_from_rows(
-                self.connection.execute(
-                    text(
-                        "SELECT loan_id, treatment, id FROM actions "
-                        "WHERE run_id = :run AND loan_id BETWEEN :first AND :last"
-                    ),
-                    {"run": run_id, "first": first, "last": last},
-                ).fetchall(),
+            created = query_frame(
+                self.connection,
+                "SELECT loan_id, treatment, id FROM actions "
+                "WHERE run_id = :run AND loan_id BETWEEN :first AND :last",
+                {"run": run_id, "first": first, "last": last},
                 {"loan_id": pl.Int64, "treatment": pl.Utf8, "action_id": pl.Int64},
             )
             item_rows = item_rows.drop("action_id").join(

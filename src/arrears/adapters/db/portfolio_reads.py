@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select, text
 
 from arrears.adapters.db import schema as t
 from arrears.adapters.db.alongside import alongside
-from arrears.adapters.db.bulk import frame_from_rows, key_span, lookup
+from arrears.adapters.db.bulk import key_span, lookup, query_frame
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.money import Money
@@ -236,6 +236,5 @@ class SqlPortfolioReads:
         else:
             sql = base.replace("({keys})", "(SELECT value FROM json_each(:keys))")
             params["keys"] = json.dumps(loan_ids)
-        rows = self.connection.execute(text(sql), params).fetchall()
-        frame = frame_from_rows(rows, schema)
+        frame = query_frame(self.connection, sql, params, schema)
         return span.exact(frame, "loan_id") if span is not None else frame
