@@ -25,6 +25,7 @@ from sqlalchemy import text
 from arrears.adapters.db.ledger_store import PER_LOAN_LOCKS
 from arrears.bootstrap import Container
 from arrears.domain.money import Money
+from arrears.errors import ConflictError
 from arrears.services.payments import RecordedPayment, record_payment
 from reliability.ledger_checks import assert_ledger_whole
 from support.db import run_import
@@ -167,6 +168,20 @@ def test_payments_on_one_loan_at_once_take_turns(book: Container) -> None:
     assert_ids_unique_and_ahead(book)
     assert_ledger_whole(book)
     assert most_at_once(book) == 1, "postings of one loan ran at the same time"
+
+
+def test_one_payment_id_reported_for_two_loans_at_once_is_recorded_once(book: Container) -> None:
+    """The same payment id sent for TL1 and TL2 at once: postings of different loans no longer
+    take turns, so both get past the lookup; the unique key lets one in and the other gets a
+    clear conflict (not a database error), and only the one is on the books."""
+    results = race(pay(book, "TL1", "TWICE-1", 4_000), pay(book, "TL2", "TWICE-1", 4_000))
+    recorded = [r for r in results if isinstance(r, RecordedPayment)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(recorded) == 1 and recorded[0].created
+    assert len(refused) == 1, results
+    assert "already on file" in str(refused[0])
+    assert paid_by_loan(book) == cash_by_loan(book) == {recorded[0].ref: 4_000}
+    assert_ledger_whole(book)
 
 
 def test_an_import_posting_many_loans_while_payments_post(book: Container, tmp_path: Path) -> None:

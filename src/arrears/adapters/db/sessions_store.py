@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.schema_web import (
@@ -20,6 +21,7 @@ from arrears.adapters.db.schema_web import (
     web_sessions,
 )
 from arrears.adapters.field_crypto import FieldCipher
+from arrears.errors import ConflictError
 from arrears.services.ports import CardPaymentRecord, PreferencesRecord, SessionRecord
 
 _OPT_OUT_COLUMNS = {
@@ -312,13 +314,44 @@ class SqlPortalStore:
         return CardPaymentRecord(**dict(row._mapping))
 
     def add_card_payment(self, record: CardPaymentRecord) -> int:
+        """Postings take turns per loan only, so a key reused on another loan at the same moment
+        meets the unique key here: a conflict, not a database error."""
         values = {k: v for k, v in record.__dict__.items() if k != "id"}
-        result = self.connection.execute(
-            insert(card_payments).values(**values).returning(card_payments.c.id)
-        )
+        try:
+            result = self.connection.execute(
+                insert(card_payments).values(**values).returning(card_payments.c.id)
+            )
+        except IntegrityError:
+            raise ConflictError(
+                f"idempotency key {record.idempotency_key!r} is already used for another payment"
+            ) from None
         return int(result.scalar_one())
 
     def add_payment(
+        self,
+        *,
+        loan_id: int,
+        external_id: str,
+        amount_minor: int,
+        effective_date: date,
+        method: str,
+        source: str,
+        at: datetime,
+    ) -> int:
+        """A payment id reported for two loans at the same moment (postings take turns per loan
+        only) meets the unique key here: a conflict, not a database error."""
+        try:
+            return self._insert_payment(
+                loan_id=loan_id, external_id=external_id, amount_minor=amount_minor,
+                effective_date=effective_date, method=method, source=source, at=at,
+            )  # fmt: skip
+        except IntegrityError:
+            raise ConflictError(
+                f"payment {external_id!r} is already on file with another account, amount or "
+                "date; payments cannot be changed"
+            ) from None
+
+    def _insert_payment(
         self,
         *,
         loan_id: int,
