@@ -116,8 +116,10 @@ class SqlCycleStore:
         )
 
     def loan_ids(self) -> list[int]:
-        return [int(i) for i in self.connection.execute(text("SELECT id FROM loans ORDER BY id"))
-                .scalars()]  # fmt: skip
+        """Every loan id, ascending (one CSV text on PostgreSQL: 1,000,000 rows in well under
+        a second, where a row object each took seconds)."""
+        ids = query_frame(self.connection, "SELECT id FROM loans", {}, {"id": pl.Int64})
+        return ids.get_column("id").sort().to_list()
 
     def earliest_origination(self) -> date | None:
         value = self.connection.execute(text("SELECT MIN(origination_date) FROM loans")).scalar()
