@@ -40,6 +40,14 @@ def test_the_model_is_calibrated_on_held_out_accounts(trained) -> None:  # type:
     assert abs(checks["predicted_rate"] - checks["observed_rate"]) < 0.1
 
 
+def test_the_model_is_the_average_of_fits_each_leaving_a_fifth_out(trained) -> None:  # type: ignore[no-untyped-def]
+    """Cross-fitting: the checks score every training decision, each by the fit that left its
+    account out (one held-out fifth would score about a fifth of them)."""
+    model, history = trained
+    for horizon in ("30d", "60d"):
+        assert model.metrics["holdout"][horizon]["rows"] == history.height
+
+
 def test_a_model_trained_on_one_seed_holds_on_another(trained) -> None:  # type: ignore[no-untyped-def]
     """Scored on the exploration history of a different book (seed 22), the model still ranks
     and is calibrated: it learned behaviour, not the training book."""

@@ -177,7 +177,8 @@ def test_one_payment_id_reported_for_two_loans_at_once_is_recorded_once(book: Co
     results = race(pay(book, "TL1", "TWICE-1", 4_000), pay(book, "TL2", "TWICE-1", 4_000))
     recorded = [r for r in results if isinstance(r, RecordedPayment)]
     refused = [r for r in results if isinstance(r, ConflictError)]
-    assert len(recorded) == 1 and recorded[0].created
+    assert len(recorded) == 1
+    assert recorded[0].created
     assert len(refused) == 1, results
     assert "already on file" in str(refused[0])
     assert paid_by_loan(book) == cash_by_loan(book) == {recorded[0].ref: 4_000}

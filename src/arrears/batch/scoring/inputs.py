@@ -8,8 +8,11 @@ fairness report (``fairness.py``) looks at those only to measure outcomes.
 
 ``design`` turns the inputs into the model's columns, each in a named *group*; reason codes
 name the groups that pull an account's score down the most. ``effect_terms`` are the few
-columns a treatment's effect may vary with (stage, size, recent payments and conversations,
-collateral), so the estimated effect of each treatment differs from account to account.
+columns a treatment's effect may vary with (stage, size, recent payments, conversations and
+contacts, a broken promise, collateral), so the estimated effect of each treatment differs from
+account: whether a call does more for an account not contacted this week than for one
+contacted yesterday, or a reminder less where the borrower has just paid, is learnt from the
+history rather than assumed.
 """
 
 from __future__ import annotations
@@ -110,6 +113,10 @@ def _effect_columns() -> list[tuple[str, pl.Expr]]:
         ("equity", ltv.is_not_null() & (ltv < 12_000)),
         ("has_phone", pl.col("has_phone")),
         ("sms_consent", pl.col("sms_consent")),
+        ("contacted_7d", pl.col("days_since_contact").is_between(0, 7)),
+        ("paid_30d", pl.col("days_since_payment").is_between(0, 30)),
+        ("promise_broken", pl.col("promise") == "broken"),
+        ("secured", pl.col("product").is_in(["auto", "mortgage"])),
     ]
 
 

@@ -7,13 +7,18 @@ horizon after that day. Rows are weighted by the inverse of the propensity, so e
 is compared with the others on the same mix of accounts as if it had been assigned at random
 (inverse-propensity weighting; weights are capped at ``MAX_WEIGHT`` to bound the variance).
 
+The accounts are split in ``FOLDS`` by a hash of their id (all an account's days stay
+together); each fold's fit leaves one fold out, and the model is the average of the fits
+(cross-fitted bagging). One fit's treatment effects move a lot with which accounts it happened
+to see — in simulation, two fits of one history differing only in their held-out fifth led the
+optimiser to uplifts 10 points apart — and averaging the fits takes most of that chance out of
+the decisions. The calibration, discrimination and recovery checks are measured on each fold's
+left-out accounts with the fit that did not see them (out-of-fold).
+
 Each stage is an L2-penalised logistic regression (scikit-learn, on standardised columns,
 coefficients brought back to the original scale); the share collected given a
 payment is a *fractional* logistic regression, fitted as two weighted copies of each payer's
-row (label 1 with weight ``share``, label 0 with weight ``1 − share``). One account in five —
-chosen by a hash of its id, so all its days stay together — is held out, and the calibration,
-discrimination and recovery checks are measured on those accounts only.
-"""
+row (label 1 with weight ``share``, label 0 with weight ``1 − share``)."""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ from arrears.batch.scoring.model import Head, Horizon, RecoveryModel
 
 Vector = NDArray[np.float64]
 MAX_WEIGHT: Final = 20.0
+FOLDS: Final = 5
 MIN_ROWS_PER_TREATMENT: Final = 30
 MIN_ROWS_FOR_EFFECTS: Final = 1_000
 """A treatment's effect varies with the account's terms only with this many rows behind it;
@@ -66,7 +72,7 @@ def train_model(
     treatments = tuple(sorted(
         t for t, n in counts.iter_rows() if t not in (None, NONE) and n >= MIN_ROWS_PER_TREATMENT
     ))  # fmt: skip
-    held = _held_out(rows["loan_id"])
+    fold = _folds(rows["loan_id"])
     inputs = conform_inputs(rows)
     x, z = design(inputs), effect_terms(inputs)
     assigned = rows["treatment"].fill_null(NONE).to_list()
@@ -81,36 +87,47 @@ def train_model(
     weight = np.clip(1.0 / rows["propensity"].fill_null(1.0).to_numpy(), 1.0, MAX_WEIGHT)
     weight = weight / weight.mean()
     balance = rows["balance_minor"].to_numpy().clip(min=1).astype(np.float64)
+    folds = [k for k in range(FOLDS) if (fold == k).any()]
     fitted, metrics = [], {}
     for days in horizons:
         collected = rows[outcome_column(days)].fill_null(0).to_numpy().astype(np.float64)
         paid = (collected > 0).astype(np.float64)
-        pay = _fit(full[~held], paid[~held], weight[~held], penalty=penalty)
         share_target = np.clip(collected / balance, 0, 1)
-        payers = (~held) & (paid > 0)
-        share = _fit_fraction(full[payers], share_target[payers], weight[payers], penalty=penalty)
-        pay, share = _expand(pay, keep), _expand(share, keep)
+        pays: list[Vector] = []
+        shares: list[Vector] = []
+        p_out, expected_out = np.zeros(rows.height), np.zeros(rows.height)
+        for k in folds:
+            seen, left = fold != k, fold == k
+            pay = _fit(full[seen], paid[seen], weight[seen], penalty=penalty)
+            payers = seen & (paid > 0)
+            share = _fit_fraction(full[payers], share_target[payers], weight[payers],
+                                  penalty=penalty)  # fmt: skip
+            pays.append(pay)
+            shares.append(share)
+            p_out[left] = sigmoid(full[left] @ pay)
+            expected_out[left] = p_out[left] * sigmoid(full[left] @ share) * balance[left]
+        pay = _expand(np.mean(pays, axis=0), keep)
+        share = _expand(np.mean(shares, axis=0), keep)
         heads = (_head(pay, x.shape[1], len(treatments)), _head(share, x.shape[1], len(treatments)))
         fitted.append(Horizon(days, *heads))
-        metrics[f"{days}d"] = _checks(
-            full[held], paid[held], collected[held], balance[held], pay=pay[keep], share=share[keep]
-        )
+        metrics[f"{days}d"] = _checks(p_out, paid, expected_out, collected)
     dates = rows["as_of"]
     return RecoveryModel(
         name=name, columns=COLUMNS, groups=GROUPS, effect_terms=EFFECT_TERMS,
-        treatments=treatments, horizons=tuple(fitted), means=x[~held].mean(axis=0),
+        treatments=treatments, horizons=tuple(fitted), means=x.mean(axis=0),
         trained_from=dates.min(), trained_to=dates.max(),  # type: ignore[arg-type]
         rows=rows.height, metrics={"holdout": metrics, "treatment_rows": dict(counts.iter_rows())},
     ).sealed()  # fmt: skip
 
 
-def _held_out(loan_ids: pl.Series) -> NDArray[np.bool_]:
-    """One account in five, by a stable hash of its id (all its rows together)."""
+def _folds(loan_ids: pl.Series) -> NDArray[np.int64]:
+    """Each row's fold (0 to ``FOLDS`` − 1), by a stable hash of its account's id (all its rows
+    together)."""
     ids = loan_ids.to_numpy().astype(np.uint64)
     with np.errstate(over="ignore"):
         mixed = (ids * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
-    held: NDArray[np.bool_] = mixed % np.uint64(5) == 0
-    return held
+    fold: NDArray[np.int64] = (mixed % np.uint64(FOLDS)).astype(np.int64)
+    return fold
 
 
 def _full_design(x: Vector, z: Vector, t_index: NDArray[np.int64], count: int) -> Vector:
@@ -132,7 +149,16 @@ def _expand(coef: Vector, keep: NDArray[np.bool_]) -> Vector:
     return full
 
 
-def _fit(features: Vector, labels: Vector, weights: Vector, *, penalty: float) -> Vector:
+def _fit(
+    features: Vector,
+    labels: Vector,
+    weights: Vector,
+    *,
+    penalty: float,
+    start: Vector | None = None,
+) -> Vector:
+    """Coefficients on the original scale; ``start`` (a fit on mostly the same rows) is where
+    the solver begins, which only shortens the path to the same optimum."""
     from sklearn.linear_model import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
         LogisticRegression,
     )
@@ -169,19 +195,9 @@ def _head(coef: Vector, columns: int, treatments: int) -> Head:
     )
 
 
-def _checks(
-    features: Vector,
-    paid: Vector,
-    collected: Vector,
-    balance: Vector,
-    *,
-    pay: Vector,
-    share: Vector,
-) -> dict[str, Any]:
+def _checks(p: Vector, paid: Vector, expected: Vector, collected: Vector) -> dict[str, Any]:
     """Calibration and discrimination of the chance of paying, and expected vs actual
-    collections, on the held-out accounts."""
-    p = sigmoid(features @ pay)
-    expected = p * sigmoid(features @ share) * balance
+    collections, from out-of-fold predictions."""
     found = summary(p, paid)
     found["expected_collected"] = float(expected.sum())
     found["actual_collected"] = float(collected.sum())
