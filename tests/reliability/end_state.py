@@ -56,6 +56,15 @@ def _ids(container: Container, table: str) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in rows}
 
 
+def _action_keys(container: Container, loans: dict[int, str]) -> dict[int, str]:
+    """Each action's natural key (loan, treatment, due date) by its row id: a message's
+    idempotency key names its action by row id, and a killed cycle may have used up other ids
+    on PostgreSQL (sequences are not rolled back)."""
+    with container.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, loan_id, treatment, due_on FROM actions")).all()
+    return {int(r[0]): f"{loans.get(int(r[1]), r[1])}/{r[2]}/{r[3]}" for r in rows}
+
+
 def _canonical(value: Any) -> Any:
     """JSON as sorted text without surrogate ids (``*_id`` keys): a contact logged by a
     restarted sender may get another row id than in an uninterrupted run."""
@@ -77,9 +86,13 @@ def _external(
     loans: dict[int, str],
     borrowers: dict[int, str],
     payments: dict[int, str] | None = None,
+    actions: dict[int, str] | None = None,
 ) -> Any:
     if value is None:
         return None
+    if column == "idempotency_key" and actions and str(value).startswith("action:"):
+        number = str(value).removeprefix("action:")
+        return f"action:{actions.get(int(number), number)}" if number.isdigit() else value
     if column == "source" and payments and str(value).startswith("payment:"):
         # A journal entry names the payment by its row id; a killed import may have used up
         # other ids on PostgreSQL (sequences are not rolled back): compare the external id.
@@ -97,6 +110,7 @@ def end_state(container: Container) -> dict[str, Counter[tuple[Any, ...]]]:
     external ids; other surrogate ids and per-attempt bookkeeping left out)."""
     loans, borrowers = _ids(container, "loans"), _ids(container, "borrowers")
     payments = _ids(container, "payments")
+    actions = _action_keys(container, loans)
     state: dict[str, Counter[tuple[Any, ...]]] = {}
     with container.engine.connect() as connection:
         for name, query in TABLES.items():
@@ -105,7 +119,10 @@ def end_state(container: Container) -> dict[str, Counter[tuple[Any, ...]]]:
             rows: Counter[tuple[Any, ...]] = Counter()
             for row in result:
                 kept = tuple(
-                    (column, _canonical(_external(column, value, loans, borrowers, payments)))
+                    (
+                        column,
+                        _canonical(_external(column, value, loans, borrowers, payments, actions)),
+                    )
                     for column, value in zip(columns, row, strict=True)
                     if column not in _DROPPED and not column.endswith(("_sealed", "_index"))
                 )
