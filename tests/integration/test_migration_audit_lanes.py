@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, text
 
 from arrears.adapters.db import migrate
 from arrears.adapters.db.audit_store import GENESIS, SqlAuditLog, lane_of
 from conftest import POSTGRES_URL
+from support.migrations import migrated_but
 
 AUDIT_LANES = "0011_audit_lanes"
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -32,28 +32,10 @@ def hash_before_lanes(prev_hash: str, *fields: str) -> str:
 @pytest.fixture
 def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """An empty database of the backend, migrated to every head but 0011."""
-    if backend == "sqlite":
-        made = create_engine(f"sqlite:///{tmp_path / 'before.db'}")
-        drop = None
-    else:
-        assert POSTGRES_URL
-        name = f"t_lanes_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        made = create_engine(make_url(POSTGRES_URL).set(database=name))
-        drop = (admin, name)
-    for head in sorted(migrate.head_revisions() - {AUDIT_LANES}):
-        migrate.upgrade(made, head)
-    try:
+    with migrated_but(
+        AUDIT_LANES, backend=backend, tmp_path=tmp_path, postgres_url=POSTGRES_URL
+    ) as made:
         yield made
-    finally:
-        made.dispose()
-        if drop is not None:
-            admin, name = drop
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def write_one_chain(engine: Engine, count: int) -> list[tuple[int, str]]:

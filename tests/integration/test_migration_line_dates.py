@@ -3,16 +3,16 @@ already holds a journal (both backends): the balance as of a date then reads the
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, text
 
 from arrears.adapters.db import migrate
 from conftest import POSTGRES_URL
+from support.migrations import migrated_but
 
 LINE_DATES = "0010_line_dates"
 
@@ -20,28 +20,10 @@ LINE_DATES = "0010_line_dates"
 @pytest.fixture
 def engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """An empty database of the backend, migrated to every head but 0010."""
-    if backend == "sqlite":
-        made = create_engine(f"sqlite:///{tmp_path / 'before.db'}")
-        drop = None
-    else:
-        assert POSTGRES_URL
-        name = f"t_lines_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        made = create_engine(make_url(POSTGRES_URL).set(database=name))
-        drop = (admin, name)
-    for head in sorted(migrate.head_revisions() - {LINE_DATES}):
-        migrate.upgrade(made, head)
-    try:
+    with migrated_but(
+        LINE_DATES, backend=backend, tmp_path=tmp_path, postgres_url=POSTGRES_URL
+    ) as made:
         yield made
-    finally:
-        made.dispose()
-        if drop is not None:
-            admin, name = drop
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def test_existing_lines_get_their_entrys_date(engine: Engine) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,27 +29,12 @@ from arrears.services.ports import CardDetails, GatewayResult
 from arrears.services.settlement_offers import present_offer, propose_offer, withdraw_offer
 from arrears.services.settlement_outcomes import accept_offer
 from reliability.ledger_checks import assert_ledger_whole
+from reliability.racing import race
 from support.db import run_import
 from support.portfolio import TODAY
 from support.recovery import AGENT, MANAGER, SUPERVISOR, import_book, recovery_of
 
 RACERS = 4
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at once (a barrier releases them together); each result is the value it
-    returned or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Any]) -> Any:
-        barrier.wait()
-        try:
-            return call()
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def unexpected(results: list[Any]) -> list[Any]:

@@ -13,9 +13,7 @@ the different-loans race would never overlap.
 from __future__ import annotations
 
 import csv
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from arrears.domain.money import Money
 from arrears.errors import ConflictError
 from arrears.services.payments import RecordedPayment, record_payment
 from reliability.ledger_checks import assert_ledger_whole
+from reliability.racing import race
 from support.db import run_import
 from support.outbox import import_texas
 from support.portfolio import TODAY
@@ -67,22 +66,6 @@ def book(container: Container, backend: str, tmp_path: Path) -> Container:
             )
         )
     return container
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at once (a barrier releases them together); each result is the value it
-    returned or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Any]) -> Any:
-        barrier.wait()
-        try:
-            return call()
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def pay(container: Container, ref: str, external_id: str, minor: int) -> Callable[[], Any]:

@@ -340,37 +340,18 @@ class SqlPortalStore:
     ) -> int:
         """A payment id reported for two loans at the same moment (postings take turns per loan
         only) meets the unique key here: a conflict, not a database error."""
+        row = insert(schema.payments).values(
+            external_id=external_id, loan_id=loan_id, amount_minor=amount_minor,
+            effective_date=effective_date, method=method, status="posted",
+            return_reason="", source=source, received_at=at,
+        )  # fmt: skip
         try:
-            return self._insert_payment(
-                loan_id=loan_id, external_id=external_id, amount_minor=amount_minor,
-                effective_date=effective_date, method=method, source=source, at=at,
-            )  # fmt: skip
+            result = self.connection.execute(row.returning(schema.payments.c.id))
         except IntegrityError:
             raise ConflictError(
                 f"payment {external_id!r} is already on file with another account, amount or "
                 "date; payments cannot be changed"
             ) from None
-
-    def _insert_payment(
-        self,
-        *,
-        loan_id: int,
-        external_id: str,
-        amount_minor: int,
-        effective_date: date,
-        method: str,
-        source: str,
-        at: datetime,
-    ) -> int:
-        result = self.connection.execute(
-            insert(schema.payments)
-            .values(
-                external_id=external_id, loan_id=loan_id, amount_minor=amount_minor,
-                effective_date=effective_date, method=method, status="posted",
-                return_reason="", source=source, received_at=at,
-            )
-            .returning(schema.payments.c.id)
-        )  # fmt: skip
         return int(result.scalar_one())
 
     def payment_by_external_id(self, external_id: str) -> dict[str, Any] | None:
