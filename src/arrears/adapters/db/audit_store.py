@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -131,41 +131,29 @@ class SqlAuditLog:
         log = schema.audit_log
         newest = {lane: self._newest(lane) for lane in lanes}
         for entry in pending:
+            fields = asdict(entry)  # the hashed content is what is stored
             prev = newest[entry.lane]
-            digest = entry_hash(
-                prev,
-                at=entry.at,
-                actor=entry.actor,
-                action=entry.action,
-                entity_type=entry.entity_type,
-                entity_id=entry.entity_id,
-                details=entry.details,
-                lane=entry.lane,
-            )
-            self.connection.execute(
-                insert(log).values(
-                    at=entry.at,
-                    actor=entry.actor,
-                    action=entry.action,
-                    entity_type=entry.entity_type,
-                    entity_id=entry.entity_id,
-                    details=entry.details,
-                    lane=entry.lane,
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
+            digest = entry_hash(prev, **fields)
+            self.connection.execute(insert(log).values(**fields, prev_hash=prev, hash=digest))
             newest[entry.lane] = digest
 
     def discard(self) -> None:
         self._pending.clear()
 
     def _newest(self, lane: int) -> str:
+        head = self._lane_head(lane)
+        return GENESIS if head is None else head[1]
+
+    def _lane_head(self, lane: int) -> tuple[int, str] | None:
+        """The lane's newest entry (id, hash): one index lookup on (lane, id)."""
         log = schema.audit_log
-        found = self.connection.execute(
-            select(log.c.hash).where(log.c.lane == lane).order_by(log.c.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        return GENESIS if found is None else str(found)
+        last = self.connection.execute(
+            select(log.c.id, log.c.hash)
+            .where(log.c.lane == lane)
+            .order_by(log.c.id.desc())
+            .limit(1)
+        ).one_or_none()
+        return None if last is None else (int(last.id), str(last.hash))
 
     def _has_lanes(self) -> bool:
         """False on a database from before lanes (migration 0011): a restored older backup is
@@ -224,21 +212,11 @@ class SqlAuditLog:
     def heads(self) -> dict[int, tuple[int, str]]:
         """Each lane's newest entry (id, hash), lanes with no entries left out: what an anchor
         keeps, so that cutting any lane's tail is noticed."""
-        log = schema.audit_log
         if not self._has_lanes():
             _, last_id, last_hash = self.head()
             return {0: (last_id, last_hash)} if last_id else {}
-        found: dict[int, tuple[int, str]] = {}
-        for lane in range(LANES):  # one index lookup each, on (lane, id)
-            last = self.connection.execute(
-                select(log.c.id, log.c.hash)
-                .where(log.c.lane == lane)
-                .order_by(log.c.id.desc())
-                .limit(1)
-            ).one_or_none()
-            if last is not None:
-                found[lane] = (int(last.id), str(last.hash))
-        return found
+        found = {lane: self._lane_head(lane) for lane in range(LANES)}
+        return {lane: head for lane, head in found.items() if head is not None}
 
     def hash_of(self, entry_id: int) -> str | None:
         log = schema.audit_log

@@ -223,12 +223,19 @@ def _postgres_csv(
     One value crosses the wire instead of a message per row: faster than ``COPY TO`` through
     the driver (1.6M against 1.1M rows/s here) and no per-row Python work.
     """
+    fields = _csv_lines([expression.split(" AS ")[0] for expression in expressions], schema)
+    sql = f"SELECT {fields} {rest}"
+    return _parse_postgres_csv(connection.exec_driver_sql(sql, params).scalar(), schema)
+
+
+def _csv_lines(expressions: list[str], schema: dict[str, Any]) -> str:
+    """The aggregate writing every row's ``expressions`` (one per column of ``schema``) as one
+    CSV text, a line per row (what ``_parse_postgres_csv`` reads)."""
     fields = " || ',' || ".join(
-        f"coalesce({_csv_field(expression.split(' AS ')[0], dtype)}, '')"
+        f"coalesce({_csv_field(expression, dtype)}, '')"
         for expression, dtype in zip(expressions, schema.values(), strict=True)
     )
-    sql = f"SELECT string_agg({fields}, E'\\n') {rest}"
-    return _parse_postgres_csv(connection.exec_driver_sql(sql, params).scalar(), schema)
+    return f"string_agg({fields}, E'\\n')"
 
 
 def _parse_postgres_csv(text_rows: str | None, schema: dict[str, Any]) -> pl.DataFrame:
@@ -319,11 +326,8 @@ def query_frame(
     if connection.dialect.name != "postgresql":
         return read_frame(connection, sql, params, schema)
     names = [f'"{name}"' for name in schema]
-    fields = " || ',' || ".join(
-        f"coalesce({_csv_field(f'q.{name}', dtype)}, '')"
-        for name, dtype in zip(names, schema.values(), strict=True)
-    )
-    wrapped = f"SELECT string_agg({fields}, E'\\n') FROM ({sql}) AS q({', '.join(names)})"
+    fields = _csv_lines([f"q.{name}" for name in names], schema)
+    wrapped = f"SELECT {fields} FROM ({sql}) AS q({', '.join(names)})"
     return _parse_postgres_csv(connection.execute(text(wrapped), params).scalar(), schema)
 
 

@@ -149,16 +149,8 @@ def _expand(coef: Vector, keep: NDArray[np.bool_]) -> Vector:
     return full
 
 
-def _fit(
-    features: Vector,
-    labels: Vector,
-    weights: Vector,
-    *,
-    penalty: float,
-    start: Vector | None = None,
-) -> Vector:
-    """Coefficients on the original scale; ``start`` (a fit on mostly the same rows) is where
-    the solver begins, which only shortens the path to the same optimum."""
+def _fit(features: Vector, labels: Vector, weights: Vector, *, penalty: float) -> Vector:
+    """Coefficients on the original scale."""
     from sklearn.linear_model import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
         LogisticRegression,
     )

@@ -91,9 +91,7 @@ def filled_rows(row: U8Matrix, count: int) -> U8Matrix:
 
 def blank_matrix(layout: SegmentLayout, count: int) -> U8Matrix:
     """``count`` rows of :func:`template`."""
-    matrix = np.empty((count, layout.length), dtype=np.uint8)
-    matrix[:] = template(layout)
-    return matrix
+    return filled_rows(template(layout), count)
 
 
 def decode_field(matrix: U8Matrix, spec: FieldSpec) -> ColumnValues:

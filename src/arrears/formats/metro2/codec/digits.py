@@ -12,7 +12,7 @@ from typing import Final
 import numpy as np
 
 from arrears.formats.metro2.codec import words
-from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix
+from arrears.formats.metro2.codec.arrays import Flags, I64Array, U8Matrix, item_type
 
 __all__ = [
     "ZERO",
@@ -33,15 +33,13 @@ _GROUP_SIZE: Final = 10**_GROUP
 
 #: Digits that always fit a ``uint32`` (below ``2**32``).
 _NARROW_DIGITS: Final = 9
-#: Item types for groups of digits: little-endian integers where one exists.
-_ITEMS: Final = {1: "u1", 2: "<u2", 4: "<u4"}
 
 
 def _groups(size: int) -> np.ndarray:
     """``"0…0"`` to ``"9…9"`` (``size`` digits) as one item each, for one gather each."""
     numbers = np.arange(10**size, dtype=np.int64)[:, None] // 10 ** np.arange(size - 1, -1, -1)
     spelled = np.ascontiguousarray((numbers % 10 + ZERO).astype(np.uint8))
-    items: np.ndarray = spelled.view(_ITEMS.get(size, f"V{size}"))[:, 0]
+    items: np.ndarray = spelled.view(item_type(size))[:, 0]
     items.setflags(write=False)
     return items
 
