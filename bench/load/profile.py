@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     book = Book.load(Path(args.book))
     container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
     totals: Totals = {}
-    for name in ("loan_state", "_party"):
+    for name in ("loan_state", "_parties"):
         setattr(view_module, name, _timed(totals, name, getattr(view_module, name)))
     # The append runs inside the unit of work's commit: its time is part of "commit" too.
     audit_store.SqlAuditLog.flush = _timed(  # type: ignore[method-assign]

@@ -147,20 +147,18 @@ def account_view(
     panel."""
     today, now = clock.today(), clock.now()
     with uow_factory() as uow:
-        loan_id = loan_id_of(uow, ref)
-        loan = uow.web.loan_header(loan_id)
-        assert loan is not None
-        parties = [
-            _party(uow, loan[column], relation)
-            for column, relation in (("borrower_id", "borrower"), ("co_borrower_id", "co-borrower"))
-            if loan[column] is not None
-        ]
+        loan = uow.web.loan_header_by_ref(ref)
+        if loan is None:
+            raise NotFoundError(f"no account {ref!r}")
+        loan_id = int(loan["id"])
+        parties = _parties(uow, loan)
         owed = loan_state(
-            uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets
-        )
+            uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets,
+            row=loan,
+        )  # fmt: skip
         currency = str(loan["currency"])
         state = _delinquency_from(owed.delinquency, currency)
-        holds = uow.holds.for_loan(loan_id)
+        holds = uow.holds.for_loan(loan_id, borrower_ids=[party.id for party in parties])
         lock = uow.web.lock(loan_id)
         view = AccountView(
             loan_id=loan_id,
@@ -264,9 +262,19 @@ def _schedule(
     return rows
 
 
-def _party(uow: WebUnitOfWork, borrower_id: int, relation: str) -> Party:
-    found = uow.web.borrower(borrower_id)
-    assert found is not None
+def _parties(uow: WebUnitOfWork, loan: dict[str, Any]) -> list[Party]:
+    """The loan's borrower and co-borrower, read together."""
+    relations = {
+        int(loan[column]): relation
+        for column, relation in (("borrower_id", "borrower"), ("co_borrower_id", "co-borrower"))
+        if loan[column] is not None
+    }
+    found = uow.web.borrowers(list(relations))
+    return [_party(found[borrower_id], relation) for borrower_id, relation in relations.items()]
+
+
+def _party(found: dict[str, Any], relation: str) -> Party:
+    borrower_id = int(found["id"])
     name = " ".join(
         part
         for part in (found["first_name"], found["middle_name"], found["last_name"], found["suffix"])
@@ -384,7 +392,9 @@ def borrower_view(
         borrower_id = uow.accounts.borrower_id(ref)
         if borrower_id is None:
             raise NotFoundError(f"no borrower {ref!r}")
-        party = _party(uow, borrower_id, "borrower")
+        found = uow.web.borrower(borrower_id)
+        assert found is not None
+        party = _party(found, "borrower")
         loans, _ = uow.web.loans_page(borrower_id=borrower_id, limit=1000, offset=0)
         uow.audit.record(
             at=clock.now(), actor=viewer, action="borrower.viewed", entity_type="borrower",

@@ -9,8 +9,10 @@ answers are the same either way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from arrears.batch.schedules import rate_from_micros
 from arrears.domain.allocation import DEFAULT_POLICY, WaterfallPolicy, due_items
@@ -78,8 +80,10 @@ def loan_state(
     as_of: date,
     policy: WaterfallPolicy = DEFAULT_POLICY,
     buckets: BucketScheme = DEFAULT_BUCKETS,
+    row: Mapping[str, Any] | None = None,
 ) -> LoanState:
-    history = uow.reads.loan_history(loan_id)
+    """``row``: the loan's row, when the caller has read it already (saves a read)."""
+    history = uow.reads.loan_history(loan_id, row=row)
     if history is None:
         raise NotFoundError(f"no loan with id {loan_id}")
     return state_of(history, as_of=as_of, policy=policy, buckets=buckets)

@@ -50,14 +50,17 @@ class SqlHolds:
             .values(ends_on=ends_on, ended_by=ended_by, ended_at=ended_at)
         )
 
-    def for_loan(self, loan_id: int) -> list[Hold]:
-        """The loan's own holds and its borrowers' (a borrower hold covers every loan)."""
-        loan = self.connection.execute(
-            select(schema.loans.c.borrower_id, schema.loans.c.co_borrower_id).where(
-                schema.loans.c.id == loan_id
-            )
-        ).one()
-        borrowers = [b for b in (loan.borrower_id, loan.co_borrower_id) if b is not None]
+    def for_loan(self, loan_id: int, *, borrower_ids: list[int] | None = None) -> list[Hold]:
+        """The loan's own holds and its borrowers' (a borrower hold covers every loan).
+        ``borrower_ids``, when the caller has the loan's row already, saves reading them."""
+        if borrower_ids is None:
+            loan = self.connection.execute(
+                select(schema.loans.c.borrower_id, schema.loans.c.co_borrower_id).where(
+                    schema.loans.c.id == loan_id
+                )
+            ).one()
+            borrower_ids = [b for b in (loan.borrower_id, loan.co_borrower_id) if b is not None]
+        borrowers = borrower_ids
         rows = self.connection.execute(
             select(holds_table)
             .where(or_(holds_table.c.loan_id == loan_id, holds_table.c.borrower_id.in_(borrowers)))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import polars as pl
 from sqlalchemy import Connection, select, text
@@ -31,6 +31,12 @@ INSTALLMENT_COLUMNS: dict[str, type[pl.DataType]] = {
 }
 """Stored installments as the batch code reads them (``batch.frames.INSTALLMENTS``)."""
 
+_HISTORY_TERMS = (
+    "currency", "principal_minor", "annual_rate_micros", "term_months", "first_due_date",
+    "charge_off_date", "schedule_source",
+)  # fmt: skip
+"""The loan's columns a ``LoanHistory`` is built from."""
+
 LOAN_FRAME_COLUMNS = {
     "loans.id AS loan_id": pl.Int64,
     "loans.currency": pl.Utf8,
@@ -55,29 +61,32 @@ class SqlPortfolioReads:
         rows = self.connection.execute(text("SELECT id FROM loans ORDER BY id")).scalars()
         return [int(r) for r in rows]
 
-    def loan_history(self, loan_id: int) -> LoanHistory | None:
+    def loan_history(
+        self, loan_id: int, *, row: Mapping[str, Any] | None = None
+    ) -> LoanHistory | None:
         """One loan in four small indexed reads (no frames: a single account is a handful of
-        rows, where building frames costs more than the query)."""
-        loans = t.loans.c
-        terms = (
-            loans.currency, loans.principal_minor, loans.annual_rate_micros, loans.term_months,
-            loans.first_due_date, loans.charge_off_date, loans.schedule_source,
-        )  # fmt: skip
-        loan = self.connection.execute(select(*terms).where(loans.id == loan_id)).one_or_none()
-        if loan is None:
-            return None
-        imported = loan.schedule_source == "imported"
+        rows, where building frames costs more than the query); three when the caller passes
+        the loan's ``row`` (its columns by name), read already."""
+        if row is None:
+            terms = [t.loans.c[name] for name in _HISTORY_TERMS]
+            found = self.connection.execute(select(*terms).where(t.loans.c.id == loan_id))
+            read = found.one_or_none()
+            if read is None:
+                return None
+            return self.loan_history(loan_id, row=dict(read._mapping))
+        currency = str(row["currency"])
+        imported = row["schedule_source"] == "imported"
         return LoanHistory(
             loan_id=loan_id,
-            currency=loan.currency,
-            principal_minor=int(loan.principal_minor),
-            annual_rate_micros=int(loan.annual_rate_micros),
-            term_months=int(loan.term_months),
-            first_due_date=loan.first_due_date,
-            charge_off_date=loan.charge_off_date,
+            currency=currency,
+            principal_minor=int(row["principal_minor"]),
+            annual_rate_micros=int(row["annual_rate_micros"]),
+            term_months=int(row["term_months"]),
+            first_due_date=row["first_due_date"],
+            charge_off_date=row["charge_off_date"],
             imported_schedule=imported,
-            installments=self._installments(loan_id, loan.currency) if imported else [],
-            charges=self._charges(loan_id, loan.currency),
+            installments=self._installments(loan_id, currency) if imported else [],
+            charges=self._charges(loan_id, currency),
             payments=self._payments(loan_id),
         )
 

@@ -278,19 +278,32 @@ class SqlWebStore:
         row = self.connection.execute(select(loans).where(loans.c.id == loan_id)).one_or_none()
         return dict(row._mapping) if row else None
 
+    def loan_header_by_ref(self, ref: str) -> dict[str, Any] | None:
+        """The loan row found by its external reference: one read where an id lookup and a
+        header read would be two (an account view starts from the reference)."""
+        loans = schema.loans
+        row = self.connection.execute(select(loans).where(loans.c.external_id == ref)).one_or_none()
+        return dict(row._mapping) if row else None
+
     def borrower(self, borrower_id: int) -> dict[str, Any] | None:
+        return self.borrowers([borrower_id]).get(borrower_id)
+
+    def borrowers(self, borrower_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Borrowers by id with their contact points, sensitive fields left sealed in the
+        database: two reads for all of them (an account has a borrower and maybe a
+        co-borrower)."""
         b, points = schema.borrowers, schema.contact_points
         columns = [c for c in b.c if c.name not in {"dob_sealed", "ssn_sealed", "ssn_index"}]
-        row = self.connection.execute(select(*columns).where(b.c.id == borrower_id)).one_or_none()
-        if row is None:
-            return None
-        found = dict(row._mapping)
-        found["has_dob"] = bool(found.pop("dob_index"))
-        found["contact_points"] = _rows(
-            self.connection.execute(
-                select(points).where(points.c.borrower_id == borrower_id).order_by(points.c.id)
-            )
-        )
+        found: dict[int, dict[str, Any]] = {}
+        for row in self.connection.execute(select(*columns).where(b.c.id.in_(borrower_ids))):
+            borrower = dict(row._mapping)
+            borrower["has_dob"] = bool(borrower.pop("dob_index"))
+            borrower["contact_points"] = []
+            found[int(borrower["id"])] = borrower
+        if found:
+            query = select(points).where(points.c.borrower_id.in_(list(found)))
+            for point in _rows(self.connection.execute(query.order_by(points.c.id))):
+                found[int(point["borrower_id"])]["contact_points"].append(point)
         return found
 
     def payment_history(self, loan_id: int) -> list[dict[str, Any]]:
