@@ -15,6 +15,7 @@ from arrears.domain.clock import Clock
 from arrears.errors import ConflictError, NotFoundError, Problem, ValidationFailed
 from arrears.services.auth import STAFF_ROLES, Principal, Role, digest, hash_password
 from arrears.services.ports import TokenRecord, UserRecord, WebUnitOfWork
+from arrears.services.recent_tokens import RECENT_TOKENS, RecentTokens
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 12
@@ -184,18 +185,40 @@ def issue_token(
     return token_id, token
 
 
-def token_principal(token: str, *, uow_factory: UowFactory, clock: Clock) -> Principal | None:
+def token_principal(
+    token: str, *, uow_factory: UowFactory, clock: Clock, recent: RecentTokens = RECENT_TOKENS
+) -> Principal | None:
     """The system a bearer token belongs to, if the token is known, unrevoked and unexpired."""
-    if not token.startswith(TOKEN_PREFIX):
-        return None
+    found = recent_token_principal(token, clock=clock, recent=recent)
+    if found is not None or not token.startswith(TOKEN_PREFIX):
+        return found
     now = clock.now()
+    token_digest = digest(token)
     with uow_factory() as uow:
-        record = uow.users.token_by_hash(digest(token))
+        record = uow.users.token_by_hash(token_digest)
         if record is None or not _usable(record, now):
             return None
         if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
             uow.users.touch_token(record.id, at=now)
             uow.commit()
+    recent.keep(token_digest, record)
+    return _token_principal(record)
+
+
+def recent_token_principal(
+    token: str, *, clock: Clock, recent: RecentTokens = RECENT_TOKENS
+) -> Principal | None:
+    """The principal of a token read in the last second and still usable, without reading the
+    database (``services.recent_tokens``); None otherwise."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    record = recent.get(digest(token))
+    if record is None or not _usable(record, clock.now()):
+        return None
+    return _token_principal(record)
+
+
+def _token_principal(record: TokenRecord) -> Principal:
     return Principal(
         kind="token",
         role=Role(record.role),
@@ -220,6 +243,7 @@ def revoke_token(token_id: int, *, by: str, uow_factory: UowFactory, clock: Cloc
             entity_id=str(token_id),
         )  # fmt: skip
         uow.commit()
+    RECENT_TOKENS.forget(token_id)
 
 
 def list_tokens(*, uow_factory: UowFactory) -> list[TokenRecord]:
