@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from bench.load import client as c
-from bench.load import server
+from bench.load import cpu, server
 from bench.load.book import Book, drop_schema, prepare
 from sqlalchemy import create_engine, text
 
@@ -53,13 +53,17 @@ def main(argv: list[str] | None = None) -> int:
         book.save(book_path)
         print(f"book: {args.accounts:,} loans prepared in {time.perf_counter() - started:.0f}s")
     book = Book.load(book_path)
+    if args.threads:  # the server's worker threads per process (Settings.web_threads)
+        os.environ["ARREARS_WEB_THREADS"] = str(args.threads)
     port = server.free_port()
     process = server.start(book_path, port=port, log=work / "server.log", workers=args.workers)
     try:
-        stats, seconds = asyncio.run(_run(book, f"http://127.0.0.1:{port}", args))
+        stats, seconds, used = asyncio.run(
+            _run(book, f"http://127.0.0.1:{port}", args, server_pid=process.pid)
+        )
     finally:
         server.stop(process)
-    report = _report(stats, seconds, args)
+    report = _report(stats, seconds, args) | {"cpu": _cpu_report(used, stats)}
     problems = _check_book(book)
     print(json.dumps({**report, "book_problems": problems}, indent=1), file=sys.stderr)
     if not args.keep:
@@ -68,9 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-async def _run(book: Book, base: str, args: argparse.Namespace) -> tuple[c.Stats, float]:
+async def _run(
+    book: Book, base: str, args: argparse.Namespace, *, server_pid: int
+) -> tuple[c.Stats, float, cpu.CpuSample]:
     actors = await c.actors_for(book, base, concurrency=args.concurrency)
     await c.warm_up(actors, rounds=8 * args.workers)
+    before = cpu.sample(server_pid)
     stats = c.Stats()
     slots = asyncio.Semaphore(args.concurrency)
     rng = random.Random(args.seed)
@@ -92,7 +99,24 @@ async def _run(book: Book, base: str, args: argparse.Namespace) -> tuple[c.Stats
         ))  # fmt: skip
     finally:
         await c.close(actors)
-    return stats, time.perf_counter() - started
+    return stats, time.perf_counter() - started, cpu.sample(server_pid) - before
+
+
+def _cpu_report(used: cpu.CpuSample, stats: c.Stats) -> dict[str, float]:
+    """CPU per answered request by party, and what two cores could answer at that cost."""
+    answered = max(1, sum(len(values) for values in stats.latencies.values()))
+    per = {
+        "server_ms": used.server / answered * 1000,
+        "postgres_ms": used.postgres / answered * 1000,
+        "client_ms": used.client / answered * 1000,
+    }
+    total = sum(per.values())
+    cores = os.cpu_count() or 1
+    bound = cores * 1000 / total if total else 0.0
+    print(f"CPU per answered request: server {per['server_ms']:.1f} ms, PostgreSQL "
+          f"{per['postgres_ms']:.1f} ms, client {per['client_ms']:.1f} ms; {cores} cores "
+          f"answer at most {bound:.0f} requests/s at that cost")  # fmt: skip
+    return {k: round(v, 2) for k, v in per.items()} | {"requests_per_second_bound": round(bound, 1)}
 
 
 def _report(stats: c.Stats, seconds: float, args: argparse.Namespace) -> dict[str, object]:
@@ -162,6 +186,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="server processes sharing the port")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="worker threads per server process (default: 8)"
+    )
     parser.add_argument("--reuse", action="store_true", help="reuse the book of the last run")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     return parser

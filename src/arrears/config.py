@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     outbox_batch: int = 200
     outbox_claim_timeout_seconds: float = 900.0
     outbox_poll_seconds: float = 15.0
+    #: Requests a server process works on at once (its worker threads). A request spends part
+    #: of its time waiting for the database, so a few threads keep a core busy; many more only
+    #: take turns for the interpreter, which costs CPU (docs/benchmarks.md, the load test).
+    web_threads: int = Field(default=8, ge=1, le=256)
 
     # -- credit-bureau furnishing (docs/metro2-furnishing.md) ---------------------------------
     #: Who reports to the bureaus, as the Metro 2 Header Record names them; unset: the

@@ -8,7 +8,7 @@ Viewing an account shows personal data, so every view is written to the audit tr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ from arrears.services.compliance import DEFAULT_TEMPLATES, gather_facts
 from arrears.services.cycle import CycleSettings
 from arrears.services.loan_state import LoanState, loan_state
 from arrears.services.ports import LockRecord, WebUnitOfWork
+from arrears.services.recovery_panel import RecoveryPanel, recovery_in
 
 COMPONENTS = ("principal", "interest", "fees", "penalties", "costs")
 #: Reg F presumes calls before 8 a.m. or after 9 p.m. local time inconvenient.
@@ -113,7 +114,7 @@ class AccountView:
     collateral: list[dict[str, Any]]
     lock: LockRecord | None
     compliance: CompliancePanel | None  # None in a brief view
-    extras: dict[str, Any] = field(default_factory=dict)
+    recovery: RecoveryPanel | None = None  # when asked for
 
     @property
     def currency(self) -> str:
@@ -139,16 +140,26 @@ def account_view(
     clock: Clock,
     settings: CycleSettings,
     brief: bool = False,
+    borrower: int | None = None,
+    recovery: bool = False,
 ) -> AccountView:
-    """Everything about account ``ref`` as of today; the view is audited. A ``brief`` view
-    (the API's account summary) leaves out the compliance panel, decisions, payments, schedule
-    and collateral, which are most of the work. The loan's schedule, payments and delinquency
-    are read and computed once (``services.loan_state``), and shared with the compliance
-    panel."""
+    """Everything about account ``ref`` as of today, read in one transaction; the view is
+    audited. A ``brief`` view (the API's account summary) leaves out the compliance panel,
+    decisions, payments, schedule and collateral, which are most of the work. The loan's
+    schedule, payments and delinquency are read and computed once (``services.loan_state``),
+    and shared with the compliance panel.
+
+    ``borrower``: the signed-in borrower, who sees only accounts they owe (any other does not
+    exist for them) and not the collector's side (compliance panel, decisions, collateral).
+    ``recovery``: also the loan's legal cases, placements and collateral cases (``recovery``).
+    """
     today, now = clock.today(), clock.now()
+    collector = borrower is None and not brief
     with uow_factory() as uow:
         loan = uow.web.loan_header_by_ref(ref)
-        if loan is None:
+        if loan is None or (
+            borrower is not None and borrower not in (loan["borrower_id"], loan["co_borrower_id"])
+        ):
             raise NotFoundError(f"no account {ref!r}")
         loan_id = int(loan["id"])
         parties = _parties(uow, loan)
@@ -171,10 +182,11 @@ def account_view(
             schedule=[] if brief else _schedule(owed.installments, state, today),
             payments=[] if brief else uow.web.payment_history(loan_id),
             holds=[(hold, hold.active_on(today)) for hold in holds],
-            decisions=[] if brief else uow.cycle.decisions_for(loan_id, limit=10),
-            collateral=[] if brief else uow.web.collateral(loan_id),
+            decisions=uow.cycle.decisions_for(loan_id, limit=10) if collector else [],
+            collateral=uow.web.collateral(loan_id) if collector else [],
             lock=lock if lock is not None and lock.expires_at > now else None,
-            compliance=None if brief else compliance_panel(uow, loan_id, now=now, state=owed),
+            compliance=compliance_panel(uow, loan_id, now=now, state=owed) if collector else None,
+            recovery=recovery_in(uow, loan_id, as_of=today) if recovery else None,
         )
         uow.audit.record(
             at=now, actor=viewer, action="account.viewed", entity_type="loan",

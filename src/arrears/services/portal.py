@@ -176,11 +176,10 @@ def portal_view(
     borrower_id: int, ref: str, *, uow_factory: UowFactory, clock: Clock, settings: CycleSettings,
     brief: bool = False,
 ) -> AccountView:  # fmt: skip
-    with uow_factory() as uow:
-        owned_loan_id(uow, borrower_id, ref)
+    """The borrower's own account as they see it; any other does not exist for them."""
     return account_view(
         ref, viewer=f"borrower:{borrower_id}", uow_factory=uow_factory, clock=clock,
-        settings=settings, brief=brief,
+        settings=settings, brief=brief, borrower=borrower_id,
     )  # fmt: skip
 
 

@@ -88,11 +88,16 @@ def recovery_panel(
 ) -> RecoveryPanel:
     """Every recovery case of the loan, in one read transaction."""
     with uow_factory() as uow:
-        return RecoveryPanel(
-            legal=legal_cases(uow, loan_id, as_of=clock.today()),
-            placements=placements(uow, loan_id),
-            collateral=collateral_cases(uow, loan_id),
-        )
+        return recovery_in(uow, loan_id, as_of=clock.today())
+
+
+def recovery_in(uow: UnitOfWork, loan_id: int, *, as_of: date) -> RecoveryPanel:
+    """The panel read in the caller's transaction (an account view reads it with the rest)."""
+    return RecoveryPanel(
+        legal=legal_cases(uow, loan_id, as_of=as_of),
+        placements=placements(uow, loan_id),
+        collateral=collateral_cases(uow, loan_id),
+    )
 
 
 def legal_cases(uow: UnitOfWork, loan_id: int, *, as_of: date) -> tuple[LegalCaseLine, ...]:

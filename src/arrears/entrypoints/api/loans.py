@@ -16,7 +16,7 @@ from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.services.account_view import AccountView, account_view
 from arrears.services.auth import Principal, Role
 from arrears.services.portal import portal_view
-from arrears.services.recovery_panel import RecoveryPanel, recovery_panel
+from arrears.services.recovery_panel import RecoveryPanel
 from arrears.services.work_queue import Page, actions_page, loans_page
 
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.COMPLIANCE)
@@ -31,9 +31,12 @@ PageNumber = Annotated[int, Query(ge=1, le=10**9)]
 PerPage = Annotated[int, Query(ge=1, le=200)]
 
 
-def view_for(request: Request, ref: str, *, brief: bool = False) -> AccountView:
+def view_for(
+    request: Request, ref: str, *, brief: bool = False, recovery: bool = False
+) -> AccountView:
     """The account as this caller may see it (a borrower: only their own); ``brief`` when the
-    endpoint shows only the summary (no compliance panel, decisions, payments or schedule)."""
+    endpoint shows only the summary (no compliance panel, decisions, payments or schedule);
+    ``recovery``: with the recovery panel (staff only)."""
     web, principal = context(request), principal_of(request)
     if principal.role is Role.BORROWER:
         assert principal.borrower_id is not None
@@ -43,7 +46,7 @@ def view_for(request: Request, ref: str, *, brief: bool = False) -> AccountView:
         )  # fmt: skip
     return account_view(
         ref, viewer=principal.actor, uow_factory=web.container.uow, clock=web.container.clock,
-        settings=web.container.cycle_settings, brief=brief,
+        settings=web.container.cycle_settings, brief=brief, recovery=recovery,
     )  # fmt: skip
 
 
@@ -79,13 +82,10 @@ def list_loans(request: Request, page: PageNumber = 1, per_page: PerPage = 50) -
 
 @router.get("/{ref}", response_model=schemas.LoanDetail)
 def get_loan(request: Request, ref: str) -> Any:
-    view = view_for(request, ref, brief=True)
-    web, principal = context(request), principal_of(request)
-    found = None
-    if principal.role in READERS:  # the roles that see the agent's account view
-        found = recovery_panel(view.loan_id, uow_factory=web.container.uow,
-                               clock=web.container.clock)  # fmt: skip
-    return detail(view, principal, recovery=found)
+    principal = principal_of(request)
+    # the roles that see the agent's account view see its recovery panel too
+    view = view_for(request, ref, brief=True, recovery=principal.role in READERS)
+    return detail(view, principal, recovery=view.recovery)
 
 
 def detail(

@@ -25,7 +25,6 @@ from arrears.services.contacts import contact_history
 from arrears.services.holds import HoldRequest, place_hold
 from arrears.services.plans import show_plans
 from arrears.services.promises import promises_of
-from arrears.services.recovery_panel import recovery_panel
 from arrears.services.settlement_offers import offers_list
 from arrears.strategy.catalogue import default_catalogue
 
@@ -82,6 +81,7 @@ def account(request: Request, ref: str, done: str = "") -> Response:
         uow_factory=web.container.uow,
         clock=web.container.clock,
         settings=web.container.cycle_settings,
+        recovery=True,
     )
     uow, clock = web.container.uow, web.container.clock
     return render(
@@ -93,7 +93,7 @@ def account(request: Request, ref: str, done: str = "") -> Response:
             "promises": promises_of(ref, uow_factory=uow, clock=clock),
             "plans": show_plans(ref, uow_factory=uow, clock=clock),
             "offers": offers_list(ref=ref, uow_factory=uow),
-            "recovery": recovery_panel(view.loan_id, uow_factory=uow, clock=clock),
+            "recovery": view.recovery,
             "offer_types": [t.value for t in OfferType],
             "referrals": [(t, default_catalogue()[t].label) for t in work_queue.REFERRALS],
             "channels": [c.value for c in Channel],
