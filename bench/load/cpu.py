@@ -27,16 +27,19 @@ class CpuSample:
         )
 
 
-def _stat(pid: int) -> tuple[str, int, float] | None:
-    """(command, parent pid, user + system CPU seconds) of a process, None if it is gone."""
+def _stat(pid: int) -> tuple[str, int, float, float] | None:
+    """(command, parent pid, user + system CPU seconds, the same of its children that ended)
+    of a process, None if it is gone."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     command = raw[raw.index("(") + 1 : raw.rindex(")")]
     fields = raw[raw.rindex(")") + 2 :].split()
-    # fields[0] is the state (field 3 of proc(5)); utime and stime are fields 14 and 15
-    return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS
+    # fields[0] is field 3 of proc(5): utime, stime are fields 14, 15; cutime, cstime 16, 17
+    own = (int(fields[11]) + int(fields[12])) / _TICKS
+    ended_children = (int(fields[13]) + int(fields[14])) / _TICKS
+    return command, int(fields[1]), own, ended_children
 
 
 def sample(server_pid: int) -> CpuSample:
@@ -47,13 +50,15 @@ def sample(server_pid: int) -> CpuSample:
             if entry.name.isdigit() and (found := _stat(int(entry.name))) is not None:
                 processes[int(entry.name)] = found
     children: dict[int, list[int]] = {}
-    for pid, (_, parent, _) in processes.items():
+    for pid, (_, parent, _, _) in processes.items():
         children.setdefault(parent, []).append(pid)
     tree, server = [server_pid], 0.0
     while tree:
         pid = tree.pop()
         server += processes[pid][2] if pid in processes else 0.0
         tree += children.get(pid, [])
-    postgres = sum(s for command, _, s in processes.values() if command == "postgres")
+    # a backend that ended (a connection closed) is counted in its parent's children's time
+    postgres = sum(own + ended for command, _, own, ended in processes.values()
+                   if command == "postgres")  # fmt: skip
     times = os.times()
     return CpuSample(server, postgres, times.user + times.system)

@@ -128,7 +128,9 @@ def build(
         key_file=settings.data_dir / "field-keys.json",
         create=create_keys,
     )
-    engine = make_engine(settings.effective_database_url, schema=schema)
+    # a server's request threads, the outbox sender and a token lookup beside them
+    pool_size = settings.web_threads + 2
+    engine = make_engine(settings.effective_database_url, schema=schema, pool_size=pool_size)
     return Container(
         settings=settings,
         clock=clock or SystemClock(settings.business_time_zone),

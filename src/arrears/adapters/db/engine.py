@@ -11,8 +11,16 @@ from sqlalchemy.engine import make_url
 from arrears.errors import ConfigurationError
 
 
-def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> Engine:
-    """An engine for ``url``; ``schema`` puts PostgreSQL tables in that schema (tests use it)."""
+def make_engine(
+    url: str, *, schema: str | None = None, echo: bool = False, pool_size: int = 5
+) -> Engine:
+    """An engine for ``url``; ``schema`` puts PostgreSQL tables in that schema (tests use it).
+
+    ``pool_size`` connections stay open for reuse: as many as the threads that use the
+    database at once (a server's ``web_threads`` and the outbox sender). Each one beyond it
+    is opened for one unit of work and closed after, which on PostgreSQL starts and ends a
+    server process every time.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -27,7 +35,9 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
         connect_args: dict[str, Any] = {}
         if schema:
             connect_args["options"] = f"-csearch_path={schema}"
-        return create_engine(url, echo=echo, connect_args=connect_args, pool_pre_ping=True)
+        return create_engine(
+            url, echo=echo, connect_args=connect_args, pool_pre_ping=True, pool_size=pool_size
+        )
     raise ConfigurationError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
