@@ -1,7 +1,8 @@
 """Moving whole frames in and out of the database fast, the same way on both backends.
 
-PostgreSQL gets ``COPY … FROM STDIN`` fed with CSV written by Polars (≈1.6M rows/s here);
-SQLite gets ``executemany`` of plain tuples inside the caller's transaction (≈1M rows/s).
+PostgreSQL gets ``COPY … FROM STDIN`` in the binary format (``copy_binary``: the server parses
+no text), or CSV written by Polars when a column's type or values are not ones that module
+writes; SQLite gets ``executemany`` of plain tuples inside the caller's transaction (≈1M rows/s).
 Lookups by key take the whole list of keys in one statement (an array on PostgreSQL, a JSON
 array through ``json_each`` on SQLite) so a batch of 250,000 rows costs one round trip; on
 PostgreSQL, integer keys that cover most of their span read it as one range (``key_span``).
@@ -21,6 +22,8 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Connection, Table, text
 
+from arrears.adapters.db import copy_binary
+
 _COPY_CHUNK_ROWS = 200_000
 
 
@@ -33,7 +36,7 @@ def insert_frame(connection: Connection, table: Table, frame: pl.DataFrame) -> i
     if unknown:
         raise ValueError(f"{table.name} has no columns {unknown}")
     if connection.dialect.name == "postgresql":
-        _copy_in(connection, table.name, frame)
+        _copy_in(connection, table, frame)
     else:
         placeholders = ", ".join("?" for _ in columns)
         statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
@@ -43,10 +46,18 @@ def insert_frame(connection: Connection, table: Table, frame: pl.DataFrame) -> i
     return frame.height
 
 
-def _copy_in(connection: Connection, table: str, frame: pl.DataFrame) -> None:
+def _copy_in(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
+    """Binary when every column's type allows it, CSV otherwise; a chunk at a time."""
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    fields = copy_binary.layout(table, frame, connection.dialect)
+    if fields is not None:
+        columns = ", ".join(field.name for field in fields)
+        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN (FORMAT binary)") as copy:
+            for block in copy_binary.blocks(frame, fields, _COPY_CHUNK_ROWS):
+                copy.write(block)
+        return
     columns = ", ".join(frame.columns)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+    with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
         for chunk in frame.iter_slices(_COPY_CHUNK_ROWS):
             copy.write(chunk.write_csv(include_header=False, null_value="").encode())
 

@@ -1,0 +1,196 @@
+"""The binary COPY encoder without a database: the bytes it writes for each type (decoded here
+by a reader written from the PostgreSQL documentation, "COPY — Binary Format"), and the frames
+it refuses, which ``insert_frame`` then writes as CSV."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+from sqlalchemy import Column, Enum, Float, MetaData, Numeric, Table
+from sqlalchemy.dialects.postgresql import psycopg
+
+from arrears.adapters.db import copy_binary, schema
+from arrears.adapters.db.copy_binary import Field
+from support.copy_frames import ROUND_TRIP, wall
+
+POSTGRES = psycopg.dialect()
+SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def read_stream(stream: bytes) -> list[list[bytes | None]]:
+    """Each tuple's raw values (None for NULL), checking the header and the trailer."""
+    assert stream[:11] == SIGNATURE
+    flags, extension = struct.unpack(">ii", stream[11:19])
+    assert (flags, extension) == (0, 0)
+    at, rows = 19, []
+    while True:
+        (count,) = struct.unpack(">h", stream[at : at + 2])
+        at += 2
+        if count == -1:
+            assert at == len(stream), "bytes after the trailer"
+            return rows
+        row: list[bytes | None] = []
+        for _ in range(count):
+            (length,) = struct.unpack(">i", stream[at : at + 4])
+            at += 4
+            row.append(None if length == -1 else stream[at : at + length])
+            at += max(length, 0)
+        rows.append(row)
+
+
+def encoded(table: Table, frame: pl.DataFrame) -> tuple[list[str], list[list[bytes | None]]]:
+    fields = copy_binary.layout(table, frame, POSTGRES)
+    assert fields is not None
+    return [f.name for f in fields], read_stream(copy_binary.encode(frame, fields))
+
+
+def test_an_integer_column_gets_4_bytes_from_an_int64_frame() -> None:
+    frame = pl.DataFrame({"whole": [1, -2, 2**31 - 1]}, schema={"whole": pl.Int64})
+    names, rows = encoded(ROUND_TRIP, frame)
+    assert names == ["whole"]
+    assert [row[0] for row in rows] == [
+        b"\x00\x00\x00\x01",
+        b"\xff\xff\xff\xfe",
+        b"\x7f\xff\xff\xff",
+    ]
+
+
+def test_each_type_in_its_binary_form() -> None:
+    frame = pl.DataFrame(
+        {
+            "n": [2**40 + 1],
+            "small": [-2],
+            "flag": [True],
+            "day": [date(1999, 12, 31)],
+            "at": [datetime(2000, 1, 1, 0, 0, 1, tzinfo=UTC)],
+            "wall": [wall(2000, 1, 2)],
+            "code": ["Zoë"],
+            "note": [None],
+        },
+        schema_overrides={"note": pl.String},
+    )
+    names, rows = encoded(ROUND_TRIP, frame)
+    assert names == ["n", "small", "flag", "day", "at", "wall", "code", "note"]  # fixed first
+    values = dict(zip(names, rows[0], strict=True))
+    assert struct.unpack(">q", values["n"]) == (2**40 + 1,)
+    assert values["small"] == b"\xff\xfe"
+    assert values["flag"] == b"\x01"
+    assert struct.unpack(">i", values["day"]) == (-1,)
+    assert struct.unpack(">q", values["at"]) == (1_000_000,)
+    assert struct.unpack(">q", values["wall"]) == (86_400_000_000,)
+    assert values["code"] == "Zoë".encode()
+    assert values["note"] is None
+
+
+def test_nulls_and_empty_text_are_told_apart() -> None:
+    frame = pl.DataFrame({"n": [1, 2, 3], "note": ["", None, "x"], "whole": [None, 5, None]})
+    names, rows = encoded(ROUND_TRIP, frame)
+    assert names == ["n", "whole", "note"]  # nullable fixed after the others, text last
+    assert [row[1:] for row in rows] == [
+        [None, b""],
+        [b"\x00\x00\x00\x05", None],
+        [None, b"x"],
+    ]
+
+
+def test_chunks_make_one_stream() -> None:
+    frame = pl.DataFrame({"n": list(range(7)), "code": [str(i) * i for i in range(7)]})
+    fields = copy_binary.layout(ROUND_TRIP, frame, POSTGRES)
+    assert fields is not None
+    stream = b"".join(bytes(b) for b in copy_binary.blocks(frame, fields, 3))
+    assert stream == copy_binary.encode(frame, fields)
+    assert [row[1] for row in read_stream(stream)] == [(str(i) * i).encode() for i in range(7)]
+
+
+@pytest.mark.parametrize(
+    ("column", "frame"),
+    [
+        # types it does not write
+        (Column("ratio", Float), pl.DataFrame({"ratio": [0.5]})),
+        (Column("amount", Numeric(12, 2)), pl.DataFrame({"amount": [1]})),
+        (Column("state", Enum("a", "b", name="state")), pl.DataFrame({"state": ["a"]})),
+    ],
+)
+def test_a_column_type_it_does_not_write_is_refused(column: Column, frame: pl.DataFrame) -> None:
+    table = Table("refused", MetaData(), column)
+    assert copy_binary.column_kind(column.type, POSTGRES) is None
+    assert copy_binary.layout(table, frame, POSTGRES) is None
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pl.DataFrame({"whole": [2**31]}),  # does not fit an INTEGER
+        pl.DataFrame({"small": [-(2**15) - 1]}),  # nor a SMALLINT
+        pl.DataFrame({"big": [2**63]}, schema={"big": pl.UInt64}),  # nor a BIGINT
+        pl.DataFrame({"whole": [1.0]}),  # a float dtype for an integer column
+        pl.DataFrame({"day": ["2026-01-01"]}),  # text for a date
+        pl.DataFrame({"code": [1]}),  # a number for text
+        pl.DataFrame({"flag": [1]}),  # a number for a boolean
+        pl.DataFrame({"at": [wall(2026, 1, 1)]}),  # naive, for a timestamptz
+        pl.DataFrame({"at": [datetime(2026, 1, 1, tzinfo=UTC)]}).with_columns(
+            pl.col("at").dt.cast_time_unit("ns")  # the server would round nanoseconds
+        ),
+        pl.DataFrame({"code": ["a"]}, schema={"code": pl.Categorical}),
+    ],
+)
+def test_a_frame_dtype_or_value_it_cannot_write_exactly_is_refused(frame: pl.DataFrame) -> None:
+    assert copy_binary.layout(ROUND_TRIP, frame, POSTGRES) is None
+
+
+def test_the_bulk_tables_are_written_in_binary() -> None:
+    """The import's frames: no table of theirs has a column type binary COPY lacks."""
+    for table in (
+        schema.borrowers,
+        schema.contact_points,
+        schema.loans,
+        schema.installments,
+        schema.collateral,
+        schema.valuations,
+        schema.payments,
+        schema.charges,
+        schema.ledger_entries,
+        schema.ledger_lines,
+    ):
+        kinds = {c.name: copy_binary.column_kind(c.type, POSTGRES) for c in table.c}
+        assert None not in kinds.values(), (table.name, kinds)
+    kinds = {c.name: copy_binary.column_kind(c.type, POSTGRES) for c in schema.ledger_entries.c}
+    assert kinds["id"] == "int8"
+    assert kinds["version"] == "int4"
+    assert kinds["recorded_at"] == "timestamptz"
+    assert kinds["source"] == "text"
+    assert Field("version", "int4").width == 4
+
+
+def _days(count: int) -> pl.DataFrame:
+    return pl.DataFrame({"day": pl.Series([count], dtype=pl.Int32).cast(pl.Date)})
+
+
+def _instants(count: int, unit: str) -> pl.DataFrame:
+    at = pl.Series([count], dtype=pl.Int64).cast(pl.Datetime(unit, "UTC"))
+    return pl.DataFrame({"at": at})
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        _days(-(2**31)),  # days since 2000 would not fit an int32
+        _days(-(2**31) + 10_957),  # int32 min since 2000: PostgreSQL's -infinity
+        _instants(-(2**63) + 1, "us"),  # microseconds since 2000 would not fit an int64
+        _instants(2**62, "ms"),  # nor as microseconds
+    ],
+)
+def test_a_date_or_instant_past_what_the_format_holds_is_refused(frame: pl.DataFrame) -> None:
+    """Written as binary they would wrap around (or read as ±infinity); as CSV the server
+    refuses them."""
+    assert copy_binary.layout(ROUND_TRIP, frame, POSTGRES) is None
+
+
+def test_the_farthest_dates_and_instants_it_takes() -> None:
+    frame = _days(-(2**31) + 10_958).hstack(_instants(-(2**63) + 946_684_800_000_001, "us"))
+    names, rows = encoded(ROUND_TRIP, frame)
+    assert rows == [[struct.pack(">i", -(2**31) + 1), struct.pack(">q", -(2**63) + 1)]]
+    assert names == ["day", "at"]
