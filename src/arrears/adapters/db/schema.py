@@ -29,7 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from arrears.adapters.db.types import Id, UTCDateTime
+from arrears.adapters.db.types import Id, UTCDateTime, bytewise_text
 
 metadata = MetaData(
     naming_convention={
@@ -141,7 +141,7 @@ payments = Table(
     "payments",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("external_id", String(64), nullable=False, unique=True),
+    Column("external_id", bytewise_text(64), nullable=False, unique=True),  # ADR 0008
     Column("loan_id", Id, nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("effective_date", Date, nullable=False),
@@ -200,7 +200,7 @@ ledger_entries = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("loan_id", Id, nullable=False),
-    Column("source", String(100), nullable=False),
+    Column("source", bytewise_text(100), nullable=False),  # in the unique key: ADR 0008
     Column("version", Integer, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("effective_date", Date, nullable=False),
