@@ -45,7 +45,8 @@ class Steps:  # progress that times each step (each file, then the posting): row
 
 args = json.loads(sys.argv[1])
 settings = Settings(data_dir=Path(args["data_dir"]), database_url=args["url"],
-                    import_batch_rows=args["batch_rows"], partition_loans=args["partition"])
+                    import_batch_rows=args["batch_rows"],
+                    posting_partition_loans=args["partition"])
 clock = FixedClock.on(date.fromisoformat(args["as_of"]))
 container = build(settings, clock=clock, create_keys=True)
 initialise(container)
@@ -90,7 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--as-of", default="2026-11-27")
     parser.add_argument("--batch-rows", type=int, default=250_000)
-    parser.add_argument("--partition", type=int, default=50_000)
+    parser.add_argument(
+        "--partition",
+        type=int,
+        default=20_000,
+        help="loans per posting partition (Settings.posting_partition_loans)",
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/arrears-bench-data"))
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
     args = parser.parse_args(argv)
