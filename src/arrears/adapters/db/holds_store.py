@@ -60,11 +60,10 @@ class SqlHolds:
                 )
             ).one()
             borrower_ids = [b for b in (loan.borrower_id, loan.co_borrower_id) if b is not None]
-        borrowers = borrower_ids
+        own = holds_table.c.loan_id == loan_id
+        covering = or_(own, holds_table.c.borrower_id.in_(borrower_ids))
         rows = self.connection.execute(
-            select(holds_table)
-            .where(or_(holds_table.c.loan_id == loan_id, holds_table.c.borrower_id.in_(borrowers)))
-            .order_by(holds_table.c.starts_on, holds_table.c.id)
+            select(holds_table).where(covering).order_by(holds_table.c.starts_on, holds_table.c.id)
         ).all()
         return [_hold(r) for r in rows]
 
