@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.schema_agencies import (
@@ -23,6 +23,10 @@ from arrears.domain.agencies.remittance import Difference, RemittanceLine
 from arrears.domain.agencies.scorecard import Collected
 
 _MICROS = Decimal(1_000_000)
+_PLACEMENTS_OF_LOAN = (
+    select(placements).where(placements.c.loan_id == bindparam("loan_id")).order_by(placements.c.id)
+)
+"""Built once: every staff account view reads them (``web_store``)."""
 
 
 class SqlAgencies:
@@ -115,9 +119,7 @@ class SqlAgencies:
         return _placement(row) if row else None
 
     def placements_of_loan(self, loan_id: int) -> list[Placement]:
-        rows = self.connection.execute(
-            select(placements).where(placements.c.loan_id == loan_id).order_by(placements.c.id)
-        )
+        rows = self.connection.execute(_PLACEMENTS_OF_LOAN, {"loan_id": loan_id})
         return [_placement(r) for r in rows]
 
     def placements(

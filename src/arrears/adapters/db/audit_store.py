@@ -30,7 +30,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, insert, inspect, literal, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    text,
+)
 
 from arrears.adapters.db import schema
 
@@ -40,6 +51,18 @@ LANES = 64
 lanes (every lane still verifies, but one account's entries would then span two chains)."""
 _CHAIN_LOCK = 0x0A11D17
 """First key of a lane's advisory lock on PostgreSQL; the lane is the second."""
+
+# The append's statements, built once: every account view appends an entry.
+_LOCK_LANE = text(
+    f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK}, CAST(:lane AS integer))"
+).bindparams(bindparam("lane", type_=Integer))
+_LANE_HEAD = (
+    select(schema.audit_log.c.id, schema.audit_log.c.hash)
+    .where(schema.audit_log.c.lane == bindparam("lane"))
+    .order_by(schema.audit_log.c.id.desc())
+    .limit(1)
+)
+_APPEND = insert(schema.audit_log)
 
 
 def lane_of(entity_type: str, entity_id: str) -> int:
@@ -124,17 +147,13 @@ class SqlAuditLog:
         lanes = sorted({entry.lane for entry in pending})
         if self.connection.dialect.name == "postgresql":
             for lane in lanes:  # ascending: see the module's docstring
-                self.connection.execute(
-                    text(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK}, CAST(:lane AS integer))"),
-                    {"lane": lane},
-                )
-        log = schema.audit_log
+                self.connection.execute(_LOCK_LANE, {"lane": lane})
         newest = {lane: self._newest(lane) for lane in lanes}
         for entry in pending:
             fields = asdict(entry)  # the hashed content is what is stored
             prev = newest[entry.lane]
             digest = entry_hash(prev, **fields)
-            self.connection.execute(insert(log).values(**fields, prev_hash=prev, hash=digest))
+            self.connection.execute(_APPEND, {**fields, "prev_hash": prev, "hash": digest})
             newest[entry.lane] = digest
 
     def discard(self) -> None:
@@ -146,13 +165,7 @@ class SqlAuditLog:
 
     def _lane_head(self, lane: int) -> tuple[int, str] | None:
         """The lane's newest entry (id, hash): one index lookup on (lane, id)."""
-        log = schema.audit_log
-        last = self.connection.execute(
-            select(log.c.id, log.c.hash)
-            .where(log.c.lane == lane)
-            .order_by(log.c.id.desc())
-            .limit(1)
-        ).one_or_none()
+        last = self.connection.execute(_LANE_HEAD, {"lane": lane}).one_or_none()
         return None if last is None else (int(last.id), str(last.hash))
 
     def _has_lanes(self) -> bool:

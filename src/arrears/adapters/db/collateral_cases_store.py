@@ -12,13 +12,20 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.schema_collateral import collateral_case_steps, collateral_cases
 from arrears.adapters.db.schema_cycle import actions
 from arrears.services.ports import CaseRecord, StepRecord
+
+_CASES_OF_LOAN = (
+    select(collateral_cases)
+    .where(collateral_cases.c.loan_id == bindparam("loan_id"))
+    .order_by(collateral_cases.c.id)
+)
+"""Built once: every staff account view reads them (``web_store``)."""
 
 
 class SqlCollateralCases:
@@ -69,7 +76,7 @@ class SqlCollateralCases:
         return found[-1] if found else None
 
     def cases_of_loan(self, loan_id: int) -> list[CaseRecord]:
-        return self._cases(collateral_cases.c.loan_id == loan_id)
+        return self._case_records(self.connection.execute(_CASES_OF_LOAN, {"loan_id": loan_id}))
 
     def open_cases(self, *, kind: str, closed: tuple[str, ...]) -> list[CaseRecord]:
         return self._cases(
@@ -179,9 +186,14 @@ class SqlCollateralCases:
         return int(result.scalar_one())
 
     def _cases(self, condition: Any) -> list[CaseRecord]:
-        rows = self.connection.execute(
-            select(collateral_cases).where(condition).order_by(collateral_cases.c.id)
-        ).all()
+        return self._case_records(
+            self.connection.execute(
+                select(collateral_cases).where(condition).order_by(collateral_cases.c.id)
+            )
+        )
+
+    @staticmethod
+    def _case_records(rows: Any) -> list[CaseRecord]:
         return [
             CaseRecord(
                 row.id,

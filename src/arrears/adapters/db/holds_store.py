@@ -7,12 +7,24 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Row, insert, or_, select, text, update
+from sqlalchemy import Connection, Row, bindparam, insert, or_, select, text, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import frame_from_rows
 from arrears.adapters.db.schema_cycle import holds as holds_table
 from arrears.domain.holds import Hold, HoldKind
+
+_HOLDS_COVERING_LOAN = (
+    select(holds_table)
+    .where(
+        or_(
+            holds_table.c.loan_id == bindparam("loan_id"),
+            holds_table.c.borrower_id.in_(bindparam("borrower_ids", expanding=True)),
+        )
+    )
+    .order_by(holds_table.c.starts_on, holds_table.c.id)
+)
+"""A loan's own holds and its borrowers', built once: every account view reads them."""
 
 
 class SqlHolds:
@@ -60,11 +72,8 @@ class SqlHolds:
                 )
             ).one()
             borrower_ids = [b for b in (loan.borrower_id, loan.co_borrower_id) if b is not None]
-        own = holds_table.c.loan_id == loan_id
-        covering = or_(own, holds_table.c.borrower_id.in_(borrower_ids))
-        rows = self.connection.execute(
-            select(holds_table).where(covering).order_by(holds_table.c.starts_on, holds_table.c.id)
-        ).all()
+        parameters = {"loan_id": loan_id, "borrower_ids": borrower_ids}
+        rows = self.connection.execute(_HOLDS_COVERING_LOAN, parameters).all()
         return [_hold(r) for r in rows]
 
     def active_frame(self, *, first_loan_id: int, last_loan_id: int, on: date) -> pl.DataFrame:

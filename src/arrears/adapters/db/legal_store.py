@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from arrears.adapters.db.schema_legal import (
     legal_cases,
@@ -29,6 +29,12 @@ from arrears.domain.legal.cases import (
 from arrears.domain.legal.proceedings import ProceedingKind, ProceedingStatus
 
 _MICROS = Decimal(1_000_000)
+_CASES_OF_LOAN = (
+    select(legal_cases)
+    .where(legal_cases.c.loan_id == bindparam("loan_id"))
+    .order_by(legal_cases.c.id)
+)
+"""Built once: every staff account view reads them (``web_store``)."""
 
 
 class SqlLegal:
@@ -70,9 +76,7 @@ class SqlLegal:
         return _case(row) if row else None
 
     def cases_for_loan(self, loan_id: int) -> list[Case]:
-        rows = self.connection.execute(
-            select(legal_cases).where(legal_cases.c.loan_id == loan_id).order_by(legal_cases.c.id)
-        ).all()
+        rows = self.connection.execute(_CASES_OF_LOAN, {"loan_id": loan_id}).all()
         return [_case(r) for r in rows]
 
     def case_details(self, case_id: int) -> dict[str, Any]:

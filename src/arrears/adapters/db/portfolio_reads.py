@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import polars as pl
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from arrears.adapters.db import schema as t
 from arrears.adapters.db.alongside import alongside
@@ -52,6 +52,21 @@ LOAN_FRAME_COLUMNS = {
 
 BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
 
+# One loan's history, read by every account view: statements built once (``web_store``).
+_INSTALLMENTS_OF_LOAN = (
+    select(t.installments)
+    .where(t.installments.c.loan_id == bindparam("loan_id"))
+    .order_by(t.installments.c.seq)
+)
+_CHARGES_OF_LOAN = (
+    select(t.charges).where(t.charges.c.loan_id == bindparam("loan_id")).order_by(t.charges.c.id)
+)
+_PAYMENTS_OF_LOAN = (
+    select(t.payments.c.effective_date, t.payments.c.amount_minor, t.payments.c.status)
+    .where(t.payments.c.loan_id == bindparam("loan_id"))
+    .order_by(t.payments.c.id)
+)
+
 
 class SqlPortfolioReads:
     def __init__(self, connection: Connection) -> None:
@@ -91,7 +106,6 @@ class SqlPortfolioReads:
         )
 
     def _installments(self, loan_id: int, currency: str) -> list[Installment]:
-        query = select(t.installments).where(t.installments.c.loan_id == loan_id)
         return [
             Installment(
                 row.seq,
@@ -100,11 +114,10 @@ class SqlPortfolioReads:
                 Money(row.interest_minor, currency),
                 Money(row.fees_minor, currency),
             )
-            for row in self.connection.execute(query.order_by(t.installments.c.seq))
+            for row in self.connection.execute(_INSTALLMENTS_OF_LOAN, {"loan_id": loan_id})
         ]
 
     def _charges(self, loan_id: int, currency: str) -> list[Charge]:
-        query = select(t.charges).where(t.charges.c.loan_id == loan_id)
         return [
             Charge(
                 loan_id=loan_id,
@@ -115,16 +128,12 @@ class SqlPortfolioReads:
                 key=row.key,
                 id=row.id,
             )
-            for row in self.connection.execute(query.order_by(t.charges.c.id))
+            for row in self.connection.execute(_CHARGES_OF_LOAN, {"loan_id": loan_id})
         ]
 
     def _payments(self, loan_id: int) -> list[tuple[date, int, bool]]:
         """(effective date, amount, good): good is posted, not returned or reversed."""
-        payments = t.payments.c
-        query = select(payments.effective_date, payments.amount_minor, payments.status)
-        rows = self.connection.execute(
-            query.where(payments.loan_id == loan_id).order_by(payments.id)
-        )
+        rows = self.connection.execute(_PAYMENTS_OF_LOAN, {"loan_id": loan_id})
         return [(r.effective_date, int(r.amount_minor), r.status == "posted") for r in rows]
 
     def loans(self, loan_ids: list[int]) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
@@ -16,6 +16,28 @@ from arrears.adapters.db.schema_web import account_locks, idempotency_keys
 from arrears.services.ports import IdempotencyRecord, LockRecord
 
 BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
+
+# The account view's reads, built once: a statement object used again skips building its
+# clauses, its cache key and the adapting of its result columns to a new object, about half
+# of SQLAlchemy's cost per statement (docs/benchmarks.md, "account view").
+_LOCK_OF_LOAN = select(account_locks).where(account_locks.c.loan_id == bindparam("loan_id"))
+_LOAN_BY_REF = select(schema.loans).where(schema.loans.c.external_id == bindparam("ref"))
+_BORROWERS = select(
+    *(c for c in schema.borrowers.c if c.name not in {"dob_sealed", "ssn_sealed", "ssn_index"})
+).where(schema.borrowers.c.id.in_(bindparam("ids", expanding=True)))
+_CONTACT_POINTS = (
+    select(schema.contact_points)
+    .where(schema.contact_points.c.borrower_id.in_(bindparam("ids", expanding=True)))
+    .order_by(schema.contact_points.c.id)
+)
+_BALANCES = (
+    select(schema.ledger_lines.c.account, func.sum(schema.ledger_lines.c.amount_minor))
+    .where(
+        schema.ledger_lines.c.loan_id == bindparam("loan_id"),
+        schema.ledger_lines.c.account.in_(BORROWER_SIDE),
+    )
+    .group_by(schema.ledger_lines.c.account)
+)
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -29,9 +51,7 @@ class SqlWebStore:
     # -- account locks --------------------------------------------------------------------------
 
     def lock(self, loan_id: int) -> LockRecord | None:
-        row = self.connection.execute(
-            select(account_locks).where(account_locks.c.loan_id == loan_id)
-        ).one_or_none()
+        row = self.connection.execute(_LOCK_OF_LOAN, {"loan_id": loan_id}).one_or_none()
         return _lock(row) if row else None
 
     def take_lock(
@@ -281,8 +301,7 @@ class SqlWebStore:
     def loan_header_by_ref(self, ref: str) -> dict[str, Any] | None:
         """The loan row found by its external reference: one read where an id lookup and a
         header read would be two (an account view starts from the reference)."""
-        loans = schema.loans
-        row = self.connection.execute(select(loans).where(loans.c.external_id == ref)).one_or_none()
+        row = self.connection.execute(_LOAN_BY_REF, {"ref": ref}).one_or_none()
         return dict(row._mapping) if row else None
 
     def borrower(self, borrower_id: int) -> dict[str, Any] | None:
@@ -292,17 +311,14 @@ class SqlWebStore:
         """Borrowers by id with their contact points, sensitive fields left sealed in the
         database: two reads for all of them (an account has a borrower and maybe a
         co-borrower)."""
-        b, points = schema.borrowers, schema.contact_points
-        columns = [c for c in b.c if c.name not in {"dob_sealed", "ssn_sealed", "ssn_index"}]
         found: dict[int, dict[str, Any]] = {}
-        for row in self.connection.execute(select(*columns).where(b.c.id.in_(borrower_ids))):
+        for row in self.connection.execute(_BORROWERS, {"ids": borrower_ids}):
             borrower = dict(row._mapping)
             borrower["has_dob"] = bool(borrower.pop("dob_index"))
             borrower["contact_points"] = []
             found[int(borrower["id"])] = borrower
         if found:
-            query = select(points).where(points.c.borrower_id.in_(list(found)))
-            for point in _rows(self.connection.execute(query.order_by(points.c.id))):
+            for point in _rows(self.connection.execute(_CONTACT_POINTS, {"ids": list(found)})):
                 found[int(point["borrower_id"])]["contact_points"].append(point)
         return found
 
@@ -317,12 +333,7 @@ class SqlWebStore:
         )
 
     def ledger_balances(self, loan_id: int) -> dict[str, int]:
-        lines = schema.ledger_lines
-        rows = self.connection.execute(
-            select(lines.c.account, func.sum(lines.c.amount_minor))
-            .where(lines.c.loan_id == loan_id, lines.c.account.in_(BORROWER_SIDE))
-            .group_by(lines.c.account)
-        ).all()
+        rows = self.connection.execute(_BALANCES, {"loan_id": loan_id}).all()
         return {str(account): int(amount) for account, amount in rows}
 
     def collateral(self, loan_id: int) -> list[dict[str, Any]]:
