@@ -6,14 +6,13 @@ are served from the package: nothing is fetched from a CDN, so everything works 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import numpy as np
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
 
 from arrears import bootstrap
 from arrears.batch.arrays import gather_strings
@@ -31,14 +30,10 @@ from arrears.entrypoints.web.routes import (
     portal,
     supervisor,
 )
+from arrears.entrypoints.web.security_headers import SecurityHeaders
 from arrears.entrypoints.web.templating import HERE, build_templates
 from arrears.services.portal import LinkSender
 from arrears.services.ports import PaymentGateway
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-)
 
 
 def create_app(
@@ -76,7 +71,7 @@ def create_app(
         app.include_router(router, include_in_schema=False)  # pages, not the API
     app.include_router(api_router())
     errors.install(app)
-    app.middleware("http")(security_headers)
+    app.add_middleware(SecurityHeaders)
     _warm()
     return app
 
@@ -100,19 +95,3 @@ def _warm() -> None:
     posting builds an Arrow array (1–2 s)."""
     localities.warm()
     gather_strings("warm", ["warm"], np.zeros(1, dtype=np.int64))
-
-
-async def security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    if not request.url.path.startswith("/static/"):
-        headers.setdefault("Cache-Control", "no-store")
-    if request.url.scheme == "https":
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    return response
