@@ -167,9 +167,20 @@ class HoldStore(Protocol):
     def active_frame(self, *, first_loan_id: int, last_loan_id: int, on: date) -> pl.DataFrame: ...
 
 
+@dataclass(frozen=True)
+class RecoveryKinds:
+    """Which kinds of recovery record a loan has: most loans have none, and a view then
+    reads none of them."""
+
+    legal: bool
+    placements: bool
+    collateral: bool
+
+
 class AccountLookup(Protocol):
     def loan_id(self, external_id: str) -> int | None: ...
     def borrower_id(self, external_id: str) -> int | None: ...
+    def recovery_kinds(self, loan_id: int) -> RecoveryKinds: ...
 
 
 @dataclass(frozen=True)

@@ -92,11 +92,13 @@ def recovery_panel(
 
 
 def recovery_in(uow: UnitOfWork, loan_id: int, *, as_of: date) -> RecoveryPanel:
-    """The panel read in the caller's transaction (an account view reads it with the rest)."""
+    """The panel read in the caller's transaction (an account view reads it with the rest);
+    only the kinds of record the loan has are read."""
+    kinds = uow.accounts.recovery_kinds(loan_id)
     return RecoveryPanel(
-        legal=legal_cases(uow, loan_id, as_of=as_of),
-        placements=placements(uow, loan_id),
-        collateral=collateral_cases(uow, loan_id),
+        legal=legal_cases(uow, loan_id, as_of=as_of) if kinds.legal else (),
+        placements=placements(uow, loan_id) if kinds.placements else (),
+        collateral=collateral_cases(uow, loan_id) if kinds.collateral else (),
     )
 
 
