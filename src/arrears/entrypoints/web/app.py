@@ -64,12 +64,13 @@ def create_app(
         templates=build_templates(),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # The API first: routes are tried in order, and most requests are the API's.
+    app.include_router(api_router())
     for router in (
         auth.router, agent.router, negotiation.router, offers.agent_router, supervisor.router,
         offers.supervisor_router, portal.router, admin.router, admin.agency_router,
     ):  # fmt: skip
         app.include_router(router, include_in_schema=False)  # pages, not the API
-    app.include_router(api_router())
     errors.install(app)
     app.add_middleware(SecurityHeaders)
     _warm()
