@@ -64,6 +64,21 @@ class Delinquency:
     cured_on: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    """An installment as the account view lists it. A class, not a dict: a page reads seven
+    fields of every row of a 360-month schedule, and a template's ``row.seq`` on a dict first
+    fails as an attribute (an exception per field) before it is looked up as a key."""
+
+    seq: int
+    due_date: date
+    principal: Money
+    interest: Money
+    fees: Money
+    total: Money
+    status: str  # paid | past due | due today | upcoming
+
+
 @dataclass(frozen=True)
 class Party:
     """A borrower of the account with sensitive fields already masked."""
@@ -107,7 +122,7 @@ class AccountView:
     parties: list[Party]
     itemization: Itemization
     delinquency: Delinquency
-    schedule: list[dict[str, Any]]
+    schedule: list[ScheduleRow]
     payments: list[dict[str, Any]]
     holds: list[tuple[Hold, bool]]
     decisions: list[dict[str, Any]]
@@ -249,7 +264,7 @@ def _delinquency_from(owed: DomainDelinquency, currency: str) -> Delinquency:
 
 def _schedule(
     installments: list[Installment], state: Delinquency, today: date
-) -> list[dict[str, Any]]:
+) -> list[ScheduleRow]:
     """Each installment with its status; its amounts are already in the loan's currency."""
     rows = []
     for installment in installments:
@@ -261,15 +276,15 @@ def _schedule(
         else:
             status = "due today" if due == today else "past due"
         rows.append(
-            {
-                "seq": installment.seq,
-                "due_date": due,
-                "principal": installment.principal,
-                "interest": installment.interest,
-                "fees": installment.fees,
-                "total": installment.amount,
-                "status": status,
-            }
+            ScheduleRow(
+                seq=installment.seq,
+                due_date=due,
+                principal=installment.principal,
+                interest=installment.interest,
+                fees=installment.fees,
+                total=installment.amount,
+                status=status,
+            )
         )
     return rows
 

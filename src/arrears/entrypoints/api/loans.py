@@ -160,9 +160,9 @@ def recovery_of(panel: RecoveryPanel, currency: str) -> schemas.Recovery:
 def schedule(request: Request, ref: str) -> Any:
     return [
         schemas.ScheduleItem(
-            seq=row["seq"], due_date=row["due_date"], status=row["status"],
-            total=schemas.Amount.of(row["total"]), principal=schemas.Amount.of(row["principal"]),
-            interest=schemas.Amount.of(row["interest"]), fees=schemas.Amount.of(row["fees"]),
+            seq=row.seq, due_date=row.due_date, status=row.status,
+            total=schemas.Amount.of(row.total), principal=schemas.Amount.of(row.principal),
+            interest=schemas.Amount.of(row.interest), fees=schemas.Amount.of(row.fees),
         )
         for row in view_for(request, ref).schedule
     ]  # fmt: skip
