@@ -18,7 +18,7 @@ from arrears import bootstrap
 from arrears.batch.arrays import gather_strings
 from arrears.bootstrap import Container
 from arrears.compliance import localities
-from arrears.entrypoints.api import api_router
+from arrears.entrypoints.api import include_api
 from arrears.entrypoints.web import errors
 from arrears.entrypoints.web.access import WebContext
 from arrears.entrypoints.web.routes import (
@@ -65,7 +65,7 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # The API first: routes are tried in order, and most requests are the API's.
-    app.include_router(api_router())
+    include_api(app)
     for router in (
         auth.router, agent.router, negotiation.router, offers.agent_router, supervisor.router,
         offers.supervisor_router, portal.router, admin.router, admin.agency_router,
