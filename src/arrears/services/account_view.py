@@ -8,7 +8,7 @@ Viewing an account shows personal data, so every view is written to the audit tr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -130,6 +130,8 @@ class AccountView:
     lock: LockRecord | None
     compliance: CompliancePanel | None  # None in a brief view
     recovery: RecoveryPanel | None = None  # when asked for
+    good_payments: list[tuple[date, int]] = field(default_factory=list)
+    """(effective date, minor units) of each payment not returned, in the order received."""
 
     @property
     def currency(self) -> str:
@@ -159,10 +161,32 @@ def account_view(
     recovery: bool = False,
 ) -> AccountView:
     """Everything about account ``ref`` as of today, read in one transaction; the view is
-    audited. A ``brief`` view (the API's account summary) leaves out the compliance panel,
-    decisions, payments, schedule and collateral, which are most of the work. The loan's
-    schedule, payments and delinquency are read and computed once (``services.loan_state``),
-    and shared with the compliance panel.
+    audited (``account_view_in``)."""
+    with uow_factory() as uow:
+        view = account_view_in(
+            uow, ref, viewer=viewer, clock=clock, settings=settings, brief=brief,
+            borrower=borrower, recovery=recovery,
+        )  # fmt: skip
+        uow.commit()
+    return view
+
+
+def account_view_in(
+    uow: WebUnitOfWork,
+    ref: str,
+    *,
+    viewer: str,
+    clock: Clock,
+    settings: CycleSettings,
+    brief: bool = False,
+    borrower: int | None = None,
+    recovery: bool = False,
+) -> AccountView:
+    """Account ``ref`` read in the caller's transaction, its viewing recorded in the audit
+    trail (written when the caller commits). A ``brief`` view (the API's account summary)
+    leaves out the compliance panel, decisions, payments, schedule and collateral, which are
+    most of the work. The loan's schedule, payments and delinquency are read and computed once
+    (``services.loan_state``), and shared with the compliance panel.
 
     ``borrower``: the signed-in borrower, who sees only accounts they owe (any other does not
     exist for them) and not the collector's side (compliance panel, decisions, collateral).
@@ -170,44 +194,42 @@ def account_view(
     """
     today, now = clock.today(), clock.now()
     collector = borrower is None and not brief
-    with uow_factory() as uow:
-        loan = uow.web.loan_header_by_ref(ref)
-        if loan is None or (
-            borrower is not None and borrower not in (loan["borrower_id"], loan["co_borrower_id"])
-        ):
-            raise NotFoundError(f"no account {ref!r}")
-        loan_id = int(loan["id"])
-        parties = _parties(uow, loan)
-        owed = loan_state(
-            uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets,
-            row=loan,
-        )  # fmt: skip
-        currency = str(loan["currency"])
-        state = _delinquency_from(owed.delinquency, currency)
-        holds = uow.holds.for_loan(loan_id, borrower_ids=[party.id for party in parties])
-        lock = uow.web.lock(loan_id)
-        view = AccountView(
-            loan_id=loan_id,
-            ref=ref,
-            loan=loan,
-            as_of=today,
-            parties=parties,
-            itemization=itemize(uow.web.ledger_balances(loan_id), currency),
-            delinquency=state,
-            schedule=[] if brief else _schedule(owed.installments, state, today),
-            payments=[] if brief else uow.web.payment_history(loan_id),
-            holds=[(hold, hold.active_on(today)) for hold in holds],
-            decisions=uow.cycle.decisions_for(loan_id, limit=10) if collector else [],
-            collateral=uow.web.collateral(loan_id) if collector else [],
-            lock=lock if lock is not None and lock.expires_at > now else None,
-            compliance=compliance_panel(uow, loan_id, now=now, state=owed) if collector else None,
-            recovery=recovery_in(uow, loan_id, as_of=today) if recovery else None,
-        )
-        uow.audit.record(
-            at=now, actor=viewer, action="account.viewed", entity_type="loan",
-            entity_id=str(loan_id), details={"ref": ref},
-        )  # fmt: skip
-        uow.commit()
+    loan = uow.web.loan_header_by_ref(ref)
+    if loan is None or (
+        borrower is not None and borrower not in (loan["borrower_id"], loan["co_borrower_id"])
+    ):
+        raise NotFoundError(f"no account {ref!r}")
+    loan_id = int(loan["id"])
+    parties = _parties(uow, loan)
+    owed = loan_state(
+        uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets, row=loan
+    )
+    currency = str(loan["currency"])
+    state = _delinquency_from(owed.delinquency, currency)
+    holds = uow.holds.for_loan(loan_id, borrower_ids=[party.id for party in parties])
+    lock = uow.web.lock(loan_id)
+    view = AccountView(
+        loan_id=loan_id,
+        ref=ref,
+        loan=loan,
+        as_of=today,
+        parties=parties,
+        itemization=itemize(uow.web.ledger_balances(loan_id), currency),
+        delinquency=state,
+        schedule=[] if brief else _schedule(owed.installments, state, today),
+        payments=[] if brief else uow.web.payment_history(loan_id),
+        holds=[(hold, hold.active_on(today)) for hold in holds],
+        decisions=uow.cycle.decisions_for(loan_id, limit=10) if collector else [],
+        collateral=uow.web.collateral(loan_id) if collector else [],
+        lock=lock if lock is not None and lock.expires_at > now else None,
+        compliance=compliance_panel(uow, loan_id, now=now, state=owed) if collector else None,
+        recovery=recovery_in(uow, loan_id, as_of=today) if recovery else None,
+        good_payments=owed.good_payments,
+    )
+    uow.audit.record(
+        at=now, actor=viewer, action="account.viewed", entity_type="loan",
+        entity_id=str(loan_id), details={"ref": ref},
+    )  # fmt: skip
     return view
 
 

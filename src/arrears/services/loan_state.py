@@ -35,8 +35,13 @@ class LoanState:
     as_of: date
     policy: WaterfallPolicy
     installments: list[Installment]  # the whole schedule, due on any date
-    good_payment_dates: list[date]  # effective dates of the payments that were not returned
+    good_payments: list[tuple[date, int]]  # (effective date, minor units) of those not returned
     delinquency: Delinquency
+
+    @property
+    def good_payment_dates(self) -> list[date]:
+        """Effective dates of the payments that were not returned."""
+        return [day for day, _ in self.good_payments]
 
 
 def schedule_of(history: LoanHistory) -> list[Installment]:
@@ -70,7 +75,7 @@ def state_of(
         buckets=buckets,
         charge_off_date=history.charge_off_date,
     )
-    return LoanState(as_of, policy, installments, [day for day, _ in good], state)
+    return LoanState(as_of, policy, installments, good, state)
 
 
 def loan_state(

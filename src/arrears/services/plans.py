@@ -9,7 +9,7 @@ goes back to the strategy (its ``plan`` feature becomes ``none``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -147,9 +147,18 @@ def show_plans(
         plans = uow.plans.for_loan(loan_id)
         currency = plans[0].terms.amount.currency if plans else "USD"
         paid = paid_by_loan(uow.reads.payments([loan_id]), currency=currency).get(loan_id, [])
-    return [
-        (plan, _evaluate(plan, paid, as_of=clock.today(), tolerance=tolerance)) for plan in plans
-    ]
+    return plans_with(plans, paid, as_of=clock.today(), tolerance=tolerance)
+
+
+def plans_with(
+    plans: Sequence[PlanRecord],
+    paid: list[Paid],
+    *,
+    as_of: date,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> list[tuple[PlanRecord, PlanEvaluation]]:
+    """Each plan with its performance on ``as_of``, given the loan's good payments."""
+    return [(plan, _evaluate(plan, paid, as_of=as_of, tolerance=tolerance)) for plan in plans]
 
 
 def refresh_plans(

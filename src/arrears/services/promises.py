@@ -102,9 +102,19 @@ def promises_of(
         paid = paid_by_loan(uow.reads.payments([loan_id]), currency=_currency(records)).get(
             loan_id, []
         )
+    return promises_with(records, paid, as_of=clock.today(), tolerance=tolerance)
+
+
+def promises_with(
+    records: Sequence[PromiseRecord],
+    paid: list[Paid],
+    *,
+    as_of: date,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> list[tuple[PromiseRecord, PromiseEvaluation]]:
+    """Each promise with its status on ``as_of``, given the loan's good payments."""
     return [
-        (r, evaluate_promise(r.promise, paid, as_of=clock.today(), tolerance=tolerance))
-        for r in records
+        (r, evaluate_promise(r.promise, paid, as_of=as_of, tolerance=tolerance)) for r in records
     ]
 
 

@@ -19,13 +19,10 @@ from arrears.entrypoints.web.routes.negotiation import AGENT_OUTCOMES
 from arrears.entrypoints.web.templating import render
 from arrears.errors import RuleViolation
 from arrears.services import work_queue
-from arrears.services.account_view import account_view, verify_date_of_birth
+from arrears.services.account_pages import agent_page
+from arrears.services.account_view import verify_date_of_birth
 from arrears.services.auth import Role
-from arrears.services.contacts import contact_history
 from arrears.services.holds import HoldRequest, place_hold
-from arrears.services.plans import show_plans
-from arrears.services.promises import promises_of
-from arrears.services.settlement_offers import offers_list
 from arrears.strategy.catalogue import default_catalogue
 
 WORKERS = (Role.AGENT, Role.SUPERVISOR)
@@ -75,24 +72,23 @@ def find_account(request: Request, ref: Annotated[str, Query(max_length=64)] = "
 @router.get("/accounts/{ref}")
 def account(request: Request, ref: str, done: str = "") -> Response:
     web, principal = context(request), principal_of(request)
-    view = account_view(
+    found = agent_page(
         ref,
         viewer=principal.actor,
         uow_factory=web.container.uow,
         clock=web.container.clock,
         settings=web.container.cycle_settings,
-        recovery=True,
     )
-    uow, clock = web.container.uow, web.container.clock
+    view = found.view
     return render(
         request,
         "agent/account.html",
         {
             "view": view,
-            "contacts": list(reversed(contact_history(ref, uow_factory=uow, limit=20))),
-            "promises": promises_of(ref, uow_factory=uow, clock=clock),
-            "plans": show_plans(ref, uow_factory=uow, clock=clock),
-            "offers": offers_list(ref=ref, uow_factory=uow),
+            "contacts": found.contacts,
+            "promises": found.promises,
+            "plans": found.plans,
+            "offers": found.offers,
             "recovery": view.recovery,
             "offer_types": [t.value for t in OfferType],
             "referrals": [(t, default_catalogue()[t].label) for t in work_queue.REFERRALS],

@@ -29,9 +29,9 @@ from arrears.entrypoints.web.routes.portal_pay import router as pay_router
 from arrears.entrypoints.web.routes.portal_plan import router as plan_router
 from arrears.entrypoints.web.templating import LANGUAGES, render
 from arrears.errors import ArrearsError
-from arrears.services import payments, portal
+from arrears.services import portal
+from arrears.services.account_pages import portal_page
 from arrears.services.auth import AuthenticationFailed, Role, Session, TooManyAttempts
-from arrears.services.plans import show_plans
 
 router = APIRouter(prefix="/portal")
 router.include_router(pay_router)  # before the generic /accounts/{ref}/{form} routes
@@ -170,14 +170,11 @@ def accounts(request: Request) -> Response:
 @router.get("/accounts/{ref}", dependencies=BORROWER, include_in_schema=False)
 def account(request: Request, ref: str, done: str = "") -> Response:
     web, me = context(request), borrower_id(request)
-    view = portal.portal_view(
+    found = portal_page(
         me, ref, uow_factory=web.container.uow, clock=web.container.clock,
         settings=web.container.cycle_settings,
     )  # fmt: skip
-    _event(web, me, ref, "visit")
-    plans = show_plans(ref, uow_factory=web.container.uow, clock=web.container.clock)
-    offers = payments.my_offers(me, ref, uow_factory=web.container.uow)
-    values = {"view": view, "done": done, "plans": plans, "offers": offers}
+    values = {"view": found.view, "done": done, "plans": found.plans, "offers": found.offers}
     return page(request, "portal/account.html", values)
 
 
