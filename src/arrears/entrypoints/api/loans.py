@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from arrears.domain.money import Money
 from arrears.entrypoints.api import schemas
 from arrears.entrypoints.api.problems import PROBLEM_RESPONSES
+from arrears.entrypoints.api.responses import json_response
 from arrears.entrypoints.web.access import Access, context, principal_of
 from arrears.services.account_view import AccountView, account_view
 from arrears.services.auth import Principal, Role
@@ -85,7 +86,7 @@ def get_loan(request: Request, ref: str) -> Any:
     principal = principal_of(request)
     # the roles that see the agent's account view see its recovery panel too
     view = view_for(request, ref, brief=True, recovery=principal.role in READERS)
-    return detail(view, principal, recovery=view.recovery)
+    return json_response(detail(view, principal, recovery=view.recovery))
 
 
 def detail(
