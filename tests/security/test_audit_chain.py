@@ -317,3 +317,43 @@ def test_appends_from_many_threads_leave_every_lane_one_chain(trail: World) -> N
     with container.uow() as uow:
         assert uow.audit.verify() == []
     assert arrears("audit", "verify").exit_code == 0
+
+
+def test_appends_from_many_threads_to_one_lane_chain_each_after_the_last(trail: World) -> None:
+    """Twelve writers at once, every entry about one account, so all in one lane and each
+    transaction in one lane (on PostgreSQL the append reads the lane's newest hash after its
+    lock is granted: a read from before the wait would link two entries to one predecessor)."""
+    container = trail.container
+    writers, rounds = 12, 10
+    barrier = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(rounds):
+                with container.uow() as uow:
+                    uow.audit.record(
+                        at=container.clock.now(), actor=f"writer{n}", action="test.one_lane",
+                        entity_type="loan", entity_id=ACCOUNTS[0],
+                    )  # fmt: skip
+                    uow.commit()
+        except BaseException as error:  # reported by the test thread, below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    lane = lane_of("loan", ACCOUNTS[0])
+    with container.engine.connect() as connection:
+        links = connection.execute(
+            text("SELECT COUNT(*), COUNT(DISTINCT prev_hash) FROM audit_log WHERE lane = :lane"),
+            {"lane": lane},
+        ).one()
+    assert links[0] >= writers * rounds
+    assert links[0] == links[1], "every entry of the lane follows a different one"
+    with container.uow() as uow:
+        assert uow.audit.verify() == []
