@@ -79,6 +79,22 @@ def test_a_bad_row_is_refused_with_where_and_why(
     ), found
 
 
+def test_a_payment_id_repeated_in_a_later_batch_is_refused(
+    container: Container,
+    portfolio_files: list[Path],
+    write_csv,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Repeats are caught across batches and files, not only inside one batch."""
+    monkeypatch.setattr(container.settings, "import_batch_rows", 2)
+    first = write_csv("payments-1.csv", with_change(PAYMENTS, 9, payment_id="P1-2"))
+    second = write_csv("payments-2.csv", [dict(PAYMENTS[1], amount="1.00")])
+    files = [f for f in portfolio_files if not f.name.startswith("payments")]
+    found = messages(refused(container, [*files, first, second]))
+    repeated = {(f, r) for f, r, c, m in found if "appears more than once" in m}
+    assert repeated == {("payments-1.csv", 11), ("payments-2.csv", 2)}, found
+
+
 def test_every_problem_is_reported_not_just_the_first(
     container: Container, portfolio_files: list[Path], write_csv
 ) -> None:

@@ -179,6 +179,7 @@ def _load(
                 _tally(tally, writer.write(kind_name, pending.valid, file=str(path)), sink, touched)
             sink.add_problems(opened.problems)
             progress.finish()
+    files.forget_keys()
     return {k: dict(v) for k, v in counts.items()}, np.unique(np.concatenate(touched))
 
 

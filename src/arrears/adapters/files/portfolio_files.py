@@ -49,6 +49,12 @@ class PortfolioFiles:
     def __init__(self, *, as_of: date, batch_rows: int) -> None:
         self.as_of = as_of
         self.batch_rows = batch_rows
+        self.forget_keys()
+
+    def forget_keys(self) -> None:
+        """Forget the keys remembered to catch repeats across batches. They are needed only
+        while files are read: a million loans' 24 million payment ids take 384 MB, which the
+        posting that follows would otherwise carry."""
         self._seen = {kind: SeenKeys() for kind in KEY_COLUMN}
         self._schedule_loans = SeenKeys()
 
