@@ -79,17 +79,23 @@ def level_schedule(
     Interest per period is ``monthly_interest_minor``; the final installment takes whatever
     principal remains so the schedule repays exactly ``principal``.
     """
-    payment = level_payment(principal, rate, term_months)
-    balance = principal
-    zero = Money.zero(principal.currency)
+    # In minor units (each account view builds its loan's schedule): ``monthly_interest_minor``
+    # with the rate's ratio taken once, Money made only for what is kept.
+    currency = principal.currency
+    payment = level_payment(principal, rate, term_months).minor
+    numerator, denominator = rate.value.as_integer_ratio()
+    balance = principal.minor
+    zero = Money.zero(currency)
     installments: list[Installment] = []
     for seq in range(1, term_months + 1):
-        interest = Money(monthly_interest_minor(balance.minor, rate), principal.currency)
-        principal_part = balance if seq == term_months else (payment - interest).min(balance)
-        principal_part = principal_part.max(zero)
+        interest = round_half_even_div(balance * numerator, denominator * 12)
+        principal_part = balance if seq == term_months else min(payment - interest, balance)
+        principal_part = max(principal_part, 0)
         due = add_months(first_due_date, seq - 1, day=first_due_date.day)
-        installments.append(Installment(seq, due, principal_part, interest, zero))
-        balance = balance - principal_part
+        installments.append(
+            Installment(seq, due, Money(principal_part, currency), Money(interest, currency), zero)
+        )
+        balance -= principal_part
     return installments
 
 
