@@ -66,11 +66,13 @@ def app() -> object:
     from bench.load.book import Book, settings_for
 
     from arrears.bootstrap import build
-    from arrears.entrypoints.web.app import create_app
+    from arrears.entrypoints.web.app import create_app, settle_heap
 
     book = Book.load(Path(os.environ["ARREARS_LOAD_BOOK"]))
     container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
-    return create_app(container)
+    app = create_app(container)
+    settle_heap()  # as ``arrears serve`` does
+    return app
 
 
 def serve(book_path: Path, port: int, workers: int) -> None:

@@ -93,9 +93,10 @@ def run_server(
 ) -> None:
     import uvicorn
 
-    from arrears.entrypoints.web.app import create_app
+    from arrears.entrypoints.web.app import create_app, settle_heap
 
     app = create_app(container)
+    settle_heap()
     url = f"http://{host}:{port}"
     stop = threading.Event()
     sender = start_outbox_sender(container, stop)
