@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -278,35 +279,44 @@ def test_two_transactions_about_two_accounts_in_opposite_orders_both_commit(
         assert uow.audit.verify() == []
 
 
+def all_at_once(write: Callable[[int], None], writers: int) -> list[BaseException]:
+    """Run ``write(n)`` for each of ``writers`` threads, started together; what they raised."""
+    barrier = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait()
+            write(n)
+        except BaseException as error:  # reported by the caller
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
 def test_appends_from_many_threads_leave_every_lane_one_chain(trail: World) -> None:
     """Twelve writers at once, each transaction about two accounts (in an order that would
     deadlock if lanes were locked as recorded; on PostgreSQL advisory locks order each lane)."""
     container = trail.container
     writers = 12
-    barrier = threading.Barrier(writers)
-    failures: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            barrier.wait()
-            for k in range(8):
-                pair = [f"W{n}-{k}", f"W{(n + 1) % writers}-{k}"]
-                with container.uow() as uow:
-                    for account in pair if n % 2 else reversed(pair):
-                        uow.audit.record(
-                            at=container.clock.now(), actor=f"writer{n}", action="test.append",
-                            entity_type="loan", entity_id=account,
-                        )  # fmt: skip
-                    uow.commit()
-        except BaseException as error:  # reported by the test thread, below
-            failures.append(error)
+        for k in range(8):
+            pair = [f"W{n}-{k}", f"W{(n + 1) % writers}-{k}"]
+            with container.uow() as uow:
+                for account in pair if n % 2 else reversed(pair):
+                    uow.audit.record(
+                        at=container.clock.now(), actor=f"writer{n}", action="test.append",
+                        entity_type="loan", entity_id=account,
+                    )  # fmt: skip
+                uow.commit()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert all_at_once(write, writers) == []
     with container.engine.connect() as connection:
         appended = connection.execute(
             text("SELECT COUNT(*), COUNT(DISTINCT lane) FROM audit_log WHERE action = :a"),
@@ -325,28 +335,17 @@ def test_appends_from_many_threads_to_one_lane_chain_each_after_the_last(trail: 
     lock is granted: a read from before the wait would link two entries to one predecessor)."""
     container = trail.container
     writers, rounds = 12, 10
-    barrier = threading.Barrier(writers)
-    failures: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            barrier.wait()
-            for _ in range(rounds):
-                with container.uow() as uow:
-                    uow.audit.record(
-                        at=container.clock.now(), actor=f"writer{n}", action="test.one_lane",
-                        entity_type="loan", entity_id=ACCOUNTS[0],
-                    )  # fmt: skip
-                    uow.commit()
-        except BaseException as error:  # reported by the test thread, below
-            failures.append(error)
+        for _ in range(rounds):
+            with container.uow() as uow:
+                uow.audit.record(
+                    at=container.clock.now(), actor=f"writer{n}", action="test.one_lane",
+                    entity_type="loan", entity_id=ACCOUNTS[0],
+                )  # fmt: skip
+                uow.commit()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert all_at_once(write, writers) == []
     lane = lane_of("loan", ACCOUNTS[0])
     with container.engine.connect() as connection:
         links = connection.execute(
