@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Label, Table, bindparam, exists, select
 
 from arrears.adapters.db import schema
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_agencies import placements
 from arrears.adapters.db.schema_collateral import collateral_cases
 from arrears.adapters.db.schema_legal import legal_cases
@@ -15,10 +16,12 @@ def _any_of_loan(table: Table, name: str) -> Label[bool]:
     return exists().where(table.c.loan_id == bindparam("loan_id")).label(name)
 
 
-_RECOVERY_KINDS = select(
-    _any_of_loan(legal_cases, "legal"),
-    _any_of_loan(placements, "placements"),
-    _any_of_loan(collateral_cases, "collateral"),
+_RECOVERY_KINDS = Prebuilt(
+    select(
+        _any_of_loan(legal_cases, "legal"),
+        _any_of_loan(placements, "placements"),
+        _any_of_loan(collateral_cases, "collateral"),
+    )
 )
 """One statement for three questions, built once: every staff account view asks them."""
 
@@ -40,7 +43,9 @@ class SqlAccounts:
         return int(found) if found is not None else None
 
     def recovery_kinds(self, loan_id: int) -> RecoveryKinds:
-        row = self.connection.execute(_RECOVERY_KINDS, {"loan_id": loan_id}).one()
+        ((legal, placements, collateral),) = _RECOVERY_KINDS.tuples(
+            self.connection, {"loan_id": loan_id}
+        )
         return RecoveryKinds(
-            legal=bool(row.legal), placements=bool(row.placements), collateral=bool(row.collateral)
+            legal=bool(legal), placements=bool(placements), collateral=bool(collateral)
         )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Row, bindparam, insert, or_, select, text, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, text, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import frame_from_rows
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_cycle import holds as holds_table
 from arrears.domain.holds import Hold, HoldKind
 
-_HOLDS_COVERING_LOAN = (
+_HOLDS_COVERING_LOAN = Prebuilt(
     select(holds_table)
     .where(
         or_(
@@ -53,7 +55,7 @@ class SqlHolds:
         row = self.connection.execute(
             select(holds_table).where(holds_table.c.id == hold_id)
         ).one_or_none()
-        return _hold(row) if row else None
+        return _hold(dict(row._mapping)) if row else None
 
     def end(self, hold_id: int, *, ends_on: date, ended_by: str, ended_at: datetime) -> None:
         self.connection.execute(
@@ -73,8 +75,7 @@ class SqlHolds:
             ).one()
             borrower_ids = [b for b in (loan.borrower_id, loan.co_borrower_id) if b is not None]
         parameters = {"loan_id": loan_id, "borrower_ids": borrower_ids}
-        rows = self.connection.execute(_HOLDS_COVERING_LOAN, parameters).all()
-        return [_hold(r) for r in rows]
+        return [_hold(row) for row in _HOLDS_COVERING_LOAN.rows(self.connection, parameters)]
 
     def active_frame(self, *, first_loan_id: int, last_loan_id: int, on: date) -> pl.DataFrame:
         """(loan_id, hold_id, kind) for every hold in force on ``on`` over a loan-id range,
@@ -96,18 +97,18 @@ class SqlHolds:
         return frame_from_rows(rows, {"loan_id": pl.Int64, "hold_id": pl.Int64, "kind": pl.Utf8})
 
 
-def _hold(row: Row[Any]) -> Hold:
+def _hold(row: Mapping[str, Any]) -> Hold:
     return Hold(
-        kind=HoldKind(row.kind),
-        starts_on=_date(row.starts_on),
-        ends_on=_date(row.ends_on) if row.ends_on else None,
-        set_by=row.set_by,
-        reason=row.reason,
-        loan_id=row.loan_id,
-        borrower_id=row.borrower_id,
-        id=row.id,
-        details=json.loads(row.details),
-        created_at=row.created_at,
+        kind=HoldKind(row["kind"]),
+        starts_on=_date(row["starts_on"]),
+        ends_on=_date(row["ends_on"]) if row["ends_on"] else None,
+        set_by=row["set_by"],
+        reason=row["reason"],
+        loan_id=row["loan_id"],
+        borrower_id=row["borrower_id"],
+        id=row["id"],
+        details=json.loads(row["details"]),
+        created_at=row["created_at"],
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, select, text
 from arrears.adapters.db import schema as t
 from arrears.adapters.db.alongside import alongside
 from arrears.adapters.db.bulk import key_span, lookup, query_frame
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.money import Money
@@ -53,15 +54,23 @@ LOAN_FRAME_COLUMNS = {
 BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
 
 # One loan's history, read by every account view: statements built once (``web_store``).
-_INSTALLMENTS_OF_LOAN = (
-    select(t.installments)
+_INSTALLMENTS_OF_LOAN = Prebuilt(
+    select(
+        t.installments.c.seq, t.installments.c.due_date, t.installments.c.principal_minor,
+        t.installments.c.interest_minor, t.installments.c.fees_minor,
+    )
     .where(t.installments.c.loan_id == bindparam("loan_id"))
     .order_by(t.installments.c.seq)
-)
-_CHARGES_OF_LOAN = (
-    select(t.charges).where(t.charges.c.loan_id == bindparam("loan_id")).order_by(t.charges.c.id)
-)
-_PAYMENTS_OF_LOAN = (
+)  # fmt: skip
+_CHARGES_OF_LOAN = Prebuilt(
+    select(
+        t.charges.c.component, t.charges.c.amount_minor, t.charges.c.assessed_on,
+        t.charges.c.reason, t.charges.c.key, t.charges.c.id,
+    )
+    .where(t.charges.c.loan_id == bindparam("loan_id"))
+    .order_by(t.charges.c.id)
+)  # fmt: skip
+_PAYMENTS_OF_LOAN = Prebuilt(
     select(t.payments.c.effective_date, t.payments.c.amount_minor, t.payments.c.status)
     .where(t.payments.c.loan_id == bindparam("loan_id"))
     .order_by(t.payments.c.id)
@@ -108,33 +117,34 @@ class SqlPortfolioReads:
     def _installments(self, loan_id: int, currency: str) -> list[Installment]:
         return [
             Installment(
-                row.seq,
-                row.due_date,
-                Money(row.principal_minor, currency),
-                Money(row.interest_minor, currency),
-                Money(row.fees_minor, currency),
+                seq, due_date, Money(principal, currency), Money(interest, currency),
+                Money(fees, currency),
             )
-            for row in self.connection.execute(_INSTALLMENTS_OF_LOAN, {"loan_id": loan_id})
-        ]
+            for seq, due_date, principal, interest, fees in _INSTALLMENTS_OF_LOAN.tuples(
+                self.connection, {"loan_id": loan_id}
+            )
+        ]  # fmt: skip
 
     def _charges(self, loan_id: int, currency: str) -> list[Charge]:
         return [
             Charge(
                 loan_id=loan_id,
-                component=Component(row.component),
-                amount=Money(row.amount_minor, currency),
-                assessed_on=row.assessed_on,
-                reason=row.reason,
-                key=row.key,
-                id=row.id,
+                component=Component(component),
+                amount=Money(amount, currency),
+                assessed_on=assessed_on,
+                reason=reason,
+                key=key,
+                id=charge_id,
             )
-            for row in self.connection.execute(_CHARGES_OF_LOAN, {"loan_id": loan_id})
+            for component, amount, assessed_on, reason, key, charge_id in _CHARGES_OF_LOAN.tuples(
+                self.connection, {"loan_id": loan_id}
+            )
         ]
 
     def _payments(self, loan_id: int) -> list[tuple[date, int, bool]]:
         """(effective date, amount, good): good is posted, not returned or reversed."""
-        rows = self.connection.execute(_PAYMENTS_OF_LOAN, {"loan_id": loan_id})
-        return [(r.effective_date, int(r.amount_minor), r.status == "posted") for r in rows]
+        rows = _PAYMENTS_OF_LOAN.tuples(self.connection, {"loan_id": loan_id})
+        return [(day, int(amount), status == "posted") for day, amount, status in rows]
 
     def loans(self, loan_ids: list[int]) -> pl.DataFrame:
         return lookup(

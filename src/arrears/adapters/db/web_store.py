@@ -4,6 +4,7 @@ and review queues, team activity and the facts an account view shows."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, se
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
 from arrears.adapters.db.schema_web import account_locks, idempotency_keys
 from arrears.services.ports import IdempotencyRecord, LockRecord
@@ -20,17 +22,21 @@ BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspens
 # The account view's reads, built once: a statement object used again skips building its
 # clauses, its cache key and the adapting of its result columns to a new object, about half
 # of SQLAlchemy's cost per statement (docs/benchmarks.md, "account view").
-_LOCK_OF_LOAN = select(account_locks).where(account_locks.c.loan_id == bindparam("loan_id"))
-_LOAN_BY_REF = select(schema.loans).where(schema.loans.c.external_id == bindparam("ref"))
-_BORROWERS = select(
-    *(c for c in schema.borrowers.c if c.name not in {"dob_sealed", "ssn_sealed", "ssn_index"})
-).where(schema.borrowers.c.id.in_(bindparam("ids", expanding=True)))
-_CONTACT_POINTS = (
+_LOCK_OF_LOAN = Prebuilt(
+    select(account_locks).where(account_locks.c.loan_id == bindparam("loan_id"))
+)
+_LOAN_BY_REF = Prebuilt(select(schema.loans).where(schema.loans.c.external_id == bindparam("ref")))
+_BORROWERS = Prebuilt(
+    select(
+        *(c for c in schema.borrowers.c if c.name not in {"dob_sealed", "ssn_sealed", "ssn_index"})
+    ).where(schema.borrowers.c.id.in_(bindparam("ids", expanding=True)))
+)
+_CONTACT_POINTS = Prebuilt(
     select(schema.contact_points)
     .where(schema.contact_points.c.borrower_id.in_(bindparam("ids", expanding=True)))
     .order_by(schema.contact_points.c.id)
 )
-_BALANCES = (
+_BALANCES = Prebuilt(
     select(schema.ledger_lines.c.account, func.sum(schema.ledger_lines.c.amount_minor))
     .where(
         schema.ledger_lines.c.loan_id == bindparam("loan_id"),
@@ -54,8 +60,8 @@ class SqlWebStore:
     # -- account locks --------------------------------------------------------------------------
 
     def lock(self, loan_id: int) -> LockRecord | None:
-        row = self.connection.execute(_LOCK_OF_LOAN, {"loan_id": loan_id}).one_or_none()
-        return _lock(row) if row else None
+        row = _LOCK_OF_LOAN.one(self.connection, {"loan_id": loan_id})
+        return _lock_of(row) if row else None
 
     def take_lock(
         self, *, loan_id: int, held_by: str, held_by_name: str, at: datetime, expires_at: datetime
@@ -304,8 +310,7 @@ class SqlWebStore:
     def loan_header_by_ref(self, ref: str) -> dict[str, Any] | None:
         """The loan row found by its external reference: one read where an id lookup and a
         header read would be two (an account view starts from the reference)."""
-        row = self.connection.execute(_LOAN_BY_REF, {"ref": ref}).one_or_none()
-        return dict(row._mapping) if row else None
+        return _LOAN_BY_REF.one(self.connection, {"ref": ref})
 
     def borrower(self, borrower_id: int) -> dict[str, Any] | None:
         return self.borrowers([borrower_id]).get(borrower_id)
@@ -315,13 +320,12 @@ class SqlWebStore:
         database: two reads for all of them (an account has a borrower and maybe a
         co-borrower)."""
         found: dict[int, dict[str, Any]] = {}
-        for row in self.connection.execute(_BORROWERS, {"ids": borrower_ids}):
-            borrower = dict(row._mapping)
+        for borrower in _BORROWERS.rows(self.connection, {"ids": borrower_ids}):
             borrower["has_dob"] = bool(borrower.pop("dob_index"))
             borrower["contact_points"] = []
             found[int(borrower["id"])] = borrower
         if found:
-            for point in _rows(self.connection.execute(_CONTACT_POINTS, {"ids": list(found)})):
+            for point in _CONTACT_POINTS.rows(self.connection, {"ids": list(found)}):
                 found[int(point["borrower_id"])]["contact_points"].append(point)
         return found
 
@@ -336,7 +340,7 @@ class SqlWebStore:
         )
 
     def ledger_balances(self, loan_id: int) -> dict[str, int]:
-        rows = self.connection.execute(_BALANCES, {"loan_id": loan_id}).all()
+        rows = _BALANCES.tuples(self.connection, {"loan_id": loan_id})
         return {str(account): int(amount) for account, amount in rows}
 
     def collateral(self, loan_id: int) -> list[dict[str, Any]]:
@@ -413,11 +417,15 @@ def _action_rows() -> Any:
 
 
 def _lock(row: Row[Any]) -> LockRecord:
+    return _lock_of(dict(row._mapping))
+
+
+def _lock_of(row: Mapping[str, Any]) -> LockRecord:
     return LockRecord(
-        loan_id=int(row.loan_id),
-        held_by=row.held_by,
-        held_by_name=row.held_by_name,
-        taken_at=row.taken_at,
-        expires_at=row.expires_at,
-        loan_ref=getattr(row, "loan_ref", ""),
+        loan_id=int(row["loan_id"]),
+        held_by=row["held_by"],
+        held_by_name=row["held_by_name"],
+        taken_at=row["taken_at"],
+        expires_at=row["expires_at"],
+        loan_ref=row.get("loan_ref", ""),
     )

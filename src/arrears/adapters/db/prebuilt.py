@@ -1,0 +1,108 @@
+"""Reads built once and, on PostgreSQL, run on the driver's own cursor.
+
+Every account view makes about ten small indexed reads. SQLAlchemy's execution of a statement
+it has cached still costs about 70 µs of CPU per read against the driver's own (an execution
+context, the cursor's description turned into result metadata, the result object): for
+one-row reads that is half their cost, and the serving process's CPU is what limits how many
+views two cores answer (docs/benchmarks.md, "account view"). A ``Prebuilt`` read compiles its
+statement once per dialect and, on PostgreSQL, sends the SQL text straight to psycopg in the
+connection's own transaction, with the column names read once and SQLAlchemy's result
+processors (``UTCDateTime``) still applied. Elsewhere (SQLite) it runs through SQLAlchemy as any
+other statement, so both databases give the same rows.
+
+Only ``SELECT`` statements whose parameters are plain values go this way; an expanding
+``IN`` parameter becomes ``= ANY(%(name)s)`` with the values as one array.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select
+
+Processor = Callable[[Any], Any] | None
+
+_EXPANDING = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Driver:
+    """The statement as psycopg runs it: SQL text, column names, result processors."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Processor, ...]
+    literals: dict[str, Any]  # values the statement carries itself (``in_(("a", "b"))``)
+
+
+class Prebuilt:
+    """A ``SELECT`` built once at import time; ``rows``/``tuples``/``one`` run it."""
+
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+        self.statement = statement
+        self._driver: _Driver | None = None
+
+    def tuples(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows as tuples, in the statement's column order."""
+        if connection.dialect.name != "postgresql":
+            return [tuple(row) for row in connection.execute(self.statement, dict(params))]
+        driver = self._driver or self._compile(connection)
+        if not connection.in_transaction():
+            connection.begin()  # the driver's statement belongs to the unit of work's transaction
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        found: list[tuple[Any, ...]] = raw.execute(
+            driver.sql, _arrays({**driver.literals, **params})
+        ).fetchall()
+        if not any(driver.processors):
+            return found
+        return [_processed(row, driver.processors) for row in found]
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The rows as dicts by column name (the names are read once)."""
+        if connection.dialect.name != "postgresql":
+            result = connection.execute(self.statement, dict(params))
+            names: Sequence[str] = list(result.keys())
+            return [dict(zip(names, row, strict=True)) for row in result]
+        names = (self._driver or self._compile(connection)).names
+        return [dict(zip(names, row, strict=True)) for row in self.tuples(connection, params)]
+
+    def one(self, connection: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The only row, or None; more than one is a mistake in the statement."""
+        found = self.rows(connection, params)
+        if len(found) > 1:
+            raise ValueError(f"expected at most one row, got {len(found)}")
+        return found[0] if found else None
+
+    def _compile(self, connection: Connection) -> _Driver:
+        """Compiled for PostgreSQL (psycopg) once; only PostgreSQL connections come here."""
+        compiled = self.statement.compile(dialect=connection.dialect)
+        sql = _EXPANDING.sub(r"= ANY(%(\1)s)", compiled.string)
+        if "POSTCOMPILE" in sql:
+            raise ValueError(f"a parameter of this statement cannot be sent as is: {sql}")
+        if any(compiled._bind_processors.values()):
+            raise ValueError("a parameter of this statement needs converting: not a Prebuilt")
+        columns = compiled._result_columns
+        names = tuple(column.keyname for column in columns)
+        processors = tuple(
+            column.type._cached_result_processor(connection.dialect, None) for column in columns
+        )
+        literals = {name: value for name, value in compiled.params.items() if value is not None}
+        self._driver = _Driver(sql, names, processors, literals)
+        return self._driver
+
+
+def _arrays(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Expanding parameters (lists, tuples) as lists: psycopg sends a list as one array."""
+    return {name: list(value) if isinstance(value, tuple) else value
+            for name, value in params.items()}  # fmt: skip
+
+
+def _processed(row: Sequence[Any], processors: tuple[Processor, ...]) -> tuple[Any, ...]:
+    return tuple(
+        process(value) if process is not None else value
+        for process, value in zip(processors, row, strict=True)
+    )

@@ -1,0 +1,115 @@
+"""``Prebuilt`` reads give the same rows as SQLAlchemy's own execution, on both backends: plain
+and expanding parameters (an empty list too), values the statement carries itself, columns
+with a result processor (``UTCDateTime``), unnamed columns, and the connection's own transaction
+(a write not yet committed is seen; a read with no transaction begun starts one)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, bindparam, func, insert, select
+
+from arrears.adapters.db import schema
+from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.bootstrap import Container
+
+borrowers, loans, payments = schema.borrowers, schema.loans, schema.payments
+
+BY_ID = Prebuilt(select(borrowers).where(borrowers.c.id == bindparam("id")))
+BY_IDS = Prebuilt(
+    select(borrowers.c.id, borrowers.c.last_name, borrowers.c.created_at)
+    .where(borrowers.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(borrowers.c.id)
+)
+TOTALS = Prebuilt(
+    select(payments.c.status, func.sum(payments.c.amount_minor), func.count())
+    .where(
+        payments.c.loan_id == bindparam("loan_id"), payments.c.status.in_(("posted", "returned"))
+    )
+    .group_by(payments.c.status)
+    .order_by(payments.c.status)
+)
+AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def _sqlalchemy(connection: Connection, prebuilt: Prebuilt, params: dict[str, Any]) -> list[Any]:
+    result = connection.execute(prebuilt.statement, params)
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
+
+
+def _seed(connection: Connection) -> int:
+    for n in (1, 2, 3):
+        connection.execute(
+            insert(borrowers).values(
+                id=n, external_id=f"B-{n}", first_name="Ana", last_name=f"Díaz {n}",
+                address_line1="1 Main St", city="Cambridge", state="MA", zip="02139",
+                address_time_zone="America/New_York", content_hash=f"h{n}", created_at=AT,
+                updated_at=AT,
+            )
+        )  # fmt: skip
+    connection.execute(
+        insert(loans).values(
+            id=7, external_id="L-7", borrower_id=1, product="personal", currency="USD",
+            principal_minor=100_000, annual_rate_micros=120_000, term_months=12,
+            origination_date=date(2026, 1, 5), first_due_date=date(2026, 2, 5), status="open",
+            contract_state="MA", contract_type="installment", content_hash="h", created_at=AT,
+            updated_at=AT,
+        )
+    )  # fmt: skip
+    for n, (amount, status) in enumerate([(500, "posted"), (700, "posted"), (300, "returned"),
+                                          (900, "reversed")], start=1):  # fmt: skip
+        connection.execute(
+            insert(payments).values(
+                id=n, external_id=f"P-{n}", loan_id=7, amount_minor=amount,
+                effective_date=date(2026, 3, n), method="ach", status=status, source="import",
+                received_at=AT,
+            )
+        )  # fmt: skip
+    return 7
+
+
+def test_the_same_rows_as_sqlalchemy_gives(container: Container) -> None:
+    with container.engine.connect() as connection:
+        connection.begin()
+        loan_id = _seed(connection)  # not committed: the reads must see it all the same
+        cases: list[tuple[Prebuilt, dict[str, Any]]] = [
+            (BY_ID, {"id": 2}),
+            (BY_ID, {"id": 99}),
+            (BY_IDS, {"ids": [3, 1]}),
+            (BY_IDS, {"ids": (2,)}),
+            (BY_IDS, {"ids": []}),
+            (TOTALS, {"loan_id": loan_id}),
+        ]
+        for prebuilt, params in cases:
+            assert prebuilt.rows(connection, params) == _sqlalchemy(connection, prebuilt, params)
+        created = BY_IDS.rows(connection, {"ids": [1]})[0]["created_at"]
+        assert created == AT
+        assert created.tzinfo is not None
+        assert [row[:2] for row in TOTALS.tuples(connection, {"loan_id": loan_id})] == [
+            ("posted", 1_200),
+            ("returned", 300),
+        ]
+        connection.rollback()
+
+
+def test_one_row_or_none_and_never_two(container: Container) -> None:
+    with container.engine.connect() as connection:
+        connection.begin()
+        _seed(connection)
+        found = BY_ID.one(connection, {"id": 1})
+        assert found is not None
+        assert found["last_name"] == "Díaz 1"
+        assert BY_ID.one(connection, {"id": 42}) is None
+        with pytest.raises(ValueError, match="at most one row"):
+            BY_IDS.one(connection, {"ids": [1, 2]})
+        connection.rollback()
+
+
+def test_a_read_with_no_transaction_begun_belongs_to_the_next_one(container: Container) -> None:
+    with container.engine.connect() as connection:
+        assert BY_ID.rows(connection, {"id": 1}) == []
+        assert connection.in_transaction()  # so the unit of work's commit or rollback ends it
+        connection.rollback()
