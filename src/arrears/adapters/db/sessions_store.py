@@ -5,13 +5,15 @@ index, never read), and the portal's preferences, funnel events and card payment
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_web import (
     card_payments,
     funnel_events,
@@ -29,6 +31,10 @@ _OPT_OUT_COLUMNS = {
     "sms": ("sms_opted_out_at", ("mobile_phone",)),
     "email": ("email_opted_out_at", ("personal_email", "work_email")),
 }
+
+
+_SESSION = Prebuilt(select(web_sessions).where(web_sessions.c.id_hash == bindparam("id_hash")))
+"""Every signed-in page and form reads its session: built once."""
 
 
 class SqlSessions:
@@ -55,9 +61,7 @@ class SqlSessions:
         )
 
     def get(self, id_hash: str) -> SessionRecord | None:
-        row = self.connection.execute(
-            select(web_sessions).where(web_sessions.c.id_hash == id_hash)
-        ).one_or_none()
+        row = _SESSION.one(self.connection, {"id_hash": id_hash})
         return _session(row) if row else None
 
     def touch(self, id_hash: str, *, at: datetime, idle_until: datetime) -> None:
@@ -362,17 +366,17 @@ class SqlPortalStore:
         return dict(row._mapping) if row else None
 
 
-def _session(row: Row[Any]) -> SessionRecord:
+def _session(row: Mapping[str, Any]) -> SessionRecord:
     return SessionRecord(
-        id_hash=row.id_hash,
-        kind=row.kind,
-        csrf_token=row.csrf_token,
-        created_at=row.created_at,
-        last_seen_at=row.last_seen_at,
-        idle_until=row.idle_until,
-        expires_at=row.expires_at,
-        user_id=row.user_id,
-        borrower_id=row.borrower_id,
-        language=row.language,
-        ended_at=row.ended_at,
+        id_hash=row["id_hash"],
+        kind=row["kind"],
+        csrf_token=row["csrf_token"],
+        created_at=row["created_at"],
+        last_seen_at=row["last_seen_at"],
+        idle_until=row["idle_until"],
+        expires_at=row["expires_at"],
+        user_id=row["user_id"],
+        borrower_id=row["borrower_id"],
+        language=row["language"],
+        ended_at=row["ended_at"],
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_web import api_tokens, users
 from arrears.services.ports import TokenRecord, UserRecord
+
+_USER = Prebuilt(select(users).where(users.c.id == bindparam("id")))
+"""Every signed-in staff page reads its user: built once."""
 
 
 class SqlUsers:
@@ -47,15 +52,15 @@ class SqlUsers:
         row = self.connection.execute(
             select(users).where(users.c.username == username)
         ).one_or_none()
-        return _user(row) if row else None
+        return _user(row._mapping) if row else None
 
     def get(self, user_id: int) -> UserRecord | None:
-        row = self.connection.execute(select(users).where(users.c.id == user_id)).one_or_none()
+        row = _USER.one(self.connection, {"id": user_id})
         return _user(row) if row else None
 
     def all(self) -> list[UserRecord]:
         rows = self.connection.execute(select(users).order_by(users.c.username)).all()
-        return [_user(r) for r in rows]
+        return [_user(r._mapping) for r in rows]
 
     def update(
         self,
@@ -130,16 +135,16 @@ class SqlUsers:
         )
 
 
-def _user(row: Row[Any]) -> UserRecord:
+def _user(row: Mapping[Any, Any]) -> UserRecord:
     return UserRecord(
-        id=int(row.id),
-        username=row.username,
-        display_name=row.display_name,
-        role=row.role,
-        password_hash=row.password_hash,
-        active=bool(row.active),
-        queues=tuple(q for q in row.queues.split(",") if q),
-        last_login_at=row.last_login_at,
+        id=int(row["id"]),
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        password_hash=row["password_hash"],
+        active=bool(row["active"]),
+        queues=tuple(q for q in row["queues"].split(",") if q),
+        last_login_at=row["last_login_at"],
     )
 
 
