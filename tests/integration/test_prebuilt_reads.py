@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import Connection, bindparam, func, insert, select
 
 from arrears.adapters.db import schema
+from arrears.adapters.db.cycle_store import SqlCycleStore
 from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.schema_cycle import decision_items, decisions
 from arrears.bootstrap import Container
 
 borrowers, loans, payments = schema.borrowers, schema.loans, schema.payments
@@ -112,4 +114,35 @@ def test_a_read_with_no_transaction_begun_belongs_to_the_next_one(container: Con
     with container.engine.connect() as connection:
         assert BY_ID.rows(connection, {"id": 1}) == []
         assert connection.in_transaction()  # so the unit of work's commit or rollback ends it
+        connection.rollback()
+
+
+def test_a_loans_decisions_newest_first_each_with_its_own_items(container: Container) -> None:
+    """``decisions_for`` reads the decisions and then all their items in one more read."""
+    with container.engine.connect() as connection:
+        connection.begin()
+        for run_id, day in (
+            (1, date(2026, 11, 24)),
+            (2, date(2026, 11, 25)),
+            (3, date(2026, 11, 26)),
+        ):
+            for loan_id in (7, 8):
+                connection.execute(
+                    insert(decisions).values(
+                        run_id=run_id, loan_id=loan_id, as_of=day, dpd=run_id, bucket="1-29",
+                        balance_minor=100, past_due_minor=10,
+                    )
+                )  # fmt: skip
+                for rank, treatment in enumerate(("sms", "call")[: run_id % 2 + 1], start=1):
+                    connection.execute(
+                        insert(decision_items).values(
+                            run_id=run_id, loan_id=loan_id, treatment=treatment, rank=rank,
+                            rule=f"rule {run_id}.{rank}", status="planned",
+                        )
+                    )  # fmt: skip
+        found = SqlCycleStore(connection).decisions_for(7, limit=2)
+        assert [d["run_id"] for d in found] == [3, 2]
+        assert [[i["treatment"] for i in d["items"]] for d in found] == [["sms", "call"], ["sms"]]
+        assert {i["loan_id"] for d in found for i in d["items"]} == {7}
+        assert SqlCycleStore(connection).decisions_for(99) == []
         connection.rollback()

@@ -4,6 +4,7 @@ and the contact facts of a partition of loans for the daily cycle."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,10 +15,30 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import frame_from_rows
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_negotiation import contact_preferences, contacts
 from arrears.adapters.db.types import UTCDateTime
 from arrears.domain.contact_log import Channel, ContactRecord, Direction, Outcome
 from arrears.domain.contacts import ContactKind, ContactPoint, ContactStatus
+
+# Read by every staff account page (its log and the compliance panel): built once.
+_CONTACTS_OF_LOAN = Prebuilt(select(contacts).where(contacts.c.loan_id == bindparam("loan_id")))
+_NEWEST_CONTACTS = Prebuilt(
+    select(contacts)
+    .where(contacts.c.loan_id == bindparam("loan_id"))
+    .order_by(contacts.c.at.desc(), contacts.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_POINTS_OF = Prebuilt(
+    select(schema.contact_points)
+    .where(schema.contact_points.c.borrower_id == bindparam("borrower_id"))
+    .order_by(schema.contact_points.c.id)
+)
+_HOURS = Prebuilt(
+    select(contact_preferences.c.start_hour, contact_preferences.c.end_hour).where(
+        contact_preferences.c.borrower_id == bindparam("borrower_id")
+    )
+)
 
 _OPT_OUT_COLUMN = {
     Channel.CALL: "call_opted_out_at",
@@ -83,20 +104,16 @@ class SqlContactLog:
 
     def for_loan(self, loan_id: int, *, limit: int | None = None) -> list[ContactRecord]:
         """The loan's log, oldest first (the newest ``limit`` when given)."""
-        query = select(contacts).where(contacts.c.loan_id == loan_id)
-        if limit is not None:
-            query = query.order_by(contacts.c.at.desc(), contacts.c.id.desc()).limit(limit)
-        rows = self.connection.execute(query).all()
+        if limit is None:
+            rows = _CONTACTS_OF_LOAN.rows(self.connection, {"loan_id": loan_id})
+        else:
+            rows = _NEWEST_CONTACTS.rows(self.connection, {"loan_id": loan_id, "limit": limit})
         return sorted((_record(r) for r in rows), key=lambda r: (r.at, r.id or 0))
 
     # -- contact points and preferences -------------------------------------------------------
 
     def points_of(self, borrower_id: int) -> list[ContactPoint]:
-        cp = schema.contact_points
-        rows = self.connection.execute(
-            select(cp).where(cp.c.borrower_id == borrower_id).order_by(cp.c.id)
-        ).all()
-        return [_point(r) for r in rows]
+        return [_point(r) for r in _POINTS_OF.rows(self.connection, {"borrower_id": borrower_id})]
 
     def set_point_status(self, point_id: int, status: ContactStatus) -> None:
         cp = schema.contact_points
@@ -112,12 +129,8 @@ class SqlContactLog:
         )
 
     def preferred_hours(self, borrower_id: int) -> tuple[int, int] | None:
-        row = self.connection.execute(
-            select(contact_preferences.c.start_hour, contact_preferences.c.end_hour).where(
-                contact_preferences.c.borrower_id == borrower_id
-            )
-        ).one_or_none()
-        return (int(row.start_hour), int(row.end_hour)) if row else None
+        found = _HOURS.tuples(self.connection, {"borrower_id": borrower_id})
+        return (int(found[0][0]), int(found[0][1])) if found else None
 
     def set_preferred_hours(
         self, borrower_id: int, hours: tuple[int, int] | None, *, by: str, at: datetime
@@ -228,33 +241,35 @@ def _utc_row(row: Row[Any], index: int) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _record(row: Row[Any]) -> ContactRecord:
+def _record(row: Mapping[Any, Any]) -> ContactRecord:
     return ContactRecord(
-        loan_id=row.loan_id,
-        borrower_id=row.borrower_id,
-        channel=Channel(row.channel),
-        direction=Direction(row.direction),
-        at=row.at,
-        actor=row.actor,
-        outcome=Outcome(row.outcome),
-        contact_point_id=row.contact_point_id,
-        contact_point_kind=ContactKind(row.contact_point_kind) if row.contact_point_kind else None,
-        template=row.template,
-        notes=row.notes,
-        reference=row.reference,
-        id=row.id,
+        loan_id=row["loan_id"],
+        borrower_id=row["borrower_id"],
+        channel=Channel(row["channel"]),
+        direction=Direction(row["direction"]),
+        at=row["at"],
+        actor=row["actor"],
+        outcome=Outcome(row["outcome"]),
+        contact_point_id=row["contact_point_id"],
+        contact_point_kind=ContactKind(row["contact_point_kind"])
+        if row["contact_point_kind"]
+        else None,
+        template=row["template"],
+        notes=row["notes"],
+        reference=row["reference"],
+        id=row["id"],
     )
 
 
-def _point(row: Row[Any]) -> ContactPoint:
+def _point(row: Mapping[Any, Any]) -> ContactPoint:
     return ContactPoint(
-        kind=ContactKind(row.kind),
-        value=row.value,
-        id=row.id,
-        status=ContactStatus(row.status),
-        time_zones=tuple(z for z in row.time_zones.split(",") if z),
-        sms_consent_at=row.sms_consent_at,
-        call_opted_out_at=row.call_opted_out_at,
-        sms_opted_out_at=row.sms_opted_out_at,
-        email_opted_out_at=row.email_opted_out_at,
+        kind=ContactKind(row["kind"]),
+        value=row["value"],
+        id=row["id"],
+        status=ContactStatus(row["status"]),
+        time_zones=tuple(z for z in row["time_zones"].split(",") if z),
+        sms_consent_at=row["sms_consent_at"],
+        call_opted_out_at=row["call_opted_out_at"],
+        sms_opted_out_at=row["sms_opted_out_at"],
+        email_opted_out_at=row["email_opted_out_at"],
     )

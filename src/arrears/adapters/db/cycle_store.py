@@ -8,9 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from arrears.adapters.db.bulk import insert_frame, lookup, query_frame
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_cycle import (
     actions,
     cycle_partitions,
@@ -19,6 +20,22 @@ from arrears.adapters.db.schema_cycle import (
     decisions,
 )
 from arrears.services.ports import PartitionRecord, RunRecord
+
+# A staff account page shows the loan's latest decisions: built once.
+_DECISIONS_OF_LOAN = Prebuilt(
+    select(decisions)
+    .where(decisions.c.loan_id == bindparam("loan_id"))
+    .order_by(decisions.c.as_of.desc())
+    .limit(bindparam("limit"))
+)
+_ITEMS_OF_DECISIONS = Prebuilt(
+    select(decision_items)
+    .where(
+        decision_items.c.loan_id == bindparam("loan_id"),
+        decision_items.c.run_id.in_(bindparam("run_ids", expanding=True)),
+    )
+    .order_by(decision_items.c.run_id, decision_items.c.rank)
+)
 
 
 class SqlCycleStore:
@@ -234,16 +251,10 @@ class SqlCycleStore:
 
     def decisions_for(self, loan_id: int, *, limit: int = 30) -> list[dict[str, Any]]:
         """The latest decisions on a loan with their items, newest first."""
-        rows = self.connection.execute(
-            select(decisions).where(decisions.c.loan_id == loan_id)
-            .order_by(decisions.c.as_of.desc()).limit(limit)
-        ).all()  # fmt: skip
-        result = []
-        for row in rows:
-            items = self.connection.execute(
-                select(decision_items)
-                .where(decision_items.c.run_id == row.run_id, decision_items.c.loan_id == loan_id)
-                .order_by(decision_items.c.rank)
-            ).all()
-            result.append({**row._asdict(), "items": [i._asdict() for i in items]})
-        return result
+        found = _DECISIONS_OF_LOAN.rows(self.connection, {"loan_id": loan_id, "limit": limit})
+        items: dict[int, list[dict[str, Any]]] = {row["run_id"]: [] for row in found}
+        if items:  # every decision's items in one read, not one read per decision
+            params = {"loan_id": loan_id, "run_ids": list(items)}
+            for item in _ITEMS_OF_DECISIONS.rows(self.connection, params):
+                items[item["run_id"]].append(item)
+        return [{**row, "items": items[row["run_id"]]} for row in found]

@@ -5,9 +5,9 @@ it has cached still costs about 70 µs of CPU per read against the driver's own 
 context, the cursor's description turned into result metadata, the result object): for
 one-row reads that is half their cost, and the serving process's CPU is what limits how many
 views two cores answer (docs/benchmarks.md, "account view"). A ``Prebuilt`` read compiles its
-statement once per dialect and, on PostgreSQL, sends the SQL text straight to psycopg in the
-connection's own transaction, with the column names read once and SQLAlchemy's result
-processors (``UTCDateTime``) still applied. Elsewhere (SQLite) it runs through SQLAlchemy as any
+statement once and, on PostgreSQL, sends the SQL text straight to psycopg in the connection's
+own transaction, with the column names read once and SQLAlchemy's result processors
+(``UTCDateTime``, floats) still applied. Elsewhere (SQLite) it runs through SQLAlchemy as any
 other statement, so both databases give the same rows.
 
 Only ``SELECT`` statements whose parameters are plain values go this way; an expanding
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select
+from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any] | None
 
@@ -34,7 +35,7 @@ class _Driver:
 
     sql: str
     names: tuple[str, ...]
-    processors: tuple[Processor, ...]
+    types: tuple[TypeEngine[Any], ...]
     literals: dict[str, Any]  # values the statement carries itself (``in_(("a", "b"))``)
 
 
@@ -44,6 +45,9 @@ class Prebuilt:
     def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
         self._driver: _Driver | None = None
+        # SQLAlchemy's result processors, chosen by the type codes of the first result (a
+        # float column's depends on the server's numeric type, as in SQLAlchemy's own result)
+        self._processors: tuple[Processor, ...] | None = None
 
     def tuples(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows as tuples, in the statement's column order."""
@@ -54,12 +58,18 @@ class Prebuilt:
             connection.begin()  # the driver's statement belongs to the unit of work's transaction
         raw = connection.connection.driver_connection
         assert raw is not None
-        found: list[tuple[Any, ...]] = raw.execute(
-            driver.sql, _arrays({**driver.literals, **params})
-        ).fetchall()
-        if not any(driver.processors):
+        cursor = raw.execute(driver.sql, _arrays({**driver.literals, **params}))
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+        processors = self._processors
+        if processors is None:
+            codes = [column.type_code for column in cursor.description or ()]
+            processors = self._processors = tuple(
+                kind._cached_result_processor(connection.dialect, code)
+                for kind, code in zip(driver.types, codes, strict=True)
+            )
+        if not any(processors):
             return found
-        return [_processed(row, driver.processors) for row in found]
+        return [_processed(row, processors) for row in found]
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows as dicts by column name (the names are read once)."""
@@ -87,11 +97,9 @@ class Prebuilt:
             raise ValueError("a parameter of this statement needs converting: not a Prebuilt")
         columns = compiled._result_columns
         names = tuple(column.keyname for column in columns)
-        processors = tuple(
-            column.type._cached_result_processor(connection.dialect, None) for column in columns
-        )
+        types = tuple(column.type for column in columns)
         literals = {name: value for name, value in compiled.params.items() if value is not None}
-        self._driver = _Driver(sql, names, processors, literals)
+        self._driver = _Driver(sql, names, types, literals)
         return self._driver
 
 

@@ -36,6 +36,11 @@ _CONTACT_POINTS = Prebuilt(
     .where(schema.contact_points.c.borrower_id.in_(bindparam("ids", expanding=True)))
     .order_by(schema.contact_points.c.id)
 )
+_PAYMENT_HISTORY = Prebuilt(
+    select(schema.payments)
+    .where(schema.payments.c.loan_id == bindparam("loan_id"))
+    .order_by(schema.payments.c.effective_date.desc(), schema.payments.c.id.desc())
+)
 _BALANCES = Prebuilt(
     select(schema.ledger_lines.c.account, func.sum(schema.ledger_lines.c.amount_minor))
     .where(
@@ -330,14 +335,7 @@ class SqlWebStore:
         return found
 
     def payment_history(self, loan_id: int) -> list[dict[str, Any]]:
-        payments = schema.payments
-        return _rows(
-            self.connection.execute(
-                select(payments)
-                .where(payments.c.loan_id == loan_id)
-                .order_by(payments.c.effective_date.desc(), payments.c.id.desc())
-            )
-        )
+        return _PAYMENT_HISTORY.rows(self.connection, {"loan_id": loan_id})
 
     def ledger_balances(self, loan_id: int) -> dict[str, int]:
         rows = _BALANCES.tuples(self.connection, {"loan_id": loan_id})
