@@ -4,13 +4,15 @@ settlement facts a fulfilled offer leaves for tax and credit reporting."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, text, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from arrears.adapters.db import schema
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_settlements import settlement_events, settlement_offers, settlements
 from arrears.domain.settlements.offers import OfferRecord, OfferStatus, OfferType, PresentedVia
 from arrears.domain.settlements.outcome import SettlementFacts
@@ -26,6 +28,14 @@ MOVE_FIELDS = frozenset(
 
 #: Advisory lock class serialising offers per loan on PostgreSQL (the key is the loan id).
 _OFFERS_LOCK = 0x5E771E
+
+
+_OFFERS_OF_LOAN = Prebuilt(
+    select(settlement_offers)
+    .where(settlement_offers.c.loan_id == bindparam("loan_id"))
+    .order_by(settlement_offers.c.id)
+)
+"""Every account page, the agent's and the borrower's, lists the loan's offers: built once."""
 
 
 class SqlSettlements:
@@ -69,15 +79,10 @@ class SqlSettlements:
         row = self.connection.execute(
             select(settlement_offers).where(settlement_offers.c.id == offer_id)
         ).one_or_none()
-        return _offer(row) if row else None
+        return _offer(row._mapping) if row else None
 
     def for_loan(self, loan_id: int) -> list[OfferRecord]:
-        rows = self.connection.execute(
-            select(settlement_offers)
-            .where(settlement_offers.c.loan_id == loan_id)
-            .order_by(settlement_offers.c.id)
-        ).all()
-        return [_offer(r) for r in rows]
+        return [_offer(r) for r in _OFFERS_OF_LOAN.rows(self.connection, {"loan_id": loan_id})]
 
     def listing(
         self, *, statuses: tuple[OfferStatus, ...] = (), role: str | None = None, limit: int = 100
@@ -87,7 +92,7 @@ class SqlSettlements:
             query = query.where(settlement_offers.c.status.in_([s.value for s in statuses]))
         if role is not None:
             query = query.where(settlement_offers.c.required_role == role)
-        return [_offer(r) for r in self.connection.execute(query).all()]
+        return [_offer(r._mapping) for r in self.connection.execute(query).all()]
 
     def move(
         self, offer_id: int, *, from_status: OfferStatus, to: OfferStatus, on: date, actor: str,
@@ -180,21 +185,22 @@ class SqlSettlements:
         )
 
 
-def _offer(row: Row[Any]) -> OfferRecord:
+def _offer(row: Mapping[Any, Any]) -> OfferRecord:
     return OfferRecord(
-        id=row.id, loan_id=row.loan_id, offer_type=OfferType(row.offer_type),
-        status=OfferStatus(row.status), currency=row.currency, balance_minor=row.balance_minor,
-        amount_minor=row.amount_minor, installments=row.installments,
-        floor_minor=row.floor_minor, discount=Decimal(row.discount_micros) / _MICROS,
-        required_role=row.required_role, expires_on=_date(row.expires_on),
-        proposed_by=row.proposed_by, proposed_on=_date(row.proposed_on),
-        policy_version=row.policy_version, pricing=json.loads(row.pricing),
-        approved_by=row.approved_by,
-        presented_via=PresentedVia(row.presented_via) if row.presented_via else None,
-        presented_on=_opt_date(row.presented_on), accepted_on=_opt_date(row.accepted_on),
-        decided_on=_opt_date(row.decided_on), plan_id=row.plan_id,
-        conditional_credit_id=row.conditional_credit_id,
-        review_action_id=row.review_action_id, note=row.note, created_at=row.created_at,
+        id=row["id"], loan_id=row["loan_id"], offer_type=OfferType(row["offer_type"]),
+        status=OfferStatus(row["status"]), currency=row["currency"],
+        balance_minor=row["balance_minor"], amount_minor=row["amount_minor"],
+        installments=row["installments"],
+        floor_minor=row["floor_minor"], discount=Decimal(row["discount_micros"]) / _MICROS,
+        required_role=row["required_role"], expires_on=_date(row["expires_on"]),
+        proposed_by=row["proposed_by"], proposed_on=_date(row["proposed_on"]),
+        policy_version=row["policy_version"], pricing=json.loads(row["pricing"]),
+        approved_by=row["approved_by"],
+        presented_via=PresentedVia(row["presented_via"]) if row["presented_via"] else None,
+        presented_on=_opt_date(row["presented_on"]), accepted_on=_opt_date(row["accepted_on"]),
+        decided_on=_opt_date(row["decided_on"]), plan_id=row["plan_id"],
+        conditional_credit_id=row["conditional_credit_id"],
+        review_action_id=row["review_action_id"], note=row["note"], created_at=row["created_at"],
     )  # fmt: skip
 
 
