@@ -137,13 +137,26 @@ def _report(stats: c.Stats, seconds: float, args: argparse.Namespace) -> dict[st
         print(f"{name:<52} {figures} {p99:>7.1f} {high:>7.1f}  {stats.statuses[name]} / {failures}")
     for name, why in stats.failures.items():
         print(f"  {name}: {len(why)} failed, e.g. {why[:3]}")
+    answered = sum(len(values) for values in stats.latencies.values()) / seconds
+    print(f"offered {offered_rate(args):.1f} requests/s in all (API views {args.rate:g}/s), "
+          f"answered {answered:.1f}/s")  # fmt: skip
     load = os.getloadavg()
     return {
         "command": "python -m bench.load " + " ".join(sys.argv[1:]),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load[0]:.1f}",
-        "seconds": round(seconds, 1), "endpoints": rows, "client_waits": stats.skipped,
+        "seconds": round(seconds, 1), "offered_per_second": round(offered_rate(args), 1),
+        "answered_per_second": round(answered, 1), "endpoints": rows, "client_waits": stats.skipped,
         "dropped_unsent": stats.dropped,
     }  # fmt: skip
+
+
+def offered_rate(args: argparse.Namespace) -> float:
+    """Requests per second the mix offers in all: the API views, agent and portal pages,
+    contacts, promises, card payments each sent twice (the retry with the same key) and the
+    offers answered over the run."""
+    writes = args.rate * args.write_share
+    pages = 2 * args.rate * args.page_share
+    return args.rate + pages + writes + writes / 2 + 2 * (writes / 2) + args.offers / args.duration
 
 
 def _check_book(book: Book) -> list[str]:

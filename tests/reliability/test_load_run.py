@@ -40,6 +40,9 @@ def test_a_short_load_run_passes_its_own_checks(
     report = json.loads(capsys.readouterr().err)
     assert report["book_problems"] == []
     assert report["dropped_unsent"] == {}
+    # 10 views, 0.5 agent and 0.5 portal pages, 0.5 contacts, 0.25 promises, 0.25 card
+    # payments sent twice each, 2 offers over 2 s: the rate is the whole mix's
+    assert report["offered_per_second"] == pytest.approx(13.25, abs=0.1)
     endpoints = report["endpoints"]
     assert "GET /api/v1/loans/{ref}" in endpoints
     assert "GET /portal/accounts/{ref}" in endpoints
