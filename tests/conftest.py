@@ -31,6 +31,9 @@ POSTGRES_URL = os.environ.get("ARREARS_TEST_POSTGRES_URL")
 # is not a terminal, as in the parallel workers): tests read whole sentences, so make it wide.
 os.environ["COLUMNS"] = "200"
 REQUIRE_POSTGRES = os.environ.get("ARREARS_REQUIRE_POSTGRES") == "1"
+DATABASE_PREFIX = os.environ.get("ARREARS_TEST_DATABASE_PREFIX", "")
+"""Put before the name of every PostgreSQL database the tests create (``t_post_``): on a server
+shared with other work, whose databases a run must be told apart from."""
 
 
 @pytest.fixture
@@ -76,7 +79,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated PostgreSQL database to create each test's database from (its name)."""
     assert POSTGRES_URL
-    name = f"arrears_tpl_{uuid.uuid4().hex[:8]}"
+    name = f"{DATABASE_PREFIX}arrears_tpl_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -107,7 +110,7 @@ def container(
     if backend == "postgresql":
         assert POSTGRES_URL
         template = request.getfixturevalue("postgres_template")
-        database = f"t_{uuid.uuid4().hex[:12]}"
+        database = f"{DATABASE_PREFIX}t_{uuid.uuid4().hex[:12]}"
         admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))

@@ -33,6 +33,8 @@ from arrears.domain.schedules import Installment
 from arrears.domain.settlements.offers import OfferRecord, OfferStatus
 from arrears.domain.settlements.outcome import SettlementFacts
 from arrears.errors import ArrearsError, Problem
+from arrears.ledger.entries import Entry
+from arrears.ledger.postings import PaymentFact
 
 T = TypeVar("T")
 
@@ -123,6 +125,33 @@ class PortfolioReads(Protocol):
     def alongside(self, read: Callable[[PortfolioReads], T]) -> Callable[[], T]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class PostingFacts:
+    """What posting one loan reads, as plain values: its terms, its stored schedule (imported
+    schedules only: a level one is derived from the terms, docs/adr/0004), its charges and
+    credits, and the entries the posting rules own already in its journal (by source, then
+    version). Posting a few loans reads these in a handful of statements, not as frames."""
+
+    loan_id: int
+    currency: str
+    principal_minor: int
+    annual_rate_micros: int
+    term_months: int
+    origination_date: date
+    first_due_date: date
+    imported_schedule: bool
+    installments: list[Installment]
+    charges: list[Charge]
+    payments: list[PaymentFact]  # every credit, good or not, with its note and kind
+    journal: list[Entry]
+
+
+class PostingReads(Protocol):
+    def facts(self, loan_ids: Sequence[int]) -> list[PostingFacts]:
+        """The loans of ``loan_ids`` that exist, by ascending id."""
+        ...
+
+
 class LedgerAppender(Protocol):
     def __enter__(self) -> LedgerAppender: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -139,6 +168,9 @@ class LedgerStore(Protocol):
     def lines_of(self, loan_ids: list[int]) -> pl.DataFrame: ...
     def append(
         self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
+    ) -> int: ...
+    def append_entries(
+        self, entries: Sequence[Entry], *, recorded_at: datetime, run_id: int
     ) -> int: ...
 
 
@@ -302,6 +334,8 @@ class UnitOfWork(Protocol):
     def reads(self) -> PortfolioReads: ...
     @property
     def ledger(self) -> LedgerStore: ...
+    @property
+    def posting(self) -> PostingReads: ...
     @property
     def audit(self) -> AuditLog: ...
     @property

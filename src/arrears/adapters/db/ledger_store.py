@@ -12,7 +12,7 @@ waits for the small postings in flight and keeps new ones out, and then takes on
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +22,8 @@ from sqlalchemy import Connection, text
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
+from arrears.adapters.db.entry_rows import insert_entries
+from arrears.ledger.entries import Entry
 
 ENTRY_COLUMNS = {
     "ledger_entries.loan_id": pl.Int64,
@@ -42,6 +44,7 @@ _POSTING_LOCK = 0x1ED6E2
 """First key of a loan's posting lock (advisory, PostgreSQL); the loan id is the second."""
 _HELD = "arrears.ledger_locks"
 _SEQUENCE = "pg_get_serial_sequence('ledger_entries', 'id')"
+_DRAW = text(f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, :count)")
 
 
 @dataclass
@@ -94,6 +97,24 @@ class SqlLedgerStore:
         with self.appender() as appender:
             written = appender.submit(entries, lines, recorded_at=recorded_at, run_id=run_id)
         return written
+
+    def append_entries(
+        self, entries: Sequence[Entry], *, recorded_at: datetime, run_id: int
+    ) -> int:
+        """Append scalar entries (and their lines) in the caller's transaction, in the order
+        given, with ids taken as ``LedgerAppender`` takes them: drawn from the sequence in a
+        posting of a few loans on PostgreSQL, otherwise a range reserved past the journal.
+        Returns the entries written. The caller has checked them (``check_batch``)."""
+        if not entries:
+            return 0
+        if self._draws_ids():
+            ids = self._draw(len(entries))
+        else:
+            first = self._reserve_ids()
+            ids = list(range(first, first + len(entries)))
+            self._after_reserved(ids[-1])
+        insert_entries(self.connection, entries, ids=ids, recorded_at=recorded_at, run_id=run_id)
+        return len(entries)
 
     def serialise_postings(self, loan_ids: Collection[int]) -> None:
         """Until this transaction ends, postings of these loans take turns with it: a posting
@@ -187,11 +208,11 @@ class SqlLedgerStore:
         """``count`` fresh ids, ascending, from the sequence: each ``nextval`` is atomic, so
         postings at once get different ids without waiting for each other (not contiguous,
         which nothing needs)."""
-        drawn = self.connection.execute(
-            text(f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, :count)"),
-            {"count": count},
-        ).scalars()
-        return np.sort(np.fromiter(drawn, dtype=np.int64, count=count))
+        return np.array(self._draw(count), dtype=np.int64)
+
+    def _draw(self, count: int) -> list[int]:
+        """``_drawn_ids`` as plain integers, ascending."""
+        return sorted(int(i) for i in self.connection.execute(_DRAW, {"count": count}).scalars())
 
     def _reserve_ids(self) -> int:
         """The first id of a range this transaction may use alone: on PostgreSQL under the

@@ -26,6 +26,7 @@ from arrears.adapters.db.outbox_store import SqlOutboxStore
 from arrears.adapters.db.plans_store import SqlPlans
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.portfolio_store import SqlPortfolioStore
+from arrears.adapters.db.posting_reads import SqlPostingReads
 from arrears.adapters.db.promises_store import SqlPromises
 from arrears.adapters.db.sealed_store import SqlSealedFields
 from arrears.adapters.db.sessions_store import SqlPortalStore, SqlSessions
@@ -88,6 +89,10 @@ class SqlUnitOfWork:
     @property
     def ledger(self) -> SqlLedgerStore:
         return SqlLedgerStore(self.connection)
+
+    @property
+    def posting(self) -> SqlPostingReads:
+        return SqlPostingReads(self.connection)
 
     @property
     def audit(self) -> SqlAuditLog:

@@ -1,0 +1,81 @@
+"""Scalar journal entries written as rows: one multi-row ``INSERT`` for the entries, one for
+their lines, in the caller's transaction.
+
+A posting of a few loans appends a handful of entries; ``COPY`` on a writer thread (the batch
+path, ``ledger_store.LedgerAppender``) costs more than the rows. The statements are built once
+per number of rows (a payment appends one or two entries, so the few shapes in use are built
+once and then reused, and SQLAlchemy finds their compiled form by the statement itself). Each
+entry's lines carry its id and effective date (``ledger_lines.effective_date``, migration 0010).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Table, bindparam, insert
+
+from arrears.adapters.db import schema as t
+from arrears.ledger.entries import Entry
+
+_ENTRY_COLUMNS = (
+    "id", "loan_id", "source", "version", "kind", "effective_date", "currency",
+    "reverses_version", "memo", "recorded_at", "run_id",
+)  # fmt: skip
+_LINE_COLUMNS = ("entry_id", "loan_id", "account", "amount_minor", "effective_date")
+_ROWS_PER_STATEMENT = 1_000
+"""Rows of one statement at most: 11,000 parameters, within SQLite's 32,766 and PostgreSQL's
+65,535 (only a first posting of several long loans writes more)."""
+
+
+def insert_entries(
+    connection: Connection,
+    entries: Sequence[Entry],
+    *,
+    ids: Sequence[int],
+    recorded_at: datetime,
+    run_id: int,
+) -> None:
+    """Insert ``entries`` with ``ids`` (one each, in order) and their lines."""
+    entry_rows: list[tuple[Any, ...]] = []
+    line_rows: list[tuple[Any, ...]] = []
+    for entry, entry_id in zip(entries, ids, strict=True):
+        version = int(entry.key.rsplit(":", 1)[1])
+        reverses = None if entry.reverses is None else int(entry.reverses.rsplit(":", 1)[1])
+        entry_rows.append(
+            (entry_id, entry.loan_id, entry.source, version, entry.kind.value,
+             entry.effective_date, entry.currency, reverses, entry.memo, recorded_at, run_id)
+        )  # fmt: skip
+        line_rows += [
+            (entry_id, entry.loan_id, line.account.value, line.amount_minor, entry.effective_date)
+            for line in entry.lines
+        ]
+    _insert(connection, t.ledger_entries, _ENTRY_COLUMNS, entry_rows)
+    _insert(connection, t.ledger_lines, _LINE_COLUMNS, line_rows)
+
+
+def _insert(
+    connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        params = {
+            f"{name}_{n}": value
+            for n, row in enumerate(chunk)
+            for name, value in zip(columns, row, strict=True)
+        }
+        connection.execute(_statement(table, columns, len(chunk)), params)
+
+
+@lru_cache(maxsize=64)
+def _statement(table: Table, columns: tuple[str, ...], rows: int) -> Insert:
+    """``INSERT INTO table (columns) VALUES (...), (...)`` for ``rows`` rows, parameters named
+    ``<column>_<row>`` and typed as their columns (``recorded_at`` stays UTC on SQLite)."""
+    return insert(table).values(
+        [
+            {name: bindparam(f"{name}_{n}", type_=table.c[name].type) for name in columns}
+            for n in range(rows)
+        ]
+    )
