@@ -1,7 +1,7 @@
 """A posting of a few loans (``services.posting_few``, which ``post_loans`` takes for up to
 ``FEW_LOANS`` loans) writes the journal the batch path writes, row for row, on a real database:
 the same entries (source, version, kind, dates, currency, reversal links, memos, run and
-time), the same lines, the same ids.
+time), the same lines, the same ids, stored alike (compared as the driver reads them).
 
 Each example stores a random history (level and imported schedules, charges, good, returned and
 reversed payments with their reasons, waivers, write-offs, sale proceeds, a lender's entry the
@@ -15,9 +15,10 @@ scalar path (the scalar path reading a journal the batch wrote).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -84,6 +85,7 @@ def _journal_after(
     then: Post,
     as_ofs: tuple[date, date],
     policy: WaterfallPolicy,
+    recorded_at: datetime,
 ) -> tuple[list[PostingCounts], Any]:
     """Post, change, post again and a third time; the counts and the journal as stored."""
     ids = np.array(stored.loan_ids, dtype=np.int64)
@@ -95,7 +97,7 @@ def _journal_after(
             lines={Account.AGENCY_COMMISSION: 150, Account.CASH: -150}, effective_date=day(3),
             memo="agency commission", key="commission-1", actor="test", at=AT,
         )  # fmt: skip
-        common = {"recorded_at": AT, "run_id": RUN_ID, "policy": policy}
+        common = {"recorded_at": recorded_at, "run_id": RUN_ID, "policy": policy}
         counts = [first(uow, ids, as_of=as_ofs[0], **common)]
         apply(uow.connection, stored, change)
         counts.append(then(uow, ids, as_of=as_ofs[1], **common))
@@ -113,6 +115,9 @@ def _journal_after(
     later=st.integers(0, 120),
     policy=policies,
     partition=st.sampled_from([1, 3, 50]),
+    recorded_at=st.sampled_from(
+        [AT, AT.replace(microsecond=0), AT.astimezone(ZoneInfo("America/New_York"))]
+    ),
 )
 def test_the_scalar_path_writes_the_batch_paths_journal(
     container: Container,
@@ -122,10 +127,14 @@ def test_the_scalar_path_writes_the_batch_paths_journal(
     later: int,
     policy: WaterfallPolicy,
     partition: int,
+    recorded_at: datetime,
 ) -> None:
     change = data.draw(changes(stored))
     as_ofs = (first_as_of, first_as_of + timedelta(days=later))
-    run = partial(_journal_after, container, stored, change, as_ofs=as_ofs, policy=policy)
+    run = partial(
+        _journal_after, container, stored, change, as_ofs=as_ofs, policy=policy,
+        recorded_at=recorded_at,
+    )  # fmt: skip
     batch = _batch(partition)
     expected_counts, expected = run(first=batch, then=batch)
     assert expected_counts[2] == PostingCounts(loans=len(stored.loan_ids))

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hypothesis import strategies as st
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, update
 
 from arrears.adapters.db import schema as t
 from arrears.domain.credits import CreditKind
@@ -163,10 +163,11 @@ def apply(connection: Connection, stored: Stored, change: Changes) -> None:
 
 
 def journal_rows(connection: Connection) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Every entry (by id) and line (by entry, then account) as stored."""
-    entries = connection.execute(select(t.ledger_entries).order_by(t.ledger_entries.c.id)).all()
-    lines = connection.execute(
-        select(t.ledger_lines).order_by(t.ledger_lines.c.entry_id, t.ledger_lines.c.account)
+    """Every entry (by id) and line (by entry, then account) as the driver reads them: on
+    SQLite the stored text itself (dates, timestamps), not what SQLAlchemy parses it into."""
+    entries = connection.exec_driver_sql("SELECT * FROM ledger_entries ORDER BY id").all()
+    lines = connection.exec_driver_sql(
+        "SELECT * FROM ledger_lines ORDER BY entry_id, account"
     ).all()
     return [tuple(row) for row in entries], [tuple(row) for row in lines]
 

@@ -3,8 +3,10 @@ their lines, in the caller's transaction.
 
 A posting of a few loans appends a handful of entries; ``COPY`` on a writer thread (the batch
 path, ``ledger_store.LedgerAppender``) costs more than the rows. The statements are built once
-per number of rows (a payment appends one or two entries, so the few shapes in use are built
-once and then reused, and SQLAlchemy finds their compiled form by the statement itself). Each
+per number of rows (a payment appends one or two entries, so few shapes are in use) as text
+with typed parameters: SQLAlchemy never caches the compiled form of an ``insert().values()``
+of several rows (about 0.6 ms to compile each time), but does a text statement's. The types
+keep what the table's columns do (``recorded_at`` in UTC, dates as SQLite stores them). Each
 entry's lines carry its id and effective date (``ledger_lines.effective_date``, migration 0010).
 """
 
@@ -15,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, insert
+from sqlalchemy import Connection, Table, TextClause, bindparam, text
 
 from arrears.adapters.db import schema as t
 from arrears.ledger.entries import Entry
@@ -70,12 +72,16 @@ def _insert(
 
 
 @lru_cache(maxsize=64)
-def _statement(table: Table, columns: tuple[str, ...], rows: int) -> Insert:
+def _statement(table: Table, columns: tuple[str, ...], rows: int) -> TextClause:
     """``INSERT INTO table (columns) VALUES (...), (...)`` for ``rows`` rows, parameters named
-    ``<column>_<row>`` and typed as their columns (``recorded_at`` stays UTC on SQLite)."""
-    return insert(table).values(
-        [
-            {name: bindparam(f"{name}_{n}", type_=table.c[name].type) for name in columns}
-            for n in range(rows)
-        ]
+    ``<column>_<row>`` and typed as their columns."""
+    names = [[f"{name}_{n}" for name in columns] for n in range(rows)]
+    values = ", ".join("(" + ", ".join(f":{name}" for name in row) + ")" for row in names)
+    statement = text(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}")
+    return statement.bindparams(
+        *(
+            bindparam(name, type_=table.c[column].type)
+            for row in names
+            for name, column in zip(row, columns, strict=True)
+        )
     )

@@ -3,7 +3,8 @@
 A card payment, a charge or a credit posts one loan. Read as frames (``portfolio_reads``,
 ``ledger_store``) its handful of rows cost more to shape than to fetch; here each of the
 loans' terms, stored schedule, charges, payments and journal is one indexed statement built at
-import time, and the rows become the domain's values directly (``services.ports.PostingFacts``).
+import time (``Prebuilt``: on PostgreSQL run on the driver's cursor), and the rows become the
+domain's values directly (``services.ports.PostingFacts``).
 
 The values are what the batch path reads for the same loans: a level schedule is not stored
 (only imported ones are read), a payment that no longer counts carries the note that becomes
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
 from arrears.adapters.db import schema as t
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.credits import CreditKind
@@ -30,45 +33,53 @@ from arrears.ledger.entries import Entry, EntryKind, Line
 from arrears.ledger.postings import PaymentFact
 from arrears.services.ports import PostingFacts
 
-_LOANS = select(
-    t.loans.c.id,
-    t.loans.c.currency,
-    t.loans.c.principal_minor,
-    t.loans.c.annual_rate_micros,
-    t.loans.c.term_months,
-    t.loans.c.origination_date,
-    t.loans.c.first_due_date,
-    t.loans.c.schedule_source,
-).where(t.loans.c.id.in_(bindparam("loan_ids", expanding=True)))
-_INSTALLMENTS = select(
-    t.installments.c.loan_id,
-    t.installments.c.seq,
-    t.installments.c.due_date,
-    t.installments.c.principal_minor,
-    t.installments.c.interest_minor,
-    t.installments.c.fees_minor,
-).where(t.installments.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
-_CHARGES = select(
-    t.charges.c.loan_id,
-    t.charges.c.component,
-    t.charges.c.amount_minor,
-    t.charges.c.assessed_on,
-    t.charges.c.reason,
-    t.charges.c.key,
-    t.charges.c.id,
-).where(t.charges.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
-_PAYMENTS = select(
-    t.payments.c.loan_id,
-    t.payments.c.id,
-    t.payments.c.effective_date,
-    t.payments.c.amount_minor,
-    t.payments.c.status,
-    t.payments.c.return_reason,
-    t.payments.c.credit_kind,
-).where(t.payments.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
+_LOANS = Prebuilt(
+    select(
+        t.loans.c.id,
+        t.loans.c.currency,
+        t.loans.c.principal_minor,
+        t.loans.c.annual_rate_micros,
+        t.loans.c.term_months,
+        t.loans.c.origination_date,
+        t.loans.c.first_due_date,
+        t.loans.c.schedule_source,
+    ).where(t.loans.c.id.in_(bindparam("loan_ids", expanding=True)))
+)
+_INSTALLMENTS = Prebuilt(
+    select(
+        t.installments.c.loan_id,
+        t.installments.c.seq,
+        t.installments.c.due_date,
+        t.installments.c.principal_minor,
+        t.installments.c.interest_minor,
+        t.installments.c.fees_minor,
+    ).where(t.installments.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
+)
+_CHARGES = Prebuilt(
+    select(
+        t.charges.c.loan_id,
+        t.charges.c.component,
+        t.charges.c.amount_minor,
+        t.charges.c.assessed_on,
+        t.charges.c.reason,
+        t.charges.c.key,
+        t.charges.c.id,
+    ).where(t.charges.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
+)
+_PAYMENTS = Prebuilt(
+    select(
+        t.payments.c.loan_id,
+        t.payments.c.id,
+        t.payments.c.effective_date,
+        t.payments.c.amount_minor,
+        t.payments.c.status,
+        t.payments.c.return_reason,
+        t.payments.c.credit_kind,
+    ).where(t.payments.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
+)
 _entries, _lines = t.ledger_entries, t.ledger_lines
 # Both sides filtered by loan (each on its own index): the lines have no index on entry_id.
-_JOURNAL = (
+_JOURNAL = Prebuilt(
     select(
         _entries.c.loan_id,
         _entries.c.source,
@@ -88,6 +99,12 @@ _JOURNAL = (
     )
 )
 _PREFIXES = ("installment:", "charge:", "payment:")
+# Enum members by value, looked up for every row (a journal line each).
+_ACCOUNTS = {account.value: account for account in Account}
+_KINDS = {kind.value: kind for kind in EntryKind}
+
+Head = tuple[int, str, int, str, date, str, int | None, str]
+"""An entry's columns: loan, source, version, kind, date, currency, version reversed, memo."""
 
 
 class SqlPostingReads:
@@ -98,31 +115,31 @@ class SqlPostingReads:
         """The loans of ``loan_ids`` that exist, by ascending id, with their events and the
         posting rules' part of their journal."""
         params = {"loan_ids": sorted({int(i) for i in loan_ids})}
-        loans = sorted(self.connection.execute(_LOANS, params).all(), key=lambda row: row.id)
+        loans = sorted(_LOANS.tuples(self.connection, params))
         if not loans:
             return []
-        imported = [row.id for row in loans if row.schedule_source == "imported"]
-        currency = {row.id: row.currency for row in loans}
+        imported = [loan[0] for loan in loans if loan[7] == "imported"]
+        currency = {loan[0]: loan[1] for loan in loans}
         installments = self._installments(imported, currency)
         charges = self._charges(params, currency)
         payments = self._payments(params)
         journal = self._journal(params)
         return [
             PostingFacts(
-                loan_id=row.id,
-                currency=row.currency,
-                principal_minor=row.principal_minor,
-                annual_rate_micros=row.annual_rate_micros,
-                term_months=row.term_months,
-                origination_date=row.origination_date,
-                first_due_date=row.first_due_date,
-                imported_schedule=row.schedule_source == "imported",
-                installments=installments.get(row.id, []),
-                charges=charges.get(row.id, []),
-                payments=payments.get(row.id, []),
-                journal=journal.get(row.id, []),
+                loan_id=loan_id,
+                currency=unit,
+                principal_minor=principal,
+                annual_rate_micros=rate,
+                term_months=term,
+                origination_date=originated,
+                first_due_date=first_due,
+                imported_schedule=schedule == "imported",
+                installments=installments.get(loan_id, []),
+                charges=charges.get(loan_id, []),
+                payments=payments.get(loan_id, []),
+                journal=journal.get(loan_id, []),
             )
-            for row in loans
+            for loan_id, unit, principal, rate, term, originated, first_due, schedule in loans
         ]
 
     def _installments(
@@ -132,47 +149,48 @@ class SqlPostingReads:
         found: dict[int, list[Installment]] = defaultdict(list)
         if not imported:
             return found
-        for row in self.connection.execute(_INSTALLMENTS, {"loan_ids": imported}):
-            unit = currency[row.loan_id]
-            found[row.loan_id].append(
+        rows = _INSTALLMENTS.tuples(self.connection, {"loan_ids": imported})
+        for loan_id, seq, due, principal, interest, fees in rows:
+            unit = currency[loan_id]
+            found[loan_id].append(
                 Installment(
-                    row.seq,
-                    row.due_date,
-                    Money(row.principal_minor, unit),
-                    Money(row.interest_minor, unit),
-                    Money(row.fees_minor, unit),
+                    seq, due, Money(principal, unit), Money(interest, unit), Money(fees, unit)
                 )
             )
         return found
 
     def _charges(self, params: dict[str, Any], currency: dict[int, str]) -> dict[int, list[Charge]]:
         found: dict[int, list[Charge]] = defaultdict(list)
-        for row in self.connection.execute(_CHARGES, params):
-            found[row.loan_id].append(
+        for loan_id, component, amount, assessed_on, reason, key, charge_id in _CHARGES.tuples(
+            self.connection, params
+        ):
+            found[loan_id].append(
                 Charge(
-                    loan_id=row.loan_id,
-                    component=Component(row.component),
-                    amount=Money(row.amount_minor, currency[row.loan_id]),
-                    assessed_on=row.assessed_on,
-                    reason=row.reason,
-                    key=row.key,
-                    id=row.id,
+                    loan_id=loan_id,
+                    component=Component(component),
+                    amount=Money(amount, currency[loan_id]),
+                    assessed_on=assessed_on,
+                    reason=reason,
+                    key=key,
+                    id=charge_id,
                 )
             )
         return found
 
     def _payments(self, params: dict[str, Any]) -> dict[int, list[PaymentFact]]:
         found: dict[int, list[PaymentFact]] = defaultdict(list)
-        for row in self.connection.execute(_PAYMENTS, params):
-            good = row.status == "posted"
-            found[row.loan_id].append(
+        for loan_id, payment_id, effective, amount, status, reason, kind in _PAYMENTS.tuples(
+            self.connection, params
+        ):
+            good = status == "posted"
+            found[loan_id].append(
                 PaymentFact(
-                    payment_id=row.id,
-                    effective_date=row.effective_date,
-                    amount_minor=row.amount_minor,
+                    payment_id=payment_id,
+                    effective_date=effective,
+                    amount_minor=amount,
                     good=good,
-                    note="" if good else note_of(row.status, row.return_reason),
-                    kind=CreditKind(row.credit_kind),
+                    note="" if good else note_of(status, reason),
+                    kind=CreditKind(kind),
                 )
             )
         return found
@@ -180,15 +198,15 @@ class SqlPostingReads:
     def _journal(self, params: dict[str, Any]) -> dict[int, list[Entry]]:
         """Each loan's entries from the sources the posting rules own, by (source, version);
         an entry's lines in account order (as the rules write them)."""
-        heads: dict[tuple[int, str, int], tuple[Any, ...]] = {}
+        heads: dict[tuple[int, str, int], Head] = {}
         lines: dict[tuple[int, str, int], list[Line]] = defaultdict(list)
-        for row in self.connection.execute(_JOURNAL, params):
-            source = row.source
+        for row in _JOURNAL.tuples(self.connection, params):
+            source = row[1]
             if source != "loan" and not source.startswith(_PREFIXES):
                 continue
-            key = (row.loan_id, source, row.version)
-            heads[key] = row
-            lines[key].append(Line(Account(row.account), row.amount_minor))
+            key = (row[0], source, row[2])
+            heads[key] = row[:8]
+            lines[key].append(Line(_ACCOUNTS.get(row[8]) or Account(row[8]), row[9]))
         found: dict[int, list[Entry]] = defaultdict(list)
         for key in sorted(heads):
             found[key[0]].append(_entry(heads[key], lines[key]))
@@ -203,17 +221,18 @@ def note_of(status: str, return_reason: str | None) -> str:
     return f"payment {status}: {return_reason}".strip(" :")
 
 
-def _entry(head: Any, lines: list[Line]) -> Entry:
-    loan_id, source = head.loan_id, head.source
-    reverses = head.reverses_version
+def _entry(head: Head, lines: list[Line]) -> Entry:
+    loan_id, source, version, kind, effective, currency, reverses, memo = head
+    if len(lines) > 1:
+        lines.sort(key=lambda line: line.account.value)
     return Entry(
-        key=f"{loan_id}:{source}:{head.version}",
+        key=f"{loan_id}:{source}:{version}",
         loan_id=loan_id,
-        kind=EntryKind(head.kind),
-        effective_date=head.effective_date,
-        currency=head.currency,
-        lines=tuple(sorted(lines, key=lambda line: line.account.value)),
+        kind=_KINDS.get(kind) or EntryKind(kind),
+        effective_date=effective,
+        currency=currency,
+        lines=tuple(lines),
         source=source,
         reverses=None if reverses is None else f"{loan_id}:{source}:{reverses}",
-        memo=head.memo,
+        memo=memo,
     )
