@@ -42,6 +42,7 @@ from support.stored_histories import (
     Changes,
     Payment,
     Stored,
+    add_payments,
     apply,
     changes,
     journal_rows,
@@ -182,6 +183,21 @@ def _one_paid_loan() -> Stored:
     )
     payment = Payment(5, 7, day(31), 10_720, "posted", "", "payment")
     return Stored(history, frozenset(), [payment])
+
+
+@pytest.mark.parametrize("post", [post_loans, post_in_partitions], ids=["scalar", "batch"])
+def test_a_payment_of_a_loan_that_does_not_exist_is_refused(
+    container: Container, post: Post
+) -> None:
+    """Neither path leaves a credit of an unknown loan unposted without a word."""
+    common: dict[str, Any] = {
+        "as_of": day(400), "recorded_at": AT, "run_id": 0, "partition": 1,
+        "policy": WaterfallPolicy(),
+    }  # fmt: skip
+    with container.uow() as uow:
+        add_payments(uow.connection, [Payment(99, 1, day(20), 500, "posted", "", "payment")])
+        with pytest.raises(ValueError, match="payments name loans"):
+            post(uow, np.array([99], dtype=np.int64), **common)
 
 
 def test_a_few_loans_take_the_scalar_path_and_an_import_the_batch(

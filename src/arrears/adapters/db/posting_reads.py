@@ -116,14 +116,13 @@ class SqlPostingReads:
         posting rules' part of their journal."""
         params = {"loan_ids": sorted({int(i) for i in loan_ids})}
         loans = sorted(_LOANS.tuples(self.connection, params))
-        if not loans:
-            return []
         imported = [loan[0] for loan in loans if loan[7] == "imported"]
         currency = {loan[0]: loan[1] for loan in loans}
         installments = self._installments(imported, currency)
         charges = self._charges(params, currency)
         payments = self._payments(params)
         journal = self._journal(params)
+        _check_known(currency, charges=charges, payments=payments, journal=journal)
         return [
             PostingFacts(
                 loan_id=loan_id,
@@ -164,6 +163,9 @@ class SqlPostingReads:
         for loan_id, component, amount, assessed_on, reason, key, charge_id in _CHARGES.tuples(
             self.connection, params
         ):
+            if loan_id not in currency:  # no such loan: kept empty, for _check_known to refuse
+                found.setdefault(loan_id, [])
+                continue
             found[loan_id].append(
                 Charge(
                     loan_id=loan_id,
@@ -211,6 +213,15 @@ class SqlPostingReads:
         for key in sorted(heads):
             found[key[0]].append(_entry(heads[key], lines[key]))
         return found
+
+
+def _check_known(loans: dict[int, str], **events: dict[int, Any]) -> None:
+    """Refuse events of a loan that does not exist, as the batch path does (its frames name
+    every loan of a partition), rather than leave them unposted."""
+    for what, found in events.items():
+        unknown = sorted(set(found) - set(loans))
+        if unknown:
+            raise ValueError(f"{what} name loans that do not exist, e.g. {unknown[:5]}")
 
 
 def note_of(status: str, return_reason: str | None) -> str:
