@@ -13,6 +13,8 @@ takes for a few loans), ``N`` times each:
 - **nothing new**: the loan posted again with nothing to append (a letter's ``post_through``).
 
 CPU time is the process's (every thread, Polars' pool included); wall time is the call's.
+With ``--parts``, the scalar path's payment case is also timed part by part: the loan's locks,
+the reads, the plan (with the balance check) and the append.
 """
 
 from __future__ import annotations
@@ -39,16 +41,17 @@ from arrears.domain.clock import FixedClock
 from arrears.domain.dates import add_months
 from arrears.domain.money import Money
 from arrears.domain.schedules import level_payment
+from arrears.ledger.entries import check_batch
 from arrears.services.posting import PostingCounts, post_in_partitions, post_loans
+from arrears.services.posting_few import plan_loan
 
 LOAN_ID = 1
 ORIGINATED = date(2024, 1, 15)
 TERM = 36
 INSTALLMENT_MINOR = level_payment(Money(1_000_000), rate_from_micros(129_900), TERM).minor
 AT = datetime(2026, 2, 20, 12, tzinfo=UTC)
-POSTING: dict[str, Any] = {
-    "as_of": AT.date(), "recorded_at": AT, "run_id": 0, "policy": WaterfallPolicy(),
-}  # fmt: skip
+POLICY = WaterfallPolicy()
+POSTING: dict[str, Any] = {"as_of": AT.date(), "recorded_at": AT, "run_id": 0, "policy": POLICY}
 Post = Callable[..., PostingCounts]
 PATHS: dict[str, Post] = {
     "batch (post_in_partitions)": lambda uow, ids, **kw: post_in_partitions(
@@ -67,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--postings", type=int, default=200)
     parser.add_argument("--payments", type=int, default=24)
+    parser.add_argument("--parts", action="store_true", help="time the scalar path's parts")
     args = parser.parse_args(argv)
     admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
     name = f"t_post_bench_{uuid.uuid4().hex[:8]}"
@@ -83,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
             initialise(container)
             _book(container, payments=args.payments)
             _report(container, postings=args.postings, payments=args.payments)
+            if args.parts:
+                _parts(container, postings=args.postings)
             container.engine.dispose()
     finally:
         with admin.connect() as connection:
@@ -121,6 +127,35 @@ def _measure(
             wall.append((time.perf_counter() - clock) * 1000)
             uow.rollback()
     return cpu, wall, counts
+
+
+def _parts(container: Container, *, postings: int) -> None:
+    """Mean CPU of each part of ``post_few`` for a card payment's posting."""
+    names = ("locks", "reads", "plan and check", "ids and inserts")
+    spent: dict[str, list[float]] = {name: [] for name in names}
+    for run in range(20 + postings):
+        with container.uow() as uow:
+            _pay(uow.connection, 20_000_000 + run, day=AT.date(), amount=INSTALLMENT_MINOR)
+            marks = [time.process_time()]
+            uow.ledger.serialise_postings([LOAN_ID])
+            marks.append(time.process_time())
+            facts = uow.posting.facts([LOAN_ID])
+            marks.append(time.process_time())
+            entries = [e for loan in facts for e in plan_loan(loan, as_of=AT.date(), policy=POLICY)]
+            check_batch(entries)
+            marks.append(time.process_time())
+            uow.ledger.append_entries(entries, recorded_at=AT, run_id=0)
+            marks.append(time.process_time())
+            uow.rollback()
+        if run >= 20:
+            for name, start, end in zip(names, marks, marks[1:], strict=False):
+                spent[name].append((end - start) * 1000)
+    journal = facts[0].journal
+    lines = sum(len(entry.lines) for entry in journal)
+    print(f"scalar path, payment, part by part (journal of {len(journal)} entries, {lines} lines)")
+    for name, values in spent.items():
+        print(f"  {name:<16} {statistics.mean(values):6.2f} ms")
+    print(f"  {'total':<16} {sum(statistics.mean(v) for v in spent.values()):6.2f} ms")
 
 
 def _book(container: Container, *, payments: int) -> None:
