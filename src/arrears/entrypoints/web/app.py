@@ -91,14 +91,28 @@ def _worker_threads(count: int) -> Callable[[FastAPI], AbstractAsyncContextManag
     return lifespan
 
 
+SERVING_GC_THRESHOLDS = (5_000, 20, 50)
+"""A serving process's garbage-collection thresholds (``gc.set_threshold``): young collections
+after 5,000 allocations net (700 by default), the middle one after 20 of them, the full one
+after 50 middle ones (10 and 10)."""
+
+
 def settle_heap() -> None:
     """For a serving process, once its app is built: collect once, then leave what the process
     holds so far (modules, the app, the ZIP table: about 400,000 objects) out of later garbage
     collections. A full collection walked them all: 300 ms with the interpreter locked, every
     request of the process stalled behind it. (Not in ``create_app``: tests build many apps in
-    one process, and what each leaves behind must stay collectable.)"""
+    one process, and what each leaves behind must stay collectable.)
+
+    With the startup objects frozen, a full collection still came every 3 s or so under load
+    (it runs once the objects that reached the oldest generation since the last one are a
+    quarter of those there, and frozen ones do not count), 12–50 ms each with the interpreter
+    locked and almost nothing found: most of the account view's tail in the load test. Fewer,
+    larger young collections promote less, and the full one waits for 50 middle ones
+    (``SERVING_GC_THRESHOLDS``; docs/benchmarks.md, "garbage collection")."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*SERVING_GC_THRESHOLDS)
 
 
 def _warm() -> None:
