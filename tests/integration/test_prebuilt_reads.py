@@ -1,7 +1,8 @@
 """``Prebuilt`` reads give the same rows as SQLAlchemy's own execution, on both backends: plain
 and expanding parameters (an empty list too), values the statement carries itself, columns
 with a result processor (``UTCDateTime``), unnamed columns, and the connection's own transaction
-(a write not yet committed is seen; a read with no transaction begun starts one)."""
+(a write not yet committed is seen; a read with no transaction begun starts one); and the
+reads that replaced one query per item by one for all of them (decisions, collateral)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from arrears.adapters.db import schema
 from arrears.adapters.db.cycle_store import SqlCycleStore
 from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_cycle import decision_items, decisions
+from arrears.adapters.db.web_store import SqlWebStore
 from arrears.bootstrap import Container
 
 borrowers, loans, payments = schema.borrowers, schema.loans, schema.payments
@@ -145,4 +147,37 @@ def test_a_loans_decisions_newest_first_each_with_its_own_items(container: Conta
         assert [[i["treatment"] for i in d["items"]] for d in found] == [["sms", "call"], ["sms"]]
         assert {i["loan_id"] for d in found for i in d["items"]} == {7}
         assert SqlCycleStore(connection).decisions_for(99) == []
+        connection.rollback()
+
+
+def test_a_loans_collateral_each_with_its_latest_valuation(container: Container) -> None:
+    """``collateral`` reads the items and then every item's valuations in one more read: each
+    item carries its newest valuation, or None when it has none."""
+    with container.engine.connect() as connection:
+        connection.begin()
+        loan_id = _seed(connection)
+        for n, kind in ((1, "vehicle"), (2, "property")):
+            connection.execute(
+                insert(schema.collateral).values(
+                    id=n, external_id=f"C-{n}", loan_id=loan_id, kind=kind, content_hash="h",
+                    created_at=AT, updated_at=AT,
+                )
+            )  # fmt: skip
+        for n, (day, amount, source) in enumerate([(date(2026, 1, 5), 20_000_00, "origination"),
+                                                   (date(2026, 9, 1), 14_500_00, "nada"),
+                                                   (date(2026, 5, 1), 17_000_00, "kbb")],
+                                                  start=1):  # fmt: skip
+            connection.execute(
+                insert(schema.valuations).values(
+                    id=n, collateral_id=1, valued_on=day, amount_minor=amount, source=source,
+                    created_at=AT,
+                )
+            )  # fmt: skip
+        found = SqlWebStore(connection).collateral(loan_id)
+        assert [item["external_id"] for item in found] == ["C-1", "C-2"]
+        assert found[0]["valuation"] == {
+            "valued_on": date(2026, 9, 1), "amount_minor": 14_500_00, "source": "nada",
+        }  # fmt: skip
+        assert found[1]["valuation"] is None
+        assert SqlWebStore(connection).collateral(999) == []
         connection.rollback()

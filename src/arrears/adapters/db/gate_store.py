@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, bindparam, insert, select
 
+from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import query_frame
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_compliance import gate_decisions
 from arrears.compliance.model import GateDecision, Proposal, RuleHit
 from arrears.services.ports import LoanProfile
@@ -18,6 +20,19 @@ from arrears.services.ports import LoanProfile
 
 def _hits(hits: tuple[RuleHit, ...]) -> str:
     return json.dumps([{"rule": h.rule_id, "reason": h.reason, "source": h.source} for h in hits])
+
+
+_loans, _borrowers = schema.loans, schema.borrowers
+_LOAN_PROFILE = Prebuilt(
+    select(
+        _loans.c.id, _loans.c.external_id, _loans.c.borrower_id, _loans.c.currency,
+        _loans.c.product, _loans.c.contract_state, _loans.c.contract_type, _borrowers.c.state,
+        _borrowers.c.zip, _borrowers.c.address_time_zone,
+    )
+    .join(_borrowers, _borrowers.c.id == _loans.c.borrower_id)
+    .where(_loans.c.id == bindparam("loan"))
+)  # fmt: skip
+"""What the gate knows of a loan, built once: every staff account page judges its contact."""
 
 
 class SqlGateStore:
@@ -76,15 +91,8 @@ class SqlGateStore:
         ]
 
     def loan_profile(self, loan_id: int) -> LoanProfile | None:
-        row = self.connection.execute(
-            text(
-                "SELECT l.id, l.external_id, l.borrower_id, l.currency, l.product, "
-                "l.contract_state, l.contract_type, b.state, b.zip, b.address_time_zone "
-                "FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE l.id = :loan"
-            ),
-            {"loan": loan_id},
-        ).one_or_none()
-        return LoanProfile(*row) if row else None
+        found = _LOAN_PROFILE.tuples(self.connection, {"loan": loan_id})
+        return LoanProfile(*found[0]) if found else None
 
     def partition_profiles(self, first: int, last: int) -> pl.DataFrame:
         """Per loan of ``first``..``last``: contract type and the borrower's ZIP."""

@@ -41,6 +41,22 @@ _PAYMENT_HISTORY = Prebuilt(
     .where(schema.payments.c.loan_id == bindparam("loan_id"))
     .order_by(schema.payments.c.effective_date.desc(), schema.payments.c.id.desc())
 )
+_COLLATERAL_OF_LOAN = Prebuilt(
+    select(schema.collateral)
+    .where(schema.collateral.c.loan_id == bindparam("loan_id"))
+    .order_by(schema.collateral.c.id)
+)
+_VALUATIONS_OF = Prebuilt(
+    select(
+        schema.valuations.c.collateral_id, schema.valuations.c.valued_on,
+        schema.valuations.c.amount_minor, schema.valuations.c.source,
+    )
+    .where(schema.valuations.c.collateral_id.in_(bindparam("ids", expanding=True)))
+    .order_by(
+        schema.valuations.c.collateral_id, schema.valuations.c.valued_on.desc(),
+        schema.valuations.c.id.desc(),
+    )
+)  # fmt: skip
 _BALANCES = Prebuilt(
     select(schema.ledger_lines.c.account, func.sum(schema.ledger_lines.c.amount_minor))
     .where(
@@ -342,15 +358,16 @@ class SqlWebStore:
         return {str(account): int(amount) for account, amount in rows}
 
     def collateral(self, loan_id: int) -> list[dict[str, Any]]:
-        c, v = schema.collateral, schema.valuations
-        found = _rows(self.connection.execute(select(c).where(c.c.loan_id == loan_id)))
+        """The loan's collateral, each with its latest valuation (``valued_on``, ``amount_minor``,
+        ``source``) or None: two reads, however many items."""
+        found = _COLLATERAL_OF_LOAN.rows(self.connection, {"loan_id": loan_id})
+        latest: dict[int, dict[str, Any]] = {}
+        if found:
+            ids = [item["id"] for item in found]
+            for valuation in _VALUATIONS_OF.rows(self.connection, {"ids": ids}):
+                latest.setdefault(valuation.pop("collateral_id"), valuation)  # newest first
         for item in found:
-            item["valuation"] = self.connection.execute(
-                select(v.c.valued_on, v.c.amount_minor, v.c.source)
-                .where(v.c.collateral_id == item["id"])
-                .order_by(v.c.valued_on.desc())
-                .limit(1)
-            ).one_or_none()
+            item["valuation"] = latest.get(item["id"])
         return found
 
     def loans_page(

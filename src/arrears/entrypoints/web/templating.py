@@ -81,6 +81,9 @@ def contact_value(point: dict[str, Any]) -> str:
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
+    # The pages ship with the package: no file is checked for changes on every render (a
+    # page and its includes each cost a stat call per request otherwise).
+    env.auto_reload = False
     env.filters.update(money=money, day=day, moment=moment, mask_ssn=mask_ssn)
     env.filters["contact"] = contact_value
     env.globals["languages"] = LANGUAGES
