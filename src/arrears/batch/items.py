@@ -159,7 +159,10 @@ def _fill_key(items: pl.DataFrame, loans: Ints, ranks: dict[str, int], base_day:
 
 def _sorted(schedule: pl.DataFrame, extra: pl.DataFrame, policy: WaterfallPolicy) -> pl.DataFrame:
     ranks = _rank_codes(policy)
-    frame = schedule.with_row_index("_row")
+    # One chunk per column first: a schedule put together from several frames can have its
+    # columns chunked differently, and Polars 1.44 panics ("i < self.len()") formatting a
+    # source over such a frame once filtered (tests/unit/batch/test_schedules_and_items.py).
+    frame = schedule.rechunk().with_row_index("_row")
     parts = [_installment_part(frame, component, column) for component, column in _PARTS]
     parts.append(_charge_part(extra, built_after=3 * frame.height))
     items = pl.concat(parts, how="vertical").with_columns(

@@ -105,6 +105,36 @@ def test_due_items_order_charges_and_installment_parts_by_date_then_waterfall() 
     ]
 
 
+def test_due_items_of_a_schedule_whose_columns_are_chunked_differently() -> None:
+    """A schedule put together from several frames can hold each column in different chunks;
+    Polars 1.44 panicked formatting the sources over such a frame once filtered (found by
+    ``property/test_loan_state.py``). Its items are those of the same schedule in one chunk."""
+
+    def column(name: str, parts: list[list[object]], dtype: type[pl.DataType]) -> pl.Series:
+        return pl.concat([pl.Series(name, part, dtype=dtype) for part in parts], rechunk=False)
+
+    installments = pl.DataFrame(
+        [
+            column("loan_id", [[1, 1, 1, 1, 1, 2, 2]], pl.Int64),
+            column("seq", [[5, 1], [3, 2, 4], [1, 2]], pl.Int32),
+            column("due_date", [[date(2026, m, 1) for m in (5, 1, 3, 2, 4, 1, 2)]], pl.Date),
+            column("principal_minor", [[100] * 7], pl.Int64),
+            column("interest_minor", [[10] * 7], pl.Int64),
+            column("fees_minor", [[500, 0, 0], [500, 0, 500, 0]], pl.Int64),
+        ]
+    )
+    assert len(set(installments.n_chunks("all"))) > 1  # the columns are chunked differently
+    charges = pl.DataFrame(schema=CHARGES)
+    expected = due_items(installments.rechunk(), charges)
+    assert due_items(installments, charges).rows() == expected.rows()
+    fees = expected.filter(pl.col("component") == "fees")
+    assert fees.select("loan_id", "source").rows() == [
+        (1, "installment:2"),
+        (1, "installment:5"),
+        (2, "installment:1"),
+    ]
+
+
 def test_an_empty_partition_gives_empty_frames_of_the_right_shape() -> None:
     """No loans: no installments, no items, no delinquency rows, nothing to post."""
     loans = pl.DataFrame(schema=LOANS)
