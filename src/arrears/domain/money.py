@@ -50,6 +50,10 @@ class Money:
     currency: str = "USD"
 
     def __post_init__(self) -> None:
+        # An exact int in a known currency is by far the usual case: checked first, cheaply
+        # (an account view makes tens of thousands of amounts).
+        if type(self.minor) is int and self.currency in CURRENCY_EXPONENTS:
+            return
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
             raise TypeError(f"Money.minor must be int, got {type(self.minor).__name__}")
         currency_exponent(self.currency)

@@ -24,7 +24,10 @@ class Installment:
 
     @property
     def amount(self) -> Money:
-        return self.principal + self.interest + self.fees
+        currency = self.principal.currency
+        if self.interest.currency != currency or self.fees.currency != currency:
+            return self.principal + self.interest + self.fees  # raises CurrencyMismatch
+        return Money(self.principal.minor + self.interest.minor + self.fees.minor, currency)
 
     def parts(self) -> list[tuple[Component, Money]]:
         return [

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Select
 from sqlalchemy.types import TypeEngine
 
-Processor = Callable[[Any], Any] | None
+Processor = Callable[[Any], Any]
 
 _EXPANDING = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
 
@@ -47,7 +47,7 @@ class Prebuilt:
         self._driver: _Driver | None = None
         # SQLAlchemy's result processors, chosen by the type codes of the first result (a
         # float column's depends on the server's numeric type, as in SQLAlchemy's own result)
-        self._processors: tuple[Processor, ...] | None = None
+        self._processors: tuple[tuple[int, Processor], ...] | None = None
 
     def tuples(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows as tuples, in the statement's column order."""
@@ -63,11 +63,14 @@ class Prebuilt:
         processors = self._processors
         if processors is None:
             codes = [column.type_code for column in cursor.description or ()]
-            processors = self._processors = tuple(
+            chosen = (
                 kind._cached_result_processor(connection.dialect, code)
                 for kind, code in zip(driver.types, codes, strict=True)
             )
-        if not any(processors):
+            processors = self._processors = tuple(
+                (index, process) for index, process in enumerate(chosen) if process is not None
+            )
+        if not processors:
             return found
         return [_processed(row, processors) for row in found]
 
@@ -109,8 +112,11 @@ def _arrays(params: Mapping[str, Any]) -> dict[str, Any]:
             for name, value in params.items()}  # fmt: skip
 
 
-def _processed(row: Sequence[Any], processors: tuple[Processor, ...]) -> tuple[Any, ...]:
-    return tuple(
-        process(value) if process is not None else value
-        for process, value in zip(processors, row, strict=True)
-    )
+def _processed(
+    row: Sequence[Any], processors: tuple[tuple[int, Processor], ...]
+) -> tuple[Any, ...]:
+    """The row with each processed column replaced (most columns have no processor)."""
+    values = list(row)
+    for index, process in processors:
+        values[index] = process(values[index])
+    return tuple(values)
