@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_negotiation import plan_installments, plans
 from arrears.domain.money import Money
 from arrears.domain.plans import (
@@ -20,6 +22,14 @@ from arrears.domain.plans import (
 )
 
 _MICROS = Decimal(1_000_000)
+
+
+_PLANS_OF_LOAN = Prebuilt(
+    select(plans)
+    .where(plans.c.loan_id == bindparam("loan_id"))
+    .order_by(plans.c.starts_on, plans.c.id)
+)
+"""Every account page lists the loan's plans (most loans have none): built once."""
 
 
 class SqlPlans:
@@ -74,7 +84,7 @@ class SqlPlans:
         return found[0] if found else None
 
     def for_loan(self, loan_id: int) -> list[PlanRecord]:
-        return self._load(plans.c.loan_id == loan_id)
+        return self._with_installments(_PLANS_OF_LOAN.rows(self.connection, {"loan_id": loan_id}))
 
     def in_range(self, first: int, last: int) -> list[PlanRecord]:
         return self._load(plans.c.loan_id.between(first, last))
@@ -114,17 +124,19 @@ class SqlPlans:
         )
 
     def _load(self, condition: Any) -> list[PlanRecord]:
-        rows = self.connection.execute(
+        found = self.connection.execute(
             select(plans).where(condition).order_by(plans.c.starts_on, plans.c.id)
         ).all()
+        return self._with_installments([dict(row._mapping) for row in found])
+
+    def _with_installments(self, rows: list[dict[str, Any]]) -> list[PlanRecord]:
         if not rows:
             return []
-        ids = [r.id for r in rows]
-        currency = {r.id: r.currency for r in rows}
-        parts: dict[int, list[PlanInstallment]] = {i: [] for i in ids}
+        currency = {row["id"]: row["currency"] for row in rows}
+        parts: dict[int, list[PlanInstallment]] = {plan_id: [] for plan_id in currency}
         for part in self.connection.execute(
             select(plan_installments)
-            .where(plan_installments.c.plan_id.in_(ids))
+            .where(plan_installments.c.plan_id.in_(list(currency)))
             .order_by(plan_installments.c.plan_id, plan_installments.c.seq)
         ):
             money = currency[part.plan_id]
@@ -136,33 +148,35 @@ class SqlPlans:
                     interest=Money(part.interest_minor, money),
                 )
             )
-        return [_record(row, parts[row.id]) for row in rows]
+        return [_record(row, parts[row["id"]]) for row in rows]
 
 
-def _record(row: Row[Any], installments: list[PlanInstallment]) -> PlanRecord:
+def _record(row: Mapping[str, Any], installments: list[PlanInstallment]) -> PlanRecord:
     rate = (
-        Decimal(row.reduced_rate_micros) / _MICROS if row.reduced_rate_micros is not None else None
+        Decimal(row["reduced_rate_micros"]) / _MICROS
+        if row["reduced_rate_micros"] is not None
+        else None
     )
     return PlanRecord(
-        loan_id=row.loan_id,
-        starts_on=_date(row.starts_on),
+        loan_id=row["loan_id"],
+        starts_on=_date(row["starts_on"]),
         terms=PlanTerms(
-            amount=Money(row.amount_minor, row.currency),
-            periods=row.periods,
-            first_due_on=_date(row.first_due_on),
-            shape=PlanShape(row.shape),
-            step_bp=row.step_bp,
-            interest=InterestTerms(row.interest),
+            amount=Money(row["amount_minor"], row["currency"]),
+            periods=row["periods"],
+            first_due_on=_date(row["first_due_on"]),
+            shape=PlanShape(row["shape"]),
+            step_bp=row["step_bp"],
+            interest=InterestTerms(row["interest"]),
             reduced_rate=rate,
-            max_misses=row.max_misses,
+            max_misses=row["max_misses"],
         ),
         installments=tuple(installments),
-        status=PlanStatus(row.status),
-        created_by=row.created_by,
-        misses=row.misses,
-        paid=Money(row.paid_minor, row.currency),
-        evaluated_on=_date(row.evaluated_on) if row.evaluated_on else None,
-        id=row.id,
+        status=PlanStatus(row["status"]),
+        created_by=row["created_by"],
+        misses=row["misses"],
+        paid=Money(row["paid_minor"], row["currency"]),
+        evaluated_on=_date(row["evaluated_on"]) if row["evaluated_on"] else None,
+        id=row["id"],
     )
 
 

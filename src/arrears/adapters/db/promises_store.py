@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
+from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_negotiation import promise_installments, promises
 from arrears.domain.money import Money
 from arrears.domain.promises import Installment, Promise, PromiseRecord, PromiseStatus
+
+_PROMISES_OF_LOAN = Prebuilt(
+    select(promises)
+    .where(promises.c.loan_id == bindparam("loan_id"))
+    .order_by(promises.c.made_on, promises.c.id)
+)
 
 
 class SqlPromises:
@@ -53,7 +61,11 @@ class SqlPromises:
         return found[0] if found else None
 
     def for_loan(self, loan_id: int) -> list[PromiseRecord]:
-        return self._load(promises.c.loan_id == loan_id)
+        """Every account page lists the loan's promises (most loans have none): one prebuilt
+        read, a second only when there are some."""
+        return self._with_installments(
+            _PROMISES_OF_LOAN.rows(self.connection, {"loan_id": loan_id})
+        )
 
     def in_range(self, first: int, last: int) -> list[PromiseRecord]:
         """Every promise on loans ``first``..``last`` (the cycle re-derives their status)."""
@@ -77,40 +89,42 @@ class SqlPromises:
         )
 
     def _load(self, condition: Any) -> list[PromiseRecord]:
-        rows = self.connection.execute(
+        found = self.connection.execute(
             select(promises).where(condition).order_by(promises.c.made_on, promises.c.id)
         ).all()
+        return self._with_installments([dict(row._mapping) for row in found])
+
+    def _with_installments(self, rows: list[dict[str, Any]]) -> list[PromiseRecord]:
         if not rows:
             return []
-        ids = [r.id for r in rows]
-        parts: dict[int, list[Installment]] = {i: [] for i in ids}
+        currency = {row["id"]: row["currency"] for row in rows}
+        parts: dict[int, list[Installment]] = {promise_id: [] for promise_id in currency}
         for part in self.connection.execute(
             select(promise_installments)
-            .where(promise_installments.c.promise_id.in_(ids))
+            .where(promise_installments.c.promise_id.in_(list(currency)))
             .order_by(promise_installments.c.promise_id, promise_installments.c.seq)
         ):
-            currency = next(r.currency for r in rows if r.id == part.promise_id)
             parts[part.promise_id].append(
-                Installment(_date(part.due_on), Money(part.amount_minor, currency))
+                Installment(_date(part.due_on), Money(part.amount_minor, currency[part.promise_id]))
             )
-        return [_record(row, parts[row.id]) for row in rows]
+        return [_record(row, parts[row["id"]]) for row in rows]
 
 
-def _record(row: Row[Any], installments: list[Installment]) -> PromiseRecord:
-    status = PromiseStatus(row.status)
+def _record(row: Mapping[str, Any], installments: list[Installment]) -> PromiseRecord:
+    status = PromiseStatus(row["status"])
     return PromiseRecord(
         promise=Promise(
-            loan_id=row.loan_id,
-            made_on=_date(row.made_on),
-            made_by=row.made_by,
+            loan_id=row["loan_id"],
+            made_on=_date(row["made_on"]),
+            made_by=row["made_by"],
             installments=tuple(installments),
-            id=row.id,
+            id=row["id"],
             cancelled=status is PromiseStatus.CANCELLED,
         ),
         status=status,
-        decided_on=_date(row.decided_on) if row.decided_on else None,
-        evaluated_on=_date(row.evaluated_on) if row.evaluated_on else None,
-        contact_id=row.contact_id,
+        decided_on=_date(row["decided_on"]) if row["decided_on"] else None,
+        evaluated_on=_date(row["evaluated_on"]) if row["evaluated_on"] else None,
+        contact_id=row["contact_id"],
     )
 
 
