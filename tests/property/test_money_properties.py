@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,3 +41,23 @@ def test_zero_weight_gets_nothing(minor: int, ratios: list[int]) -> None:
 @given(amounts, amounts)
 def test_addition_and_subtraction_are_exact(a: int, b: int) -> None:
     assert (Money(a) + Money(b) - Money(b)) == Money(a)
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from(["USD", "JPY", "KWD", "EUR"]),
+       st.booleans())  # fmt: skip
+def test_format_spells_the_amount_as_decimal_arithmetic_does(
+    minor: int, currency: str, whole: bool
+) -> None:
+    """``format`` works in integers; it spells every amount as formatting its exact decimal
+    value would (thousands separators, the currency's decimals, whole units rounded half up)."""
+    money = Money(minor, currency)
+    value = abs(money.to_decimal())
+    body = (
+        f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+        if whole
+        else f"{value:,.{money.exponent}f}"
+    )
+    spelled = money.format(whole=whole)
+    assert spelled.startswith("-") == (minor < 0)
+    assert spelled.endswith(body)
+    assert spelled[-len(body) - 1] in "$ €"  # the symbol (or the code and a space) before it

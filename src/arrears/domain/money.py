@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Final
 
 from arrears.errors import ArrearsError, CurrencyMismatch
@@ -105,11 +105,16 @@ class Money:
             self.currency, self.currency + " "
         )
         sign = "-" if self.minor < 0 else ""
-        value = abs(self.to_decimal())
+        # In integers (a page shows hundreds of amounts; Decimal formatting was most of it)
+        exponent = self.exponent
+        scale = 10**exponent
+        units, fraction = divmod(abs(self.minor), scale)
         if whole:
-            body = f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+            body = f"{units + (1 if exponent and 2 * fraction >= scale else 0):,}"  # half up
+        elif exponent:
+            body = f"{units:,}.{fraction:0{exponent}d}"
         else:
-            body = f"{value:,.{self.exponent}f}"
+            body = f"{units:,}"
         return f"{sign}{symbol}{body}"
 
     # -- arithmetic ---------------------------------------------------------------------------
