@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, se
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, dicts
 from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
 from arrears.adapters.db.schema_web import account_locks, idempotency_keys
 from arrears.services.ports import IdempotencyRecord, LockRecord
@@ -65,13 +65,6 @@ _BALANCES = Prebuilt(
     )
     .group_by(schema.ledger_lines.c.account)
 )
-
-
-def _rows(result: Any) -> list[dict[str, Any]]:
-    """Each row as a dict; the names are read once (``row._mapping`` builds a view of the
-    result's names for every row: a third of a portal page with a long payment history)."""
-    names = list(result.keys())
-    return [dict(zip(names, row, strict=True)) for row in result]
 
 
 class SqlWebStore:
@@ -217,7 +210,7 @@ class SqlWebStore:
         rows = self.connection.execute(
             mine.order_by(actions.c.due_on.desc(), actions.c.id.desc()).limit(limit).offset(offset)
         )
-        return _rows(rows), int(total)
+        return dicts(rows), int(total)
 
     def pending_review(self, loan_id: int, treatment: str) -> int | None:
         found = self.connection.execute(
@@ -280,7 +273,7 @@ class SqlWebStore:
             select(func.count()).select_from(query.subquery())
         ).scalar_one()
         ordered = query.order_by(actions.c.priority.desc(), actions.c.id).limit(limit)
-        return _rows(self.connection.execute(ordered.offset(offset))), int(total)
+        return dicts(self.connection.execute(ordered.offset(offset))), int(total)
 
     def action(self, action_id: int) -> dict[str, Any] | None:
         row = self.connection.execute(_action_rows().where(actions.c.id == action_id)).one_or_none()
@@ -312,7 +305,7 @@ class SqlWebStore:
 
     def activity(self, *, since: datetime) -> list[dict[str, Any]]:
         audit = schema.audit_log
-        return _rows(
+        return dicts(
             self.connection.execute(
                 select(audit.c.actor, audit.c.action, func.count().label("count"))
                 .where(audit.c.at >= since)
@@ -387,7 +380,7 @@ class SqlWebStore:
             select(func.count()).select_from(query.subquery())
         ).scalar_one()
         rows = self.connection.execute(query.order_by(loans.c.id).limit(limit).offset(offset))
-        return _rows(rows), int(total)
+        return dicts(rows), int(total)
 
 
 def _action_rows() -> Any:
