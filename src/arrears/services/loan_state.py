@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from arrears.batch.schedules import rate_from_micros
 from arrears.domain.allocation import DEFAULT_POLICY, WaterfallPolicy, due_items
@@ -44,15 +44,36 @@ class LoanState:
         return [day for day, _ in self.good_payments]
 
 
-def schedule_of(history: LoanHistory) -> list[Installment]:
-    """The imported schedule as stored, or the level schedule of the terms (docs/adr/0004)."""
-    if history.imported_schedule:
-        return history.installments
+class ScheduleTerms(Protocol):
+    """What a loan's schedule is derived from: a ``LoanHistory`` (a screen) or ``PostingFacts``
+    (a posting of a few loans)."""
+
+    @property
+    def currency(self) -> str: ...
+    @property
+    def principal_minor(self) -> int: ...
+    @property
+    def annual_rate_micros(self) -> int: ...
+    @property
+    def term_months(self) -> int: ...
+    @property
+    def first_due_date(self) -> date: ...
+    @property
+    def imported_schedule(self) -> bool: ...
+    @property
+    def installments(self) -> list[Installment]: ...
+
+
+def schedule_of(terms: ScheduleTerms) -> list[Installment]:
+    """The imported schedule as stored, or the level schedule of the terms, as
+    ``batch.installments.installments_for`` takes them (docs/adr/0004)."""
+    if terms.imported_schedule:
+        return terms.installments
     return level_schedule(
-        principal=Money(history.principal_minor, history.currency),
-        rate=rate_from_micros(history.annual_rate_micros),
-        term_months=history.term_months,
-        first_due_date=history.first_due_date,
+        principal=Money(terms.principal_minor, terms.currency),
+        rate=rate_from_micros(terms.annual_rate_micros),
+        term_months=terms.term_months,
+        first_due_date=terms.first_due_date,
     )
 
 

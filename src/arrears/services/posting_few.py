@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from arrears.batch.schedules import rate_from_micros
 from arrears.domain.allocation import WaterfallPolicy, due_items
-from arrears.domain.money import Money
-from arrears.domain.schedules import Installment, level_schedule
 from arrears.ledger.entries import Entry, check_batch
 from arrears.ledger.postings import desired_postings, reconcile
+from arrears.services.loan_state import schedule_of
 from arrears.services.ports import PostingFacts, UnitOfWork
 
 
@@ -62,17 +60,4 @@ def plan_loan(facts: PostingFacts, *, as_of: date, policy: WaterfallPolicy) -> l
         desired=desired,
         existing=facts.journal,
         notes={f"payment:{p.payment_id}": p.note for p in facts.payments if p.note},
-    )
-
-
-def schedule_of(facts: PostingFacts) -> list[Installment]:
-    """The imported schedule as stored, or the level schedule of the terms, as
-    ``batch.installments.installments_for`` takes them (docs/adr/0004)."""
-    if facts.imported_schedule:
-        return facts.installments
-    return level_schedule(
-        principal=Money(facts.principal_minor, facts.currency),
-        rate=rate_from_micros(facts.annual_rate_micros),
-        term_months=facts.term_months,
-        first_due_date=facts.first_due_date,
     )
