@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -85,6 +85,9 @@ def import_portfolio(
     with uow_factory() as uow:
         run_id = uow.import_runs.start(at=now, files=[str(p) for p in paths], actor=actor)
         writer = uow.portfolio(now=now, run_id=run_id)
+        # A book's first import builds the bulk tables' indexes once each, after writing them,
+        # rather than row by row (docs/adr/0013); into a book with rows nothing is dropped.
+        deferred = bool(writer.defer_indexes())
         counts, touched = _load(by_kind, files, writer, problem_sink, progress)
         report = ImportReport(
             run_id=run_id,
@@ -101,6 +104,9 @@ def import_portfolio(
             raise ValidationFailed(
                 report.problems, total=report.problems_total, listing=str(problem_sink.path)
             )
+        # The posting reads the payments back by loan, through their index.
+        if deferred:
+            _build_indexes(writer, "portfolio", progress)
         # Posting reads the rows back per partition and the cycle reads the journal: both
         # need statistics that know the tables' sizes (adapters/db/statistics.py).
         writer.refresh_statistics()
@@ -117,6 +123,8 @@ def import_portfolio(
             fresh=writer.new_loan_ids(),
         )
         progress.finish()
+        if deferred:
+            _build_indexes(writer, "journal", progress)
         writer.refresh_statistics()
         report.status = "imported with rejects" if problem_sink.total else "imported"
         _record_success(uow, report, at=now, finished=clock.now(), actor=actor)
@@ -181,6 +189,16 @@ def _load(
             progress.finish()
     files.forget_keys()
     return {k: dict(v) for k, v in counts.items()}, np.unique(np.concatenate(touched))
+
+
+def _build_indexes(
+    writer: PortfolioWriter, stage: Literal["portfolio", "journal"], progress: Progress
+) -> None:
+    """The indexes deferred on ``stage``'s tables, built as a step of their own (each is a sort
+    of its whole table: a while on a large book)."""
+    progress.start(f"indexes of the {stage}", unit="indexes")
+    progress.advance(len(writer.build_indexes(stage)))
+    progress.finish()
 
 
 def _tally(

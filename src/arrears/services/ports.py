@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
 import polars as pl
@@ -86,6 +86,18 @@ class PortfolioWriter(Protocol):
         ...
 
     def new_loan_ids(self) -> np.ndarray: ...
+    def defer_indexes(self) -> list[str]:
+        """On a book's first import, stop maintaining the bulk tables' secondary indexes row by
+        row (docs/adr/0013); the tables whose indexes now wait for ``build_indexes`` (none
+        when the book has rows)."""
+        ...
+
+    def build_indexes(self, stage: Literal["portfolio", "journal"]) -> list[str]:
+        """Build once the indexes deferred on the portfolio's tables (before the posting reads
+        them) or the journal's (after it); the indexes built. Raises when a unique one finds a
+        duplicate."""
+        ...
+
     def refresh_statistics(self) -> list[str]:
         """Let the database plan for the rows just written (tables analysed, if any)."""
         ...

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Table, bindparam, text, update
+from sqlalchemy import Connection, Table, bindparam, update
 
-from arrears.adapters.db import schema
+from arrears.adapters.db import deferred_indexes, schema
 from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
 from arrears.adapters.db.loan_children_writes import LoanChildrenWrites
 from arrears.adapters.db.statistics import refresh_statistics
@@ -36,10 +37,22 @@ _LOAN_FIELDS = [
         "charge_off_amount_minor", "original_creditor",
     ]  # fmt: skip
 
+_BOOK = (schema.borrowers, schema.loans)
+"""A book with rows in either is live: its bulk tables keep their indexes."""
+
 _IMPORT_TABLES = [
         "borrowers", "contact_points", "loans", "installments", "collateral", "valuations",
         "payments", "ledger_entries", "ledger_lines",
     ]  # fmt: skip
+
+DEFERRED_INDEXES = {
+    "portfolio": (schema.contact_points, schema.payments),
+    "journal": (schema.ledger_entries, schema.ledger_lines),
+}
+"""The tables whose indexes a book's first import builds once (docs/adr/0013), by when they are
+built: the portfolio's before the posting reads the payments back by loan, the journal's after
+the posting. Borrowers, loans and collateral are looked up by external id while the files are
+loaded (their references, their ids read back), so their indexes are the load's own and stay."""
 
 
 class SqlPortfolioStore(LoanChildrenWrites):
@@ -49,10 +62,9 @@ class SqlPortfolioStore(LoanChildrenWrites):
         self.now = now
         self.run_id = run_id
         # On a first load no payment can be known from an earlier import (duplicates inside
-        # this import are caught in memory), so the per-batch lookup is skipped.
-        self._payments_known = (
-            connection.execute(text("SELECT 1 FROM payments LIMIT 1")).first() is not None
-        )
+        # this import are caught in memory), so the per-batch lookup is skipped: it would also
+        # find no index, the first import of a book building the payments' after the load.
+        self._payments_known = not deferred_indexes.is_empty(connection, schema.payments)
         self.new_loans: list[np.ndarray] = []
         self._writes = BackgroundWrites()
 
@@ -66,6 +78,21 @@ class SqlPortfolioStore(LoanChildrenWrites):
             return results[0]
 
         return result
+
+    def defer_indexes(self) -> list[str]:
+        """On the first import of a book (no borrowers or loans yet), drop the secondary
+        indexes of the bulk tables (``DEFERRED_INDEXES``) that are empty, to be built once each
+        by ``build_indexes``; returns those tables. A book that has rows keeps its indexes: the
+        drop would lock out its readers until the import commits."""
+        if not all(deferred_indexes.is_empty(self.connection, t) for t in _BOOK):
+            return []
+        tables = [table for stage in DEFERRED_INDEXES.values() for table in stage]
+        return deferred_indexes.defer(self.connection, tables)
+
+    def build_indexes(self, stage: Literal["portfolio", "journal"]) -> list[str]:
+        """Build the indexes ``defer_indexes`` dropped on the tables of ``stage``; their names
+        (none when nothing was deferred). A unique one finding a duplicate raises."""
+        return deferred_indexes.build(self.connection, DEFERRED_INDEXES[stage])
 
     def refresh_statistics(self) -> list[str]:
         """Planner statistics for the tables an import grows (``adapters.db.statistics``)."""
@@ -267,7 +294,7 @@ class SqlPortfolioStore(LoanChildrenWrites):
             pl.lit("import").alias("source"),
             now.alias("created_at"),
         )
-        if not replace:
+        if not replace:  # always so in a book's first import: a borrower comes once
             insert_frame(self.connection, schema.contact_points, rows)
             return
         known = lookup(

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from arrears.adapters.db import deferred_indexes
 from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.agencies_store import SqlAgencies
 from arrears.adapters.db.audit_store import SqlAuditLog
@@ -70,6 +71,8 @@ class SqlUnitOfWork:
         return self._connection
 
     def commit(self) -> None:
+        # Nothing commits with a table's indexes still dropped (docs/adr/0013).
+        deferred_indexes.build(self.connection)
         if self._audit is not None:
             self._audit.flush()  # the audit lanes are locked here, held only until the commit
         self.connection.commit()
