@@ -62,7 +62,7 @@ def agent_page(
         loan_id, paid = view.loan_id, paid_of(view)
         page = AgentPage(
             view=view,
-            contacts=list(reversed(uow.contacts.for_loan(loan_id, limit=RECENT_CONTACTS))),
+            contacts=list(reversed(view.contacts[-RECENT_CONTACTS:])),
             promises=promises_with(uow.promises.for_loan(loan_id), paid, as_of=view.as_of),
             plans=plans_with(uow.plans.for_loan(loan_id), paid, as_of=view.as_of),
             offers=uow.settlements.for_loan(loan_id),

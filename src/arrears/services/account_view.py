@@ -24,17 +24,17 @@ from arrears.compliance.model import Proposal
 from arrears.compliance.settings import DEFAULT_SETTINGS
 from arrears.domain.borrowers import mask_ssn
 from arrears.domain.clock import Clock
-from arrears.domain.contact_log import Channel
-from arrears.domain.contacts import ContactKind
+from arrears.domain.contact_log import Channel, ContactRecord
+from arrears.domain.contacts import ContactKind, ContactPoint
 from arrears.domain.delinquency import Delinquency as DomainDelinquency
 from arrears.domain.holds import ActionCategory, Hold
 from arrears.domain.money import Money
 from arrears.domain.schedules import Installment
 from arrears.errors import NotFoundError
-from arrears.services.compliance import DEFAULT_TEMPLATES, gather_facts
+from arrears.services.compliance import DEFAULT_TEMPLATES, ReadForLoan, gather_facts
 from arrears.services.cycle import CycleSettings
 from arrears.services.loan_state import LoanState, loan_state
-from arrears.services.ports import LockRecord, WebUnitOfWork
+from arrears.services.ports import LoanProfile, LockRecord, WebUnitOfWork
 from arrears.services.recovery_panel import RecoveryPanel, recovery_in
 
 COMPONENTS = ("principal", "interest", "fees", "penalties", "costs")
@@ -92,7 +92,7 @@ class Party:
     address: list[str]
     time_zone: str
     language: str
-    contact_points: list[dict[str, Any]]
+    contact_points: list[ContactPoint]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,8 @@ class AccountView:
     lock: LockRecord | None
     compliance: CompliancePanel | None  # None in a brief view
     recovery: RecoveryPanel | None = None  # when asked for
+    contacts: list[ContactRecord] = field(default_factory=list)
+    """The loan's contact log, oldest first (a collector's view; empty in the others)."""
     good_payments: list[tuple[date, int]] = field(default_factory=list)
     """(effective date, minor units) of each payment not returned, in the order received."""
 
@@ -200,7 +202,8 @@ def account_view_in(
     ):
         raise NotFoundError(f"no account {ref!r}")
     loan_id = int(loan["id"])
-    parties = _parties(uow, loan)
+    borrowers = uow.web.borrowers(list(_relations(loan)))
+    parties = _parties(loan, borrowers)
     owed = loan_state(
         uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets, row=loan
     )
@@ -208,6 +211,16 @@ def account_view_in(
     state = _delinquency_from(owed.delinquency, currency)
     holds = uow.holds.for_loan(loan_id, borrower_ids=[party.id for party in parties])
     lock = uow.web.lock(loan_id)
+    contacts = uow.contacts.for_loan(loan_id) if collector else []
+    compliance = None
+    if collector:
+        compliance = compliance_panel(
+            uow, loan_id, now=now, state=owed, profile=gate_profile(loan, borrowers),
+            read=ReadForLoan(
+                holds=holds, contacts=contacts,
+                contact_points=borrowers[int(loan["borrower_id"])]["contact_points"],
+            ),
+        )  # fmt: skip
     view = AccountView(
         loan_id=loan_id,
         ref=ref,
@@ -222,7 +235,8 @@ def account_view_in(
         decisions=uow.cycle.decisions_for(loan_id, limit=10) if collector else [],
         collateral=uow.web.collateral(loan_id) if collector else [],
         lock=lock if lock is not None and lock.expires_at > now else None,
-        compliance=compliance_panel(uow, loan_id, now=now, state=owed) if collector else None,
+        compliance=compliance,
+        contacts=contacts,
         recovery=recovery_in(uow, loan_id, as_of=today) if recovery else None,
         good_payments=owed.good_payments,
     )
@@ -311,15 +325,30 @@ def _schedule(
     return rows
 
 
-def _parties(uow: WebUnitOfWork, loan: dict[str, Any]) -> list[Party]:
-    """The loan's borrower and co-borrower, read together."""
-    relations = {
+def _relations(loan: dict[str, Any]) -> dict[int, str]:
+    """The loan's borrower and co-borrower by id (read together)."""
+    return {
         int(loan[column]): relation
         for column, relation in (("borrower_id", "borrower"), ("co_borrower_id", "co-borrower"))
         if loan[column] is not None
     }
-    found = uow.web.borrowers(list(relations))
-    return [_party(found[borrower_id], relation) for borrower_id, relation in relations.items()]
+
+
+def _parties(loan: dict[str, Any], found: dict[int, dict[str, Any]]) -> list[Party]:
+    return [_party(found[party], relation) for party, relation in _relations(loan).items()]
+
+
+def gate_profile(loan: dict[str, Any], borrowers: dict[int, dict[str, Any]]) -> LoanProfile:
+    """What the gate knows of the loan (``GateStore.loan_profile``), from the rows the view
+    has read already: the loan and its borrower's address."""
+    borrower = borrowers[int(loan["borrower_id"])]
+    return LoanProfile(
+        loan_id=int(loan["id"]), external_id=loan["external_id"],
+        borrower_id=int(loan["borrower_id"]), currency=loan["currency"],
+        product=loan["product"], contract_state=loan["contract_state"],
+        contract_type=loan["contract_type"], borrower_state=borrower["state"],
+        zip_code=borrower["zip"], address_time_zone=borrower["address_time_zone"],
+    )  # fmt: skip
 
 
 def _party(found: dict[str, Any], relation: str) -> Party:
@@ -346,14 +375,21 @@ def _party(found: dict[str, Any], relation: str) -> Party:
 
 
 def compliance_panel(
-    uow: WebUnitOfWork, loan_id: int, *, now: datetime, state: LoanState | None = None
+    uow: WebUnitOfWork,
+    loan_id: int,
+    *,
+    now: datetime,
+    state: LoanState | None = None,
+    profile: LoanProfile | None = None,
+    read: ReadForLoan | None = None,
 ) -> CompliancePanel:
     """May the borrower be contacted now, by each channel, as the compliance gate judges it:
     quiet hours in every zone they may be in, holds, opt-outs, consent and call frequency.
-    A look, not an action: nothing is recorded (the gate records when something is sent)."""
-    profile = uow.gate.loan_profile(loan_id)
+    A look, not an action: nothing is recorded (the gate records when something is sent), so
+    what the view read in the same transaction (``profile``, ``read``) serves the gate too."""
+    profile = profile or uow.gate.loan_profile(loan_id)
     assert profile is not None
-    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS, state=state)
+    facts = gather_facts(uow, profile, at=now, settings=DEFAULT_SETTINGS, state=state, read=read)
     channels: dict[str, str] = {}
     blocked: list[str] = []
     for channel in CHANNELS:

@@ -13,8 +13,8 @@ the same for a credit-bureau record (12 CFR 1006.30(a)).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,12 +29,14 @@ from arrears.domain.allocation import DEFAULT_POLICY
 from arrears.domain.clock import Clock
 from arrears.domain.contact_log import (
     Channel,
+    ContactRecord,
     Outcome,
     channels_opted_out,
     first_communication_on,
     validation_sent_on,
 )
-from arrears.domain.holds import ActionCategory
+from arrears.domain.contacts import ContactPoint
+from arrears.domain.holds import ActionCategory, Hold
 from arrears.domain.loans import ContractType
 from arrears.errors import NotFoundError
 from arrears.services.loan_state import LoanState, loan_state
@@ -94,6 +96,18 @@ def check_furnishing(
     )
 
 
+@dataclass(frozen=True)
+class ReadForLoan:
+    """What a caller read for a loan in its own transaction that the gate would read again:
+    the holds covering the loan (its own and its borrowers'), the loan's whole contact log
+    (oldest first) and the borrower's contact points (by id). A look at the gate (an account
+    page) passes them; a decision to send never does, so what it judges it reads itself."""
+
+    holds: Sequence[Hold]
+    contacts: Sequence[ContactRecord]
+    contact_points: Sequence[ContactPoint]
+
+
 def gather_facts(
     uow: UnitOfWork,
     profile: LoanProfile,
@@ -101,16 +115,15 @@ def gather_facts(
     at: datetime,
     settings: ComplianceSettings,
     state: LoanState | None = None,
+    read: ReadForLoan | None = None,
 ) -> ContactFacts:
-    """Everything the gate judges, read for one loan and its borrower at ``at``; a ``state``
-    already computed for the loan (by an account view) is used instead of computing it again."""
+    """Everything the gate judges, read for one loan and its borrower at ``at``. What the
+    caller read in the same transaction for the same loan (an account view's ``state``, holds
+    and contact log) is used instead of reading or computing it again."""
     zone = settings.day_zone
     day = at.astimezone(ZoneInfo(zone)).date()
-    history = tuple(
-        r
-        for r in uow.contacts.for_loan(profile.loan_id)
-        if r.borrower_id == profile.borrower_id and r.at <= at
-    )
+    contacts = read.contacts if read else uow.contacts.for_loan(profile.loan_id)
+    history = tuple(r for r in contacts if r.borrower_id == profile.borrower_id and r.at <= at)
     consents = [r.day(zone) for r in history if r.outcome is Outcome.CALLBACK_REQUESTED]
     return ContactFacts(
         loan_id=profile.loan_id,
@@ -119,8 +132,10 @@ def gather_facts(
         contract_state=profile.contract_state,
         address_time_zone=profile.address_time_zone,
         locality=locality_of(profile.zip_code),
-        contact_points=tuple(uow.contacts.points_of(profile.borrower_id)),
-        holds=tuple(uow.holds.for_loan(profile.loan_id)),
+        contact_points=tuple(
+            read.contact_points if read else uow.contacts.points_of(profile.borrower_id)
+        ),
+        holds=tuple(read.holds if read else uow.holds.for_loan(profile.loan_id)),
         history=history,
         channels_opted_out=channels_opted_out(history),
         preferred_hours=uow.contacts.preferred_hours(profile.borrower_id),

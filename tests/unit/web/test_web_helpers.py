@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from arrears.domain.contacts import ContactKind, ContactPoint
 from arrears.entrypoints.api.problems import classify
 from arrears.entrypoints.cli.serve import RedactSecrets
 from arrears.entrypoints.web.access import CsrfFailed, Forbidden, NotSignedIn
@@ -83,7 +84,10 @@ def test_money_and_dates_are_formatted_for_people() -> None:
     assert money(None) == "—"
     assert day(date(2026, 11, 27)) == "27 Nov 2026"
     assert day(date(2026, 11, 27), "es") == "27 nov 2026"
-    assert contact_value({"value": "+16175550101"}) == "(617) 555-0101"
+    assert contact_value(ContactPoint(ContactKind.MOBILE_PHONE, "+16175550101")) == "(617) 555-0101"
+    assert (
+        contact_value(ContactPoint(ContactKind.PERSONAL_EMAIL, "a@example.com")) == "a@example.com"
+    )
 
 
 def test_passwords_are_argon2_and_tokens_are_digests() -> None:

@@ -113,7 +113,9 @@ class SqlContactLog:
     # -- contact points and preferences -------------------------------------------------------
 
     def points_of(self, borrower_id: int) -> list[ContactPoint]:
-        return [_point(r) for r in _POINTS_OF.rows(self.connection, {"borrower_id": borrower_id})]
+        return [
+            contact_point(r) for r in _POINTS_OF.rows(self.connection, {"borrower_id": borrower_id})
+        ]
 
     def set_point_status(self, point_id: int, status: ContactStatus) -> None:
         cp = schema.contact_points
@@ -261,7 +263,8 @@ def _record(row: Mapping[Any, Any]) -> ContactRecord:
     )
 
 
-def _point(row: Mapping[Any, Any]) -> ContactPoint:
+def contact_point(row: Mapping[Any, Any]) -> ContactPoint:
+    """A ``contact_points`` row as the domain sees it (the gate, an account view)."""
     return ContactPoint(
         kind=ContactKind(row["kind"]),
         value=row["value"],

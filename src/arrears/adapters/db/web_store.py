@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, se
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
+from arrears.adapters.db.contacts_store import contact_point
 from arrears.adapters.db.prebuilt import Prebuilt, dicts
 from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
 from arrears.adapters.db.schema_web import account_locks, idempotency_keys
@@ -340,7 +341,7 @@ class SqlWebStore:
             found[int(borrower["id"])] = borrower
         if found:
             for point in _CONTACT_POINTS.rows(self.connection, {"ids": list(found)}):
-                found[int(point["borrower_id"])]["contact_points"].append(point)
+                found[int(point["borrower_id"])]["contact_points"].append(contact_point(point))
         return found
 
     def payment_history(self, loan_id: int) -> list[dict[str, Any]]:

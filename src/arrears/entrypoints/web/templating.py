@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from arrears.domain.borrowers import mask_ssn
+from arrears.domain.contacts import ContactPoint
 from arrears.domain.money import Money
 
 HERE = Path(__file__).parent
@@ -70,9 +71,9 @@ def moment(value: Any) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if isinstance(value, datetime) else str(value)
 
 
-def contact_value(point: dict[str, Any]) -> str:
+def contact_value(point: ContactPoint) -> str:
     """Phone numbers as (617) 555-0101, emails as they are."""
-    value = str(point.get("value", ""))
+    value = point.value
     if value.startswith("+1") and len(value) == 12:
         return f"({value[2:5]}) {value[5:8]}-{value[8:]}"
     return value

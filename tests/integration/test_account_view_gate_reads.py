@@ -1,0 +1,69 @@
+"""A collector's account view gives the compliance panel what it read in its own transaction
+(the gate's loan profile, holds, contact log and contact points) instead of the gate reading
+them again: the panel must judge exactly the facts the gate gathers for itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from arrears.bootstrap import Container
+from arrears.compliance.settings import DEFAULT_SETTINGS
+from arrears.domain.contact_log import Channel, Outcome
+from arrears.domain.holds import HoldKind
+from arrears.services.account_view import account_view_in, compliance_panel, gate_profile
+from arrears.services.compliance import ReadForLoan, gather_facts
+from arrears.services.contacts import ContactEntry, log_contact
+from arrears.services.holds import HoldRequest, place_hold
+from support.db import run_import
+
+
+@pytest.fixture
+def worked(container: Container, portfolio_files: list[Path]) -> Container:
+    """The test book with a borrower-level hold on L2's co-borrower, a loan hold, and calls
+    logged on L2 (the last an opt-out of calls, which the gate must see)."""
+    run_import(container, portfolio_files)
+    for request in (
+        HoldRequest(kind=HoldKind.DISPUTE, reason="disputes the balance", set_by="agent7",
+                    loan="L2"),
+        HoldRequest(kind=HoldKind.CEASE_COMMUNICATION, reason="written request", set_by="agent7",
+                    borrower="B3"),
+    ):  # fmt: skip
+        place_hold(request, uow_factory=container.uow, clock=container.clock)
+    for days_ago, outcome in ((3, Outcome.NO_ANSWER), (1, Outcome.OPTED_OUT)):
+        log_contact(
+            ContactEntry(loan="L2", channel=Channel.CALL, outcome=outcome, actor="agent7",
+                         at=container.clock.now() - timedelta(days=days_ago)),
+            uow_factory=container.uow, clock=container.clock,
+        )  # fmt: skip
+    return container
+
+
+@pytest.mark.parametrize("ref", ["L1", "L2"])
+def test_the_panel_judges_what_the_gate_would_read(worked: Container, ref: str) -> None:
+    clock = worked.clock
+    with worked.uow() as uow:
+        view = account_view_in(
+            uow, ref, viewer="user:agent7", clock=clock, settings=worked.cycle_settings
+        )
+        loan_id = view.loan_id
+        own_profile = uow.gate.loan_profile(loan_id)
+        borrowers = uow.web.borrowers([party.id for party in view.parties])
+        assert gate_profile(view.loan, borrowers) == own_profile
+        read = ReadForLoan(
+            holds=[hold for hold, _ in view.holds],
+            contacts=view.contacts,
+            contact_points=view.parties[0].contact_points,
+        )
+        assert own_profile is not None
+        given = gather_facts(uow, own_profile, at=clock.now(), settings=DEFAULT_SETTINGS, read=read)
+        gathered = gather_facts(uow, own_profile, at=clock.now(), settings=DEFAULT_SETTINGS)
+        assert given == gathered
+        assert view.compliance == compliance_panel(uow, loan_id, now=clock.now())
+        uow.rollback()
+    if ref == "L2":
+        assert len(gathered.holds) == 2, "the loan's hold and the co-borrower's"
+        assert len(gathered.history) == 2
+        assert view.compliance is not None and not view.compliance.may_call_now
