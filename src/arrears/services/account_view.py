@@ -204,9 +204,11 @@ def account_view_in(
     loan_id = int(loan["id"])
     borrowers = uow.web.borrowers(list(_relations(loan)))
     parties = _parties(loan, borrowers)
+    payments = None if brief else uow.web.payment_history(loan_id)
     owed = loan_state(
-        uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets, row=loan
-    )
+        uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets, row=loan,
+        payments=payments,
+    )  # fmt: skip
     currency = str(loan["currency"])
     state = _delinquency_from(owed.delinquency, currency)
     holds = uow.holds.for_loan(loan_id, borrower_ids=[party.id for party in parties])
@@ -230,7 +232,7 @@ def account_view_in(
         itemization=itemize(uow.web.ledger_balances(loan_id), currency),
         delinquency=state,
         schedule=[] if brief else _schedule(owed.installments, state, today),
-        payments=[] if brief else uow.web.payment_history(loan_id),
+        payments=payments or [],
         holds=[(hold, hold.active_on(today)) for hold in holds],
         decisions=uow.cycle.decisions_for(loan_id, limit=10) if collector else [],
         collateral=uow.web.collateral(loan_id) if collector else [],

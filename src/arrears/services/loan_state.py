@@ -9,7 +9,7 @@ answers are the same either way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -107,9 +107,11 @@ def loan_state(
     policy: WaterfallPolicy = DEFAULT_POLICY,
     buckets: BucketScheme = DEFAULT_BUCKETS,
     row: Mapping[str, Any] | None = None,
+    payments: Sequence[Mapping[str, Any]] | None = None,
 ) -> LoanState:
-    """``row``: the loan's row, when the caller has read it already (saves a read)."""
-    history = uow.reads.loan_history(loan_id, row=row)
+    """``row``: the loan's row, ``payments`` its payment rows, when the caller has read them
+    already (each saves a read)."""
+    history = uow.reads.loan_history(loan_id, row=row, payments=payments)
     if history is None:
         raise NotFoundError(f"no loan with id {loan_id}")
     return state_of(history, as_of=as_of, policy=policy, buckets=buckets)

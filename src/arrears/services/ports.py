@@ -124,8 +124,16 @@ class LoanHistory:
 class PortfolioReads(Protocol):
     def loan_ids(self) -> list[int]: ...
     def loan_history(
-        self, loan_id: int, *, row: Mapping[str, Any] | None = None
-    ) -> LoanHistory | None: ...
+        self,
+        loan_id: int,
+        *,
+        row: Mapping[str, Any] | None = None,
+        payments: Sequence[Mapping[str, Any]] | None = None,
+    ) -> LoanHistory | None:
+        """``row``: the loan's row; ``payments``: its rows of ``payments`` (any order), when
+        the caller read them already."""
+        ...
+
     def loans(self, loan_ids: list[int]) -> pl.DataFrame: ...
     def stored_installments(
         self, loan_ids: list[int], *, due_by: date | None = None

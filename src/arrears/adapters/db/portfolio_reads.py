@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -86,18 +86,22 @@ class SqlPortfolioReads:
         return [int(r) for r in rows]
 
     def loan_history(
-        self, loan_id: int, *, row: Mapping[str, Any] | None = None
+        self,
+        loan_id: int,
+        *,
+        row: Mapping[str, Any] | None = None,
+        payments: Sequence[Mapping[str, Any]] | None = None,
     ) -> LoanHistory | None:
         """One loan in four small indexed reads (no frames: a single account is a handful of
-        rows, where building frames costs more than the query); three when the caller passes
-        the loan's ``row`` (its columns by name), read already."""
+        rows, where building frames costs more than the query); one fewer for each of the
+        loan's ``row`` and its ``payments`` rows (columns by name) the caller read already."""
         if row is None:
             terms = [t.loans.c[name] for name in _HISTORY_TERMS]
             found = self.connection.execute(select(*terms).where(t.loans.c.id == loan_id))
             read = found.one_or_none()
             if read is None:
                 return None
-            return self.loan_history(loan_id, row=dict(read._mapping))
+            return self.loan_history(loan_id, row=dict(read._mapping), payments=payments)
         currency = str(row["currency"])
         imported = row["schedule_source"] == "imported"
         return LoanHistory(
@@ -111,7 +115,7 @@ class SqlPortfolioReads:
             imported_schedule=imported,
             installments=self._installments(loan_id, currency) if imported else [],
             charges=self._charges(loan_id, currency),
-            payments=self._payments(loan_id),
+            payments=self._payments(loan_id) if payments is None else _received(payments),
         )
 
     def _installments(self, loan_id: int, currency: str) -> list[Installment]:
@@ -142,9 +146,8 @@ class SqlPortfolioReads:
         ]
 
     def _payments(self, loan_id: int) -> list[tuple[date, int, bool]]:
-        """(effective date, amount, good): good is posted, not returned or reversed."""
         rows = _PAYMENTS_OF_LOAN.tuples(self.connection, {"loan_id": loan_id})
-        return [(day, int(amount), status == "posted") for day, amount, status in rows]
+        return _good(rows)
 
     def loans(self, loan_ids: list[int]) -> pl.DataFrame:
         return lookup(
@@ -266,3 +269,15 @@ class SqlPortfolioReads:
             params["keys"] = json.dumps(loan_ids)
         frame = query_frame(self.connection, sql, params, schema)
         return span.exact(frame, "loan_id") if span is not None else frame
+
+
+def _good(rows: Iterable[Sequence[Any]]) -> list[tuple[date, int, bool]]:
+    """(effective date, amount, good) of (effective date, amount, status) rows in the order
+    received: good is posted, not returned or reversed."""
+    return [(day, int(amount), status == "posted") for day, amount, status in rows]
+
+
+def _received(rows: Sequence[Mapping[str, Any]]) -> list[tuple[date, int, bool]]:
+    """``_good`` of ``payments`` rows read in another order (a screen's history, newest first)."""
+    ordered = sorted(rows, key=lambda r: int(r["id"]))
+    return _good((r["effective_date"], r["amount_minor"], r["status"]) for r in ordered)

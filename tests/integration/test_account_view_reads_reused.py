@@ -1,6 +1,6 @@
-"""A collector's account view gives the compliance panel what it read in its own transaction
-(the gate's loan profile, holds, contact log and contact points) instead of the gate reading
-them again: the panel must judge exactly the facts the gate gathers for itself."""
+"""An account view hands what it read in its own transaction to the parts that would read it
+again: the compliance panel gets the gate's loan profile, holds, contact log and contact points;
+the loan's state gets the payment history. Each must come out exactly as from its own reads."""
 
 from __future__ import annotations
 
@@ -67,3 +67,18 @@ def test_the_panel_judges_what_the_gate_would_read(worked: Container, ref: str) 
         assert len(gathered.holds) == 2, "the loan's hold and the co-borrower's"
         assert len(gathered.history) == 2
         assert view.compliance is not None and not view.compliance.may_call_now
+
+
+def test_the_state_from_the_payment_history_is_the_state_read(worked: Container) -> None:
+    """Every loan of the book (L2 with a returned payment) from the history a screen reads
+    (newest first, every column) as from its own read of the payments (in the order received)."""
+    with worked.uow() as uow:
+        for ref in ("L1", "L2", "L3"):
+            loan = uow.web.loan_header_by_ref(ref)
+            assert loan is not None
+            loan_id, history = int(loan["id"]), uow.web.payment_history(int(loan["id"]))
+            given = uow.reads.loan_history(loan_id, row=loan, payments=history)
+            assert given is not None and given == uow.reads.loan_history(loan_id)
+            if ref == "L2":
+                assert not all(good for _, _, good in given.payments), "the bounced payment"
+        uow.rollback()
