@@ -66,7 +66,8 @@ def test_the_panel_judges_what_the_gate_would_read(worked: Container, ref: str) 
     if ref == "L2":
         assert len(gathered.holds) == 2, "the loan's hold and the co-borrower's"
         assert len(gathered.history) == 2
-        assert view.compliance is not None and not view.compliance.may_call_now
+        assert view.compliance is not None
+        assert not view.compliance.may_call_now
 
 
 def test_the_state_from_the_payment_history_is_the_state_read(worked: Container) -> None:
@@ -78,7 +79,8 @@ def test_the_state_from_the_payment_history_is_the_state_read(worked: Container)
             assert loan is not None
             loan_id, history = int(loan["id"]), uow.web.payment_history(int(loan["id"]))
             given = uow.reads.loan_history(loan_id, row=loan, payments=history)
-            assert given is not None and given == uow.reads.loan_history(loan_id)
+            assert given is not None
+            assert given == uow.reads.loan_history(loan_id)
             if ref == "L2":
                 assert not all(good for _, _, good in given.payments), "the bounced payment"
         uow.rollback()
