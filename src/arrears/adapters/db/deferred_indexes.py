@@ -13,8 +13,8 @@ unique index that finds a duplicate when it is built fails the transaction.
 
 The definitions are the SQLAlchemy metadata's (``schema``), which the migrations produce
 (``tests/integration/test_import_indexes.py`` compares the schema after an import with a
-migrated one). Primary keys stay: the journal's ids are reserved in ascending order, so its key
-is only ever appended to, and the writers read ids back by them. On SQLite a UNIQUE constraint is
+migrated one). Primary keys stay: ids are assigned in ascending order, so a key is only ever
+appended to, and the journal's next ids are read from its key. On SQLite a UNIQUE constraint is
 part of the table's definition (an automatic index that cannot be dropped without rewriting the
 table), so only the declared indexes are deferred there.
 """
@@ -34,8 +34,9 @@ from sqlalchemy.schema import (
 )
 
 BUILD_MEMORY = "1GB"
-"""``maintenance_work_mem`` while building (PostgreSQL; 64 MB by default): enough for most
-indexes of a million-loan book to be sorted in memory rather than in temporary files."""
+"""``maintenance_work_mem`` while building (PostgreSQL; 64 MB by default): the more of a table's
+sort fits in memory, the fewer passes through temporary files (a million loans' journal still
+takes some)."""
 
 Secondary = Index | UniqueConstraint
 _PENDING = "arrears.deferred_indexes"
