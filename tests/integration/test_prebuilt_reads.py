@@ -120,7 +120,8 @@ def test_a_read_with_no_transaction_begun_belongs_to_the_next_one(container: Con
 
 
 def test_a_loans_decisions_newest_first_each_with_its_own_items(container: Container) -> None:
-    """``decisions_for`` reads the decisions and then all their items in one more read."""
+    """``decisions_for`` reads the latest decisions with their items in one read; a decision
+    without items has none."""
     with container.engine.connect() as connection:
         connection.begin()
         for run_id, day in (
@@ -146,6 +147,17 @@ def test_a_loans_decisions_newest_first_each_with_its_own_items(container: Conta
         assert [d["run_id"] for d in found] == [3, 2]
         assert [[i["treatment"] for i in d["items"]] for d in found] == [["sms", "call"], ["sms"]]
         assert {i["loan_id"] for d in found for i in d["items"]} == {7}
+        assert found[0]["as_of"] == date(2026, 11, 26)
+        assert found[0]["dpd"] == 3
+        assert found[0]["items"][1]["rule"] == "rule 3.2"
+        connection.execute(
+            insert(decisions).values(
+                run_id=4, loan_id=7, as_of=date(2026, 11, 27), dpd=0, bucket="current",
+                balance_minor=100, past_due_minor=0,
+            )
+        )  # fmt: skip
+        newest = SqlCycleStore(connection).decisions_for(7, limit=2)
+        assert [(d["run_id"], len(d["items"])) for d in newest] == [(4, 0), (3, 2)]
         assert SqlCycleStore(connection).decisions_for(99) == []
         connection.rollback()
 

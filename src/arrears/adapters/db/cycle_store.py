@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, text, update
 
 from arrears.adapters.db.bulk import insert_frame, lookup, query_frame
 from arrears.adapters.db.prebuilt import Prebuilt
@@ -22,20 +22,26 @@ from arrears.adapters.db.schema_cycle import (
 from arrears.services.ports import PartitionRecord, RunRecord
 
 # A staff account page shows the loan's latest decisions: built once.
-_DECISIONS_OF_LOAN = Prebuilt(
+_LATEST_DECISIONS = (
     select(decisions)
     .where(decisions.c.loan_id == bindparam("loan_id"))
     .order_by(decisions.c.as_of.desc())
     .limit(bindparam("limit"))
+    .subquery("latest")
 )
-_ITEMS_OF_DECISIONS = Prebuilt(
-    select(decision_items)
-    .where(
-        decision_items.c.loan_id == bindparam("loan_id"),
-        decision_items.c.run_id.in_(bindparam("run_ids", expanding=True)),
+_ITEM = "item__"  # the items' columns, named apart from the decisions' (both have run_id)
+_DECISIONS_WITH_ITEMS = Prebuilt(
+    select(_LATEST_DECISIONS, *(c.label(_ITEM + c.name) for c in decision_items.c))
+    .outerjoin(
+        decision_items,
+        and_(
+            decision_items.c.loan_id == _LATEST_DECISIONS.c.loan_id,
+            decision_items.c.run_id == _LATEST_DECISIONS.c.run_id,
+        ),
     )
-    .order_by(decision_items.c.run_id, decision_items.c.rank)
+    .order_by(_LATEST_DECISIONS.c.as_of.desc(), _LATEST_DECISIONS.c.run_id, decision_items.c.rank)
 )
+"""A loan's latest decisions, each row with one of its items (or none): one read for both."""
 
 
 class SqlCycleStore:
@@ -251,10 +257,13 @@ class SqlCycleStore:
 
     def decisions_for(self, loan_id: int, *, limit: int = 30) -> list[dict[str, Any]]:
         """The latest decisions on a loan with their items, newest first."""
-        found = _DECISIONS_OF_LOAN.rows(self.connection, {"loan_id": loan_id, "limit": limit})
-        items: dict[int, list[dict[str, Any]]] = {row["run_id"]: [] for row in found}
-        if items:  # every decision's items in one read, not one read per decision
-            params = {"loan_id": loan_id, "run_ids": list(items)}
-            for item in _ITEMS_OF_DECISIONS.rows(self.connection, params):
-                items[item["run_id"]].append(item)
-        return [{**row, "items": items[row["run_id"]]} for row in found]
+        found: dict[int, dict[str, Any]] = {}
+        params = {"loan_id": loan_id, "limit": limit}
+        for row in _DECISIONS_WITH_ITEMS.rows(self.connection, params):
+            item = {
+                name[len(_ITEM) :]: row.pop(name) for name in list(row) if name.startswith(_ITEM)
+            }
+            decision = found.setdefault(row["run_id"], {**row, "items": []})
+            if item["run_id"] is not None:
+                decision["items"].append(item)
+        return list(found.values())
