@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +37,19 @@ def test_a_letter_renders_to_a_pdf_that_opens(template: str) -> None:
     assert pdf.data.rstrip().endswith(b"%%EOF")
     assert pdf_pages(pdf.data) == pdf.pages >= 1
     assert pdf.sha256 == hashlib.sha256(pdf.data).hexdigest()
+
+
+def test_the_same_letter_renders_to_the_same_bytes_an_hour_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The recorded SHA-256 of a letter must match the file handed over again after a crash:
+    nothing in the PDF may depend on the time it was rendered (without HarfBuzz's subsetter,
+    fontTools stamps every embedded font with the current second)."""
+    html = letter_html("payment_reminder")
+    first = render_pdf(html)
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert render_pdf(html).sha256 == first.sha256
 
 
 def test_the_validation_notice_has_its_response_form_on_a_second_page() -> None:

@@ -27,8 +27,18 @@ class RenderedPdf:
         return hashlib.sha256(self.data).hexdigest()
 
 
+FONT_TIMESTAMP = "1767225600"  # 2026-01-01T00:00:00Z
+"""The time written into the fonts a PDF embeds, where the system lacks HarfBuzz's subsetter
+and WeasyPrint subsets them with fontTools, which stamps each font with the current second
+unless ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) says otherwise: the same letter must
+render to the same bytes (its SHA-256 is recorded, and a letter handed over again after a crash
+must be the one recorded)."""
+
+
 def render_pdf(html: str) -> RenderedPdf:
-    """A PDF of ``html`` (WeasyPrint; fonts and styles are inline, nothing is fetched)."""
+    """A PDF of ``html`` (WeasyPrint; fonts and styles are inline, nothing is fetched); the
+    same ``html`` always gives the same bytes."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
     from weasyprint import HTML
 
     document = HTML(string=html, url_fetcher=_refuse_fetch).render()
