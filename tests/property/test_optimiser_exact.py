@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from arrears.batch.optimiser import apply_prices, evaluate, optimise, solve_prices
@@ -23,6 +23,7 @@ instances = st.tuples(
 
 @settings(max_examples=25, deadline=None)
 @given(instances)
+@example((50, 2, 2, 3, 0.0625))  # a class with room for one unit: the LP takes a fraction of a row
 def test_never_exceeds_capacity_and_stays_close_to_the_lp(instance: tuple) -> None:
     """Capacity is never exceeded; the bound is never below the LP optimum and the allocation
     never above it; small instances lose little to integrality and sampling."""
@@ -39,8 +40,12 @@ def test_never_exceeds_capacity_and_stays_close_to_the_lp(instance: tuple) -> No
     assert allocation.value <= exact.value * (1 + 1e-9) + 1e-6
     assert allocation.bound >= exact.value * (1 - 1e-9) - 1e-6
     # Small instances lose whole items to integrality (a budget class whose units are a share
-    # of a balance fits few items); large ones lose almost nothing.
-    assert allocation.value >= (0.97 if rows >= 1000 else 0.75) * exact.value
+    # of a balance fits few items); large ones lose almost nothing. A basic optimum of the LP
+    # splits at most one row per capacity class, so whole rows lose at most that many of the
+    # most valuable row: where a class has room for only one or two items, that is the bound.
+    integrality = len(problem.classes) * float(np.maximum(problem.values, 0).max())
+    share = 0.97 if rows >= 1000 else 0.75
+    assert allocation.value >= min(share * exact.value, exact.value - integrality)
 
 
 def test_the_gap_closes_on_a_larger_instance() -> None:
