@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, dicts
 from arrears.adapters.db.schema_negotiation import plan_installments, plans
 from arrears.domain.money import Money
 from arrears.domain.plans import (
@@ -126,8 +126,8 @@ class SqlPlans:
     def _load(self, condition: Any) -> list[PlanRecord]:
         found = self.connection.execute(
             select(plans).where(condition).order_by(plans.c.starts_on, plans.c.id)
-        ).all()
-        return self._with_installments([dict(row._mapping) for row in found])
+        )
+        return self._with_installments(dicts(found))
 
     def _with_installments(self, rows: list[dict[str, Any]]) -> list[PlanRecord]:
         if not rows:

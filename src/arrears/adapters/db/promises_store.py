@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, dicts
 from arrears.adapters.db.schema_negotiation import promise_installments, promises
 from arrears.domain.money import Money
 from arrears.domain.promises import Installment, Promise, PromiseRecord, PromiseStatus
@@ -91,8 +91,8 @@ class SqlPromises:
     def _load(self, condition: Any) -> list[PromiseRecord]:
         found = self.connection.execute(
             select(promises).where(condition).order_by(promises.c.made_on, promises.c.id)
-        ).all()
-        return self._with_installments([dict(row._mapping) for row in found])
+        )
+        return self._with_installments(dicts(found))
 
     def _with_installments(self, rows: list[dict[str, Any]]) -> list[PromiseRecord]:
         if not rows:
