@@ -84,6 +84,8 @@ def build(connection: Connection, tables: Sequence[Table] | None = None) -> list
     """Create again what ``defer`` dropped on ``tables`` (every deferred table when None), in the
     same transaction; returns the names built. A unique index that finds a duplicate raises,
     and the transaction must then roll back."""
+    if _PENDING not in connection.info:
+        return []  # this connection never deferred anything: every commit asks, cheaply
     pending = _pending(connection)
     names = list(pending.tables) if tables is None else [table.name for table in tables]
     items = [item for name in names for item in pending.tables.pop(name, [])]
