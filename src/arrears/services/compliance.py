@@ -118,8 +118,9 @@ def gather_facts(
     read: ReadForLoan | None = None,
 ) -> ContactFacts:
     """Everything the gate judges, read for one loan and its borrower at ``at``. What the
-    caller read in the same transaction for the same loan (an account view's ``state``, holds
-    and contact log) is used instead of reading or computing it again."""
+    caller read in the same transaction for the same loan (an account view's ``state``, and in
+    ``read`` its holds, contact log and contact points) is used instead of reading or computing
+    it again."""
     zone = settings.day_zone
     day = at.astimezone(ZoneInfo(zone)).date()
     contacts = read.contacts if read else uow.contacts.for_loan(profile.loan_id)
