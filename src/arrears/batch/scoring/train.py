@@ -18,7 +18,12 @@ left-out accounts with the fit that did not see them (out-of-fold).
 Each stage is an L2-penalised logistic regression (scikit-learn, on standardised columns,
 coefficients brought back to the original scale); the share collected given a
 payment is a *fractional* logistic regression, fitted as two weighted copies of each payer's
-row (label 1 with weight ``share``, label 0 with weight ``1 − share``)."""
+row (label 1 with weight ``share``, label 0 with weight ``1 − share``).
+
+The fits run with one BLAS thread: each iteration multiplies a matrix of some ten thousand rows
+by a vector, too little work to share, and OpenBLAS's threads waiting on each other made a fit
+of 10,000 × 70 take 1.8 s on two cores where one thread takes 0.1 s
+(``bench/scoring_fit.py``)."""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from arrears.batch.scoring.apply import sigmoid
 from arrears.batch.scoring.calibration import summary
@@ -163,7 +169,8 @@ def _fit(features: Vector, labels: Vector, weights: Vector, *, penalty: float) -
     scale = features.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)  # the intercept and empty columns stay as they are
     model = LogisticRegression(C=penalty, fit_intercept=False, max_iter=1_000, tol=1e-5)
-    model.fit(features / scale, labels, sample_weight=weights)
+    with threadpool_limits(limits=1, user_api="blas"):
+        model.fit(features / scale, labels, sample_weight=weights)
     fitted: Vector = np.asarray(model.coef_[0], dtype=np.float64) / scale
     return fitted
 
