@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from arrears.adapters.field_crypto import load_or_create_cipher
 from arrears.bootstrap import Container, build, initialise
 from arrears.config import Settings
 from arrears.domain.clock import FixedClock
+from support import world_cache
 from support.portfolio import TODAY
 
 POSTGRES_URL = os.environ.get("ARREARS_TEST_POSTGRES_URL")
@@ -62,6 +64,21 @@ TEST_SCHEMA = "arrears_test"
 
 def _settings(tmp_path: Path, url: str) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=url, import_batch_rows=1000)
+
+
+@pytest.fixture(scope="session")
+def field_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The field keys every ``container`` of the run starts with: a world built once can then
+    be copied into another test's database with its sealed fields readable
+    (``support.world_cache``). A test about keys makes or rotates its own."""
+    path = tmp_path_factory.mktemp("field-keys") / world_cache.KEY_FILE
+    load_or_create_cipher(configured=None, key_file=path, create=True)
+    return path
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The worlds kept for the run go with it (each parallel worker keeps its own)."""
+    world_cache.discard_all()
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +137,12 @@ def container(
         path = tmp_path / "arrears.sqlite"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
-    built = build(_settings(tmp_path, url), clock=clock, create_keys=True, schema=schema)
+    settings = _settings(tmp_path, url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(
+        request.getfixturevalue("field_key_file"), settings.data_dir / world_cache.KEY_FILE
+    )
+    built = build(settings, clock=clock, create_keys=True, schema=schema)
     initialise(built)  # at the heads already: checks the revisions, changes nothing
     try:
         yield built

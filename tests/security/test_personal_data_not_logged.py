@@ -47,7 +47,7 @@ def test_a_day_at_debug_logs_no_personal_data_or_secret(
     """Import, cycle, sign-ins (one wrong password), API calls by token, a borrower's sign-in
     by date of birth and by link, a card payment, a date-of-birth check by an agent: the log
     is long (the statements are there) and holds none of the secrets in any spelling."""
-    world: World = build_world(container, portfolio_files)
+    world: World = build_world(container, portfolio_files, fresh=True)
     secrets = run_day(world)
     logged = app_log(debug_log)
     assert "SELECT" in logged, "the statements were not logged"
@@ -61,7 +61,7 @@ def test_the_import_logs_no_personal_data(
     debug_log: pytest.LogCaptureFixture, container: Container, portfolio_files: list[Path]
 ) -> None:
     """The import alone (where SSNs and dates of birth arrive in clear from the files)."""
-    build_world(container, portfolio_files)
+    build_world(container, portfolio_files, fresh=True)
     leaked = [n for n, v in personal_data().forms().items() if v in app_log(debug_log)]
     assert leaked == []
 

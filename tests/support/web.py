@@ -20,6 +20,7 @@ from arrears.services import auth as auth_module
 from arrears.services.cycle import run_cycle
 from arrears.services.portal import LinkMessage
 from arrears.services.users import create_user, issue_token
+from support import world_cache
 from support.db import run_import
 from support.portfolio import TODAY
 
@@ -61,7 +62,17 @@ class World:
         return TestClient(self.app, base_url=base, follow_redirects=False)
 
 
-def build_world(container: Container, files: list[Path]) -> World:
+def build_world(container: Container, files: list[Path], *, fresh: bool = False) -> World:
+    """The world on ``container``: built once per run and copied for the tests after the first
+    (``support.world_cache``), or built here with ``fresh`` (for a test about the building)."""
+    build = lambda: _build_into(container, files)  # noqa: E731
+    tokens = build() if fresh else world_cache.built_once(container, files, build)
+    links: list[LinkMessage] = []
+    return World(container, create_app(container, link_sender=links.append), links, tokens)
+
+
+def _build_into(container: Container, files: list[Path]) -> dict[str, str]:
+    """Import, decide, add the staff users; the API tokens by role."""
     run_import(container, files)
     run_cycle(
         as_of=TODAY,
@@ -79,15 +90,13 @@ def build_world(container: Container, files: list[Path]) -> World:
             uow_factory=container.uow,
             clock=container.clock,
         )
-    tokens = {
+    return {
         role: issue_token(
             name=f"{role} system", role=role, by="test", uow_factory=container.uow,
             clock=container.clock,
         )[1]
         for role in ("agent", "supervisor", "compliance", "admin", "agency")
     }  # fmt: skip
-    links: list[LinkMessage] = []
-    return World(container, create_app(container, link_sender=links.append), links, tokens)
 
 
 @pytest.fixture
