@@ -44,10 +44,12 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 with small parameters: the same algorithm, fast enough for many test users."""
-    monkeypatch.setattr(
-        auth_module, "_HASHER", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
-    )
+    """argon2 with small parameters: the same algorithm, fast enough for many test users. The
+    hash an unknown user's password is checked against (so that a wrong name takes as long as
+    a wrong password) is made with them too."""
+    quick = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    monkeypatch.setattr(auth_module, "_HASHER", quick)
+    monkeypatch.setattr(auth_module, "_DUMMY_HASH", quick.hash("an unknown user never matches"))
 
 
 @dataclass
