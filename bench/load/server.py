@@ -71,7 +71,7 @@ def app() -> object:
     book = Book.load(Path(os.environ["ARREARS_LOAD_BOOK"]))
     container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
     app = create_app(container)
-    settle_heap()  # as ``arrears serve`` does
+    settle_heap(app)  # as ``arrears serve`` does
     return app
 
 

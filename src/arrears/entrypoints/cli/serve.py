@@ -96,7 +96,7 @@ def run_server(
     from arrears.entrypoints.web.app import create_app, settle_heap
 
     app = create_app(container)
-    settle_heap()
+    settle_heap(app)
     url = f"http://{host}:{port}"
     stop = threading.Event()
     sender = start_outbox_sender(container, stop)

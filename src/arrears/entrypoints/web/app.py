@@ -32,7 +32,7 @@ from arrears.entrypoints.web.routes import (
     supervisor,
 )
 from arrears.entrypoints.web.security_headers import SecurityHeaders
-from arrears.entrypoints.web.templating import HERE, build_templates
+from arrears.entrypoints.web.templating import HERE, build_templates, compile_templates
 from arrears.services.portal import LinkSender
 from arrears.services.ports import PaymentGateway
 
@@ -97,8 +97,11 @@ after 5,000 allocations net (700 by default), the middle one after 20 of them, t
 after 50 middle ones (10 and 10)."""
 
 
-def settle_heap() -> None:
-    """For a serving process, once its app is built: collect once, then leave what the process
+def settle_heap(app: FastAPI | None = None) -> None:
+    """For a serving process, once its app is built: compile every page template of ``app``
+    (each one's first render compiled it, 5–20 ms with the interpreter locked, in the middle
+    of the load test's measured window for the pages the warm-up did not show), collect once,
+    then leave what the process
     holds so far (modules, the app, the ZIP table: about 400,000 objects) out of later garbage
     collections. A full collection walked them all: 300 ms with the interpreter locked, every
     request of the process stalled behind it. (Not in ``create_app``: tests build many apps in
@@ -110,6 +113,8 @@ def settle_heap() -> None:
     locked and almost nothing found: most of the account view's tail in the load test. Fewer,
     larger young collections promote less, and the full one waits for 50 middle ones
     (``SERVING_GC_THRESHOLDS``; docs/benchmarks.md, "garbage collection")."""
+    if app is not None:
+        compile_templates(app.state.web.templates)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*SERVING_GC_THRESHOLDS)

@@ -91,6 +91,14 @@ def build_templates() -> Jinja2Templates:
     return templates
 
 
+def compile_templates(templates: Jinja2Templates) -> int:
+    """Compile every template now (they are kept: ``auto_reload`` is off); how many."""
+    names = templates.env.list_templates(extensions=["html"])
+    for name in names:
+        templates.env.get_template(name)
+    return len(names)
+
+
 def render(
     request: Request,
     template: str,
