@@ -92,3 +92,19 @@ def test_one_loan_schedule_is_the_stored_or_the_level_schedule(
         else:
             expected = [r[1:] for r in level.filter(pl.col("loan_id") == loan_id).rows()]
         assert got == expected
+
+
+@SETTINGS
+@given(history=histories(), imported=st.booleans(), policy=policies, as_of=dates)
+def test_a_brief_state_keeps_what_is_due_and_owes_the_same(
+    history: History, imported: bool, policy: WaterfallPolicy, as_of: date
+) -> None:
+    """``brief`` (a view with no schedule) cuts the schedule after ``as_of``: the installments
+    it keeps are the whole schedule's due by then, and the delinquency is the same."""
+    for loan_id in history.loan_ids:
+        one = _one_loan(history, loan_id, imported=imported)
+        whole = state_of(one, as_of=as_of, policy=policy)
+        brief = state_of(one, as_of=as_of, policy=policy, brief=True)
+        assert brief.installments == [i for i in whole.installments if i.due_date <= as_of]
+        assert brief.delinquency == whole.delinquency
+        assert brief.good_payments == whole.good_payments

@@ -75,12 +75,19 @@ def round_half_even_div(numerator: int, denominator: int) -> int:
 
 
 def level_schedule(
-    *, principal: Money, rate: Rate, term_months: int, first_due_date: date
+    *,
+    principal: Money,
+    rate: Rate,
+    term_months: int,
+    first_due_date: date,
+    through: date | None = None,
 ) -> list[Installment]:
     """An amortising schedule: level payments, interest on the declining balance, last one trued up.
 
     Interest per period is ``monthly_interest_minor``; the final installment takes whatever
-    principal remains so the schedule repays exactly ``principal``.
+    principal remains so the schedule repays exactly ``principal``. With ``through``, only the
+    installments due on or before it (each the same as in the whole schedule): a view of what
+    is owed today needs six years of a thirty-year mortgage, not the 360 installments.
     """
     # In minor units (each account view builds its loan's schedule): ``monthly_interest_minor``
     # with the rate's ratio taken once, Money made only for what is kept.
@@ -95,6 +102,8 @@ def level_schedule(
         principal_part = balance if seq == term_months else min(payment - interest, balance)
         principal_part = max(principal_part, 0)
         due = add_months(first_due_date, seq - 1, day=first_due_date.day)
+        if through is not None and due > through:
+            break
         installments.append(
             Installment(seq, due, Money(principal_part, currency), Money(interest, currency), zero)
         )

@@ -207,7 +207,7 @@ def account_view_in(
     payments = None if brief else uow.web.payment_history(loan_id)
     owed = loan_state(
         uow, loan_id, as_of=today, policy=settings.policy, buckets=settings.buckets, row=loan,
-        payments=payments,
+        payments=payments, brief=brief,
     )  # fmt: skip
     currency = str(loan["currency"])
     state = _delinquency_from(owed.delinquency, currency)

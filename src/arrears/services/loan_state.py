@@ -34,7 +34,7 @@ class LoanState:
 
     as_of: date
     policy: WaterfallPolicy
-    installments: list[Installment]  # the whole schedule, due on any date
+    installments: list[Installment]  # the whole schedule, or what is due by ``as_of`` (brief)
     good_payments: list[tuple[date, int]]  # (effective date, minor units) of those not returned
     delinquency: Delinquency
 
@@ -64,16 +64,19 @@ class ScheduleTerms(Protocol):
     def installments(self) -> list[Installment]: ...
 
 
-def schedule_of(terms: ScheduleTerms) -> list[Installment]:
+def schedule_of(terms: ScheduleTerms, *, through: date | None = None) -> list[Installment]:
     """The imported schedule as stored, or the level schedule of the terms, as
-    ``batch.installments.installments_for`` takes them (docs/adr/0004)."""
+    ``batch.installments.installments_for`` takes them (docs/adr/0004); with ``through``, only
+    the installments due on or before it."""
     if terms.imported_schedule:
-        return terms.installments
+        kept = terms.installments
+        return kept if through is None else [i for i in kept if i.due_date <= through]
     return level_schedule(
         principal=Money(terms.principal_minor, terms.currency),
         rate=rate_from_micros(terms.annual_rate_micros),
         term_months=terms.term_months,
         first_due_date=terms.first_due_date,
+        through=through,
     )
 
 
@@ -83,9 +86,11 @@ def state_of(
     as_of: date,
     policy: WaterfallPolicy = DEFAULT_POLICY,
     buckets: BucketScheme = DEFAULT_BUCKETS,
+    brief: bool = False,
 ) -> LoanState:
-    """The loan's state on ``as_of``: only installments due by then and good payments count."""
-    installments = schedule_of(history)
+    """The loan's state on ``as_of``: only installments due by then and good payments count.
+    ``brief`` keeps only those in ``installments`` (for a view that shows no schedule)."""
+    installments = schedule_of(history, through=as_of if brief else None)
     due = [i for i in installments if i.due_date <= as_of]
     good = [(day, amount) for day, amount, ok in history.payments if ok]
     state = delinquency_as_of(
@@ -108,10 +113,11 @@ def loan_state(
     buckets: BucketScheme = DEFAULT_BUCKETS,
     row: Mapping[str, Any] | None = None,
     payments: Sequence[Mapping[str, Any]] | None = None,
+    brief: bool = False,
 ) -> LoanState:
     """``row``: the loan's row, ``payments`` its payment rows, when the caller has read them
-    already (each saves a read)."""
+    already (each saves a read); ``brief`` as in ``state_of``."""
     history = uow.reads.loan_history(loan_id, row=row, payments=payments)
     if history is None:
         raise NotFoundError(f"no loan with id {loan_id}")
-    return state_of(history, as_of=as_of, policy=policy, buckets=buckets)
+    return state_of(history, as_of=as_of, policy=policy, buckets=buckets, brief=brief)
