@@ -84,6 +84,26 @@ def test_the_account_page(world: World) -> None:
     assert "234567890" not in page
 
 
+def _schedule_rows(page: str) -> int:
+    section = page.split('id="schedule"', 1)[1].split("</details>", 1)[0]
+    return section.split("<tbody>", 1)[1].count("<tr>")
+
+
+def test_a_long_schedule_lists_the_rows_worked_from_and_all_on_request(world: World) -> None:
+    """L2's 60 installments: the page lists those past due, the last paid and the next due,
+    with a link to all of them; ``?schedule=all`` lists the 60, the section open."""
+    client, _ = agent(world)
+    page = client.get("/agent/accounts/L2").text
+    shown = _schedule_rows(page)
+    assert 0 < shown < 60
+    assert f"Showing {shown} of 60" in page
+    assert 'href="/agent/accounts/L2?schedule=all#schedule"' in page
+    whole = client.get("/agent/accounts/L2?schedule=all").text
+    assert _schedule_rows(whole) == 60
+    assert '<details id="schedule" open>' in whole
+    assert "Showing" not in whole.split('id="schedule"', 1)[1].split("</details>", 1)[0]
+
+
 def test_the_compliance_panel_follows_the_borrowers_clock(world: World) -> None:
     """At 15:00 UTC Los Angeles is at 7:00: calls wait; Boston at 10:00 may be called."""
     client, _ = agent(world)

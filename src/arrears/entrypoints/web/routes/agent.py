@@ -70,7 +70,8 @@ def find_account(request: Request, ref: Annotated[str, Query(max_length=64)] = "
 
 
 @router.get("/accounts/{ref}")
-def account(request: Request, ref: str, done: str = "") -> Response:
+def account(request: Request, ref: str, done: str = "", schedule: str = "") -> Response:
+    """The account page; ``schedule=all`` lists every installment of the schedule."""
     web, principal = context(request), principal_of(request)
     found = agent_page(
         ref,
@@ -85,6 +86,8 @@ def account(request: Request, ref: str, done: str = "") -> Response:
         "agent/account.html",
         {
             "view": view,
+            "schedule_rows": view.schedule_shown(whole=schedule == "all"),
+            "whole_schedule": schedule == "all",
             "contacts": found.contacts,
             "promises": found.promises,
             "plans": found.plans,
