@@ -90,7 +90,7 @@ async def _run(
         c.card_payment: args.rate * args.write_share / 2,
         c.accept_offer: len(actors.answering) / args.duration,
     }
-    started = time.perf_counter()
+    started = stats.started = time.perf_counter()
     try:
         await asyncio.gather(*(
             c.paced(request, rate=rate, duration=args.duration, actors=actors, stats=stats,
@@ -140,13 +140,20 @@ def _report(stats: c.Stats, seconds: float, args: argparse.Namespace) -> dict[st
     answered = sum(len(values) for values in stats.latencies.values()) / seconds
     print(f"offered {offered_rate(args):.1f} requests/s in all (API views {args.rate:g}/s), "
           f"answered {answered:.1f}/s")  # fmt: skip
+    slowest = c.slowest_seconds(stats, start=stats.started)
+    print("slowest seconds (p99 of the requests due in them; the client's lateness and slot wait"
+          " at most):")  # fmt: skip
+    for row in slowest:
+        print(f"  second {row['second']:>3.0f}: {row['requests']:>4.0f} requests, p99 "
+              f"{row['p99_ms']:>7.1f} ms, client late {row['client_late_max_ms']:>6.1f} ms, "
+              f"slot wait {row['slot_wait_max_ms']:>6.1f} ms")  # fmt: skip
     load = os.getloadavg()
     return {
         "command": "python -m bench.load " + " ".join(sys.argv[1:]),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load[0]:.1f}",
         "seconds": round(seconds, 1), "offered_per_second": round(offered_rate(args), 1),
         "answered_per_second": round(answered, 1), "endpoints": rows, "client_waits": stats.skipped,
-        "dropped_unsent": stats.dropped,
+        "dropped_unsent": stats.dropped, "slowest_seconds": slowest,
     }  # fmt: skip
 
 

@@ -38,8 +38,15 @@ class Stats:
     failures: dict[str, list[str]] = field(default_factory=dict)  # errors and 5xx, described
     skipped: dict[str, int] = field(default_factory=dict)  # arrivals with no free slot
     dropped: dict[str, int] = field(default_factory=dict)  # never sent: past the deadline
+    started: float = 0.0  # when the paced arrivals began (perf_counter)
+    answered: list[tuple[float, float]] = field(default_factory=list)
+    """(when it was due, latency) of every answered request, for the run's timeline."""
+    late: list[tuple[float, float, float]] = field(default_factory=list)
+    """(when it was due, how late the client's loop started it, how long it waited for a
+    free slot) of every request sent: what of a slow second was the client's own."""
 
-    def add(self, name: str, status: int, seconds: float) -> None:
+    def add(self, name: str, status: int, seconds: float, due: float) -> None:
+        self.answered.append((due, seconds))
         self.latencies.setdefault(name, []).append(seconds)
         counts = self.statuses.setdefault(name, {})
         counts[status] = counts.get(status, 0) + 1
@@ -134,7 +141,7 @@ async def timed(
     except (httpx.HTTPError, WireError) as error:
         stats.fail(name, f"{type(error).__name__}")
         return
-    stats.add(name, response.status_code, time.perf_counter() - due)
+    stats.add(name, response.status_code, time.perf_counter() - due, due)
     if response.status_code >= 500:
         stats.fail(name, f"{response.status_code} {response.text[:120]}")
 
@@ -216,7 +223,7 @@ async def _answer(
     except httpx.HTTPError as error:
         stats.fail(name, type(error).__name__)
         return None
-    stats.add(name, response.status_code, time.perf_counter() - due)
+    stats.add(name, response.status_code, time.perf_counter() - due, due)
     if response.status_code >= 500:
         stats.fail(name, f"{response.status_code} {response.text[:120]}")
     return response
@@ -259,10 +266,13 @@ async def paced(
             stats.skipped[name] = stats.skipped.get(name, 0) + 1
 
         async def one(due: float = due) -> None:
+            begun = time.perf_counter()
             async with slots:
-                if time.perf_counter() > deadline:
+                sent = time.perf_counter()
+                if sent > deadline:
                     stats.dropped[name] = stats.dropped.get(name, 0) + 1
                     return
+                stats.late.append((due, begun - due, sent - begun))
                 await request(actors, rng, stats, due)
 
         task = asyncio.create_task(one())
@@ -273,13 +283,39 @@ async def paced(
 
 
 async def warm_up(actors: Actors, *, rounds: int) -> None:
-    """Views of each kind, not measured, so every server process has loaded its templates and
-    opened its database connections before the clock starts."""
+    """Requests of each kind but the offers' (each offer is answered once), not measured, so
+    every server process has loaded its templates, built its statements, run each write's
+    code once and opened its database connections before the clock starts. With the views
+    alone, the run's first three seconds were its slowest (p99 310–550 ms, the client neither
+    late nor short of slots): the first contacts, promises and card payments of each process."""
     rng = random.Random(0)
     ignored = Stats()
-    for request in (api_account, web_account, portal_account):
+    for request in (api_account, web_account, portal_account, log_contact, promise,
+                    card_payment):  # fmt: skip
         await asyncio.gather(*(request(actors, rng, ignored, time.perf_counter())
                                for _ in range(rounds)))  # fmt: skip
+
+
+def slowest_seconds(stats: Stats, *, start: float, worst: int = 5) -> list[dict[str, float]]:
+    """The run's ``worst`` seconds by the p99 of the requests due in them, each with how late
+    the client started its requests and how long they waited for a slot (all in ms): a slow
+    second whose lateness is small was the server's (or the machine's), not the client's."""
+    answered: dict[int, list[float]] = {}
+    for due, seconds in stats.answered:
+        answered.setdefault(int(due - start), []).append(seconds)
+    late: dict[int, list[tuple[float, float]]] = {}
+    for due, loop, slot in stats.late:
+        late.setdefault(int(due - start), []).append((loop, slot))
+    rows = []
+    for second, values in answered.items():
+        lags = late.get(second, [(0.0, 0.0)])
+        rows.append({
+            "second": second, "requests": len(values),
+            "p99_ms": round(percentile(values, 99) * 1000, 1),
+            "client_late_max_ms": round(max(loop for loop, _ in lags) * 1000, 1),
+            "slot_wait_max_ms": round(max(slot for _, slot in lags) * 1000, 1),
+        })  # fmt: skip
+    return sorted(rows, key=lambda row: -row["p99_ms"])[:worst]
 
 
 def percentile(values: list[float], q: float) -> float:

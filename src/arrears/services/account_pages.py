@@ -67,7 +67,7 @@ def agent_page(
             plans=plans_with(uow.plans.for_loan(loan_id), paid, as_of=view.as_of),
             offers=uow.settlements.for_loan(loan_id),
         )
-        uow.commit()
+        uow.commit(durable=False)  # a view (ADR 0014)
     return page
 
 
@@ -96,7 +96,7 @@ def portal_page(
             plans=plans_with(uow.plans.for_loan(view.loan_id), paid_of(view), as_of=view.as_of),
             offers=[offer for offer in offers if offer.status in VISIBLE_OFFERS],
         )
-        uow.commit()
+        uow.commit(durable=False)  # a view and its funnel event (ADR 0014)
     return page
 
 

@@ -31,8 +31,8 @@ class _Joined:
     ) -> None:
         return None
 
-    def commit(self) -> None:
-        return None
+    def commit(self, *, durable: bool = True) -> None:
+        return None  # the owner commits, durably or not
 
     def rollback(self) -> None:
         raise RuntimeError("a joined unit of work is rolled back by its owner")

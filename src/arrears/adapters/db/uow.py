@@ -70,11 +70,16 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is not open")
         return self._connection
 
-    def commit(self) -> None:
+    def commit(self, *, durable: bool = True) -> None:
+        """``durable=False``: on PostgreSQL, answer without waiting for the write-ahead log to
+        reach the disk (docs/adr/0014: views, whose only writes are their own audit records).
+        A crash of the server may then lose this transaction, never part of it."""
         # Nothing commits with a table's indexes still dropped (docs/adr/0013).
         deferred_indexes.build(self.connection)
         if self._audit is not None:
             self._audit.flush()  # the audit lanes are locked here, held only until the commit
+        if not durable and self.connection.dialect.name == "postgresql":
+            self.connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         self.connection.commit()
 
     def rollback(self) -> None:

@@ -1,0 +1,69 @@
+"""Account views are answered without waiting for the disk; what changes an account waits for
+it (docs/adr/0014). On PostgreSQL a view's transaction turns ``synchronous_commit`` off for
+itself alone, and its audit record is written all the same; a logged call, a promise or any
+other change commits as before. SQLite is unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+
+from arrears.bootstrap import Container
+from arrears.domain.contact_log import Channel, Outcome
+from arrears.services.account_pages import agent_page, portal_page
+from arrears.services.account_view import account_view
+from arrears.services.contacts import ContactEntry, log_contact
+from support.db import run_import
+
+RELAX = "SET LOCAL synchronous_commit TO OFF"
+
+
+@pytest.fixture
+def sent(container: Container, portfolio_files: list[Path]) -> Iterator[list[str]]:
+    """The statements sent from here on (the book imported first)."""
+    run_import(container, portfolio_files)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(container.engine, "before_cursor_execute", record)
+    yield statements
+    event.remove(container.engine, "before_cursor_execute", record)
+
+
+def _views_recorded(container: Container) -> int:
+    with container.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT COUNT(*) FROM audit_log WHERE action = 'account.viewed'")
+            ).scalar_one()
+        )
+
+
+def test_views_do_not_wait_for_the_disk_and_are_still_audited(
+    container: Container, sent: list[str]
+) -> None:
+    c = container
+    common = {"uow_factory": c.uow, "clock": c.clock, "settings": c.cycle_settings}
+    account_view("L1", viewer="token:1", brief=True, **common)  # type: ignore[arg-type]
+    agent_page("L1", viewer="user:alice", **common)  # type: ignore[arg-type]
+    with c.uow() as uow:
+        borrower = int(uow.web.loan_header_by_ref("L1")["borrower_id"])  # type: ignore[index]
+    portal_page(borrower, "L1", **common)  # type: ignore[arg-type]
+    relaxed = sent.count(RELAX)
+    assert relaxed == (3 if c.engine.dialect.name == "postgresql" else 0)
+    assert _views_recorded(c) == 3
+
+
+def test_a_change_to_an_account_waits_for_the_disk(container: Container, sent: list[str]) -> None:
+    log_contact(
+        ContactEntry(loan="L1", channel=Channel.CALL, outcome=Outcome.NO_ANSWER,
+                     actor="agent7", at=container.clock.now()),
+        uow_factory=container.uow, clock=container.clock,
+    )  # fmt: skip
+    assert any("INSERT INTO" in s and "contacts" in s for s in sent)
+    assert RELAX not in sent
