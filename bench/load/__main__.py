@@ -140,7 +140,7 @@ def _report(stats: c.Stats, seconds: float, args: argparse.Namespace) -> dict[st
     answered = sum(len(values) for values in stats.latencies.values()) / seconds
     print(f"offered {offered_rate(args):.1f} requests/s in all (API views {args.rate:g}/s), "
           f"answered {answered:.1f}/s")  # fmt: skip
-    slowest = c.slowest_seconds(stats, start=stats.started)
+    slowest = c.slowest_seconds(stats)
     print("slowest seconds (p99 of the requests due in them; the client's lateness and slot wait"
           " at most):")  # fmt: skip
     for row in slowest:

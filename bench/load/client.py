@@ -296,10 +296,11 @@ async def warm_up(actors: Actors, *, rounds: int) -> None:
                                for _ in range(rounds)))  # fmt: skip
 
 
-def slowest_seconds(stats: Stats, *, start: float, worst: int = 5) -> list[dict[str, float]]:
+def slowest_seconds(stats: Stats, *, worst: int = 5) -> list[dict[str, float]]:
     """The run's ``worst`` seconds by the p99 of the requests due in them, each with how late
     the client started its requests and how long they waited for a slot (all in ms): a slow
     second whose lateness is small was the server's (or the machine's), not the client's."""
+    start = stats.started
     answered: dict[int, list[float]] = {}
     for due, seconds in stats.answered:
         answered.setdefault(int(due - start), []).append(seconds)

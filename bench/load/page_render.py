@@ -12,19 +12,17 @@ client included), so only the render time and the sizes are the page's own.
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.load.book import AGENT_PASSWORD, Book, settings_for
+from bench.load.client import CSRF
+from bench.load.profile import Totals, timed_part
 from fastapi.testclient import TestClient
 
 from arrears.bootstrap import build
 from arrears.entrypoints.web.app import create_app
 from arrears.entrypoints.web.routes import agent as agent_routes
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,17 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     assert signed_in.status_code == 303, signed_in.text[:200]
     for ref in book.refs[:10]:
         client.get(f"/agent/accounts/{ref}")
-    rendering = [0.0]
-    render = agent_routes.render
-
-    def timed(*arguments: Any, **keywords: Any) -> Any:
-        started = time.process_time()
-        try:
-            return render(*arguments, **keywords)
-        finally:
-            rendering[0] += time.process_time() - started
-
-    agent_routes.render = timed  # type: ignore[assignment]
+    totals: Totals = {}
+    agent_routes.render = timed_part(totals, "render", agent_routes.render)
     sizes = []
     started = time.process_time()
     for ref in book.refs[10 : 10 + args.pages]:
@@ -63,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     spent = time.process_time() - started
     n = len(sizes)
     print(f"{n} agent pages: {spent / n * 1000:.1f} ms CPU each (client included), render "
-          f"{rendering[0] / n * 1000:.2f} ms, size mean {sum(sizes) / n / 1000:.1f} KB, "
+          f"{totals['render'][0] / n * 1000:.2f} ms, size mean {sum(sizes) / n / 1000:.1f} KB, "
           f"largest {max(sizes) / 1000:.1f} KB")  # fmt: skip
     container.engine.dispose()
 

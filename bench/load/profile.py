@@ -37,7 +37,7 @@ Totals = dict[str, list[float]]  # part -> [cpu seconds, wall seconds, statement
 _sent = [0]  # statements sent so far
 
 
-def _timed(totals: Totals, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+def timed_part(totals: Totals, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         cpu, wall, sent = time.process_time(), time.perf_counter(), _sent[0]
@@ -65,7 +65,7 @@ def _count_statements() -> None:
 
 def _page(kind: str, book: Book, container: Container, totals: Totals) -> Callable[[int], None]:
     """One view of the ``index``-th account of the book (borrowers: of those who sign in)."""
-    lookup = _timed(totals, "token lookup", token_principal)
+    lookup = timed_part(totals, "token lookup", token_principal)
     common = {"uow_factory": container.uow, "clock": container.clock,
               "settings": container.cycle_settings}  # fmt: skip
     if kind == "api":
@@ -105,15 +105,15 @@ def main(argv: list[str] | None = None) -> None:
     _count_statements()
     totals: Totals = {}
     for name, part in (("loan_state", "loan_state"), ("compliance_panel", "compliance")):
-        setattr(view_module, name, _timed(totals, part, getattr(view_module, name)))
-    web_store.SqlWebStore.borrowers = _timed(  # type: ignore[method-assign]
+        setattr(view_module, name, timed_part(totals, part, getattr(view_module, name)))
+    web_store.SqlWebStore.borrowers = timed_part(  # type: ignore[method-assign]
         totals, "parties", web_store.SqlWebStore.borrowers
     )
     # The append runs inside the unit of work's commit: its time is part of "commit" too.
-    audit_store.SqlAuditLog.flush = _timed(  # type: ignore[method-assign]
+    audit_store.SqlAuditLog.flush = timed_part(  # type: ignore[method-assign]
         totals, "audit append", audit_store.SqlAuditLog.flush
     )
-    SqlUnitOfWork.commit = _timed(totals, "commit", SqlUnitOfWork.commit)  # type: ignore[method-assign]
+    SqlUnitOfWork.commit = timed_part(totals, "commit", SqlUnitOfWork.commit)  # type: ignore[method-assign]
     one = _page(args.page, book, container, totals)
     for index in range(5):
         one(index)  # warm: imports, statement caches, connections

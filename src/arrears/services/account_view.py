@@ -158,7 +158,7 @@ class AccountView:
             return self.schedule
         paid = [i for i, row in enumerate(self.schedule) if row.status == "paid"]
         upcoming = [i for i, row in enumerate(self.schedule) if row.status == "upcoming"]
-        hidden = set(paid[:-RECENT_PAID] if RECENT_PAID else paid) | set(upcoming[NEXT_UPCOMING:])
+        hidden = set(paid[: max(len(paid) - RECENT_PAID, 0)]) | set(upcoming[NEXT_UPCOMING:])
         return [row for i, row in enumerate(self.schedule) if i not in hidden]
 
 

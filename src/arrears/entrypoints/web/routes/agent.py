@@ -73,6 +73,7 @@ def find_account(request: Request, ref: Annotated[str, Query(max_length=64)] = "
 def account(request: Request, ref: str, done: str = "", schedule: str = "") -> Response:
     """The account page; ``schedule=all`` lists every installment of the schedule."""
     web, principal = context(request), principal_of(request)
+    whole_schedule = schedule == "all"
     found = agent_page(
         ref,
         viewer=principal.actor,
@@ -86,8 +87,8 @@ def account(request: Request, ref: str, done: str = "", schedule: str = "") -> R
         "agent/account.html",
         {
             "view": view,
-            "schedule_rows": view.schedule_shown(whole=schedule == "all"),
-            "whole_schedule": schedule == "all",
+            "schedule_rows": view.schedule_shown(whole=whole_schedule),
+            "whole_schedule": whole_schedule,
             "contacts": found.contacts,
             "promises": found.promises,
             "plans": found.plans,
