@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arrears.adapters.db.audit_store import GENESIS, LANES, entry_hash, entry_tail
+from arrears.adapters.db.audit_store import ALL_LANES, GENESIS, entry_hash, entry_tail
 
 hashes = st.one_of(st.just(GENESIS), st.text("0123456789abcdef", min_size=64, max_size=64))
 texts = st.text(max_size=40)
@@ -20,7 +20,7 @@ FIRST, LAST = datetime(2000, 1, 1), datetime(2100, 1, 1)  # noqa: DTZ001
 moments = st.datetimes(min_value=FIRST, max_value=LAST, timezones=st.just(UTC))
 
 
-@given(hashes, moments, texts, texts, texts, texts, texts, st.integers(0, LANES - 1))
+@given(hashes, moments, texts, texts, texts, texts, texts, st.sampled_from(ALL_LANES))
 def test_the_hash_is_of_one_json_array_and_the_tail_completes_it(
     prev: str, at: datetime, actor: str, action: str, kind: str, entity: str, details: str,
     lane: int,

@@ -19,6 +19,11 @@ transaction that records entries in several lanes then takes the lanes' locks in
 order, all at the end, so two such transactions can never wait for each other (taking them as
 entries were recorded, one might hold lane 9 and wait for 3 while the other holds 3 and waits
 for 9), and a lane's lock is held only from the append to the commit.
+
+A transaction that commits without waiting for the disk (a view, ADR 0014) appends to lanes of
+its own, ``LANES`` to ``2 * LANES - 1`` (ADR 0015): a change holds its lane's lock until its
+commit is on disk, which a stalled flush can make take hundreds of milliseconds, and a view
+about an account in the same lane would otherwise wait that long behind it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -47,8 +52,12 @@ from arrears.adapters.db import schema
 
 GENESIS = "0" * 64
 LANES = 64
-"""How many chains the trail is split into. Changing it moves accounts' future entries to other
-lanes (every lane still verifies, but one account's entries would then span two chains)."""
+"""How many chains the trail's durable entries are split into, and as many again for the entries
+of transactions that commit without waiting for the disk (ADR 0015). Changing it moves
+accounts' future entries to other lanes (every lane still verifies, but one account's entries
+would then span more chains)."""
+ALL_LANES = range(2 * LANES)
+"""Every lane an entry can be in: ``LANES`` for changes, then ``LANES`` for views."""
 _CHAIN_LOCK = 0x0A11D17
 """First key of a lane's advisory lock on PostgreSQL; the lane is the second."""
 
@@ -72,11 +81,12 @@ _APPEND_IN_DATABASE = text(
 """PostgreSQL's append (migration 0013), the values typed as the function declares them."""
 
 
-def lane_of(entity_type: str, entity_id: str) -> int:
+def lane_of(entity_type: str, entity_id: str, *, durable: bool = True) -> int:
     """The lane of entries about this entity: stable across processes and releases (Python's
-    ``hash`` is salted per process, so it is not used)."""
+    ``hash`` is salted per process, so it is not used). ``durable=False``: the lane of entries
+    written by a transaction that does not wait for the disk (ADR 0015)."""
     digest = hashlib.sha256(f"{entity_type}\x00{entity_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % LANES
+    return int.from_bytes(digest[:8], "big") % LANES + (0 if durable else LANES)
 
 
 def entry_hash(
@@ -159,11 +169,14 @@ class SqlAuditLog:
         lane = lane_of(entity_type, entity_id)
         self._pending.append(_Pending(at, actor, action, entity_type, entity_id, body, lane))
 
-    def flush(self) -> None:
-        """Append the recorded entries, in the order recorded, each to the end of its lane."""
+    def flush(self, *, durable: bool = True) -> None:
+        """Append the recorded entries, in the order recorded, each to the end of its lane;
+        ``durable=False`` (the transaction will not wait for the disk): to the view lanes."""
         pending, self._pending = self._pending, []
         if not pending:
             return
+        if not durable:
+            pending = [replace(entry, lane=entry.lane + LANES) for entry in pending]
         lanes = sorted({entry.lane for entry in pending})
         if self.connection.dialect.name == "postgresql":
             self._append_in_database(pending, lanes)
@@ -263,7 +276,7 @@ class SqlAuditLog:
         if not self._has_lanes():
             _, last_id, last_hash = self.head()
             return {0: (last_id, last_hash)} if last_id else {}
-        found = {lane: self._lane_head(lane) for lane in range(LANES)}
+        found = {lane: self._lane_head(lane) for lane in ALL_LANES}
         return {lane: head for lane, head in found.items() if head is not None}
 
     def hash_of(self, entry_id: int) -> str | None:

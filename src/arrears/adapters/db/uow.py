@@ -73,11 +73,14 @@ class SqlUnitOfWork:
     def commit(self, *, durable: bool = True) -> None:
         """``durable=False``: on PostgreSQL, answer without waiting for the write-ahead log to
         reach the disk (docs/adr/0014: views, whose only writes are their own audit records).
-        A crash of the server may then lose this transaction, never part of it."""
+        A crash of the server may then lose this transaction, never part of it. Its audit
+        entries go to the view lanes on both backends, so the chains are the same on each."""
         # Nothing commits with a table's indexes still dropped (docs/adr/0013).
         deferred_indexes.build(self.connection)
         if self._audit is not None:
-            self._audit.flush()  # the audit lanes are locked here, held only until the commit
+            # The audit lanes are locked here, held only until the commit; a commit that does
+            # not wait for the disk appends to lanes no durable one holds (ADR 0015).
+            self._audit.flush(durable=durable)
         if not durable and self.connection.dialect.name == "postgresql":
             self.connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         self.connection.commit()
