@@ -1,4 +1,10 @@
-"""``arrears serve``: the web app and API under uvicorn, with the outbox sender alongside."""
+"""``arrears serve``: the web app and API under uvicorn, with the outbox sender alongside.
+
+One Python process uses one core at most (its threads share one interpreter lock), so
+``--workers N`` runs N server processes sharing the port, uvicorn's own multiprocess mode: each
+builds the app from the same configuration. The outbox sender then runs once, in the process
+that supervises them, not in every worker.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from fastapi import FastAPI
 
 from arrears import bootstrap
 from arrears.bootstrap import Container, build
@@ -55,11 +62,31 @@ def log_config() -> dict[str, Any]:
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port: one core each at most, so about as many "
+            "as the machine has cores.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app and API (and send due outbox messages in the background)."""
     container = build()
     container.require_schema()
-    run_server(container, host=host, port=port)
+    run_server(container, host=host, port=port, workers=workers)
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (``--workers`` above 1): built from the configuration, as
+    the supervising process built its own, and settled before it serves."""
+    from arrears.entrypoints.web.app import create_app, settle_heap
+
+    container = build()
+    app = create_app(container)
+    settle_heap(app)
+    return app
 
 
 def start_outbox_sender(container: Container, stop: threading.Event) -> threading.Thread | None:
@@ -90,21 +117,26 @@ def run_server(
     host: str,
     port: int,
     ready: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> None:
     import uvicorn
 
     from arrears.entrypoints.web.app import create_app, settle_heap
 
-    app = create_app(container)
-    settle_heap(app)
+    app: FastAPI | str = f"{__name__}:worker_app"
+    if workers == 1:
+        app = create_app(container)
+        settle_heap(app)
     url = f"http://{host}:{port}"
     stop = threading.Event()
     sender = start_outbox_sender(container, stop)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_config=log_config(), proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1", server_header=False,
-    )  # fmt: skip
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_config": log_config(), "proxy_headers": True,
+        "forwarded_allow_ips": "127.0.0.1", "server_header": False,
+    }  # fmt: skip
     console.print(f"Serving arrears at [bold]{url}[/] (Ctrl+C stops).")
+    if workers > 1:
+        console.print(f"{workers} server processes share the port.")
     if sender is not None:
         console.print("The outbox sender is running alongside.")
     if ready is not None:
@@ -113,7 +145,10 @@ def run_server(
     # previous handler: make that a normal exit so the sender is stopped and joined.
     previous = signal.signal(signal.SIGTERM, _exit_quietly)
     try:
-        uvicorn.Server(config).run()
+        if workers == 1:
+            uvicorn.Server(uvicorn.Config(app, **options)).run()
+        else:  # uvicorn supervises the workers, and restarts one that dies
+            uvicorn.run(app, factory=True, workers=workers, **options)
     except KeyboardInterrupt:
         pass
     finally:
