@@ -77,12 +77,13 @@ class SqlUnitOfWork:
         entries go to the view lanes on both backends, so the chains are the same on each."""
         # Nothing commits with a table's indexes still dropped (docs/adr/0013).
         deferred_indexes.build(self.connection)
-        if self._audit is not None:
-            # The audit lanes are locked here, held only until the commit; a commit that does
-            # not wait for the disk appends to lanes no durable one holds (ADR 0015).
-            self._audit.flush(durable=durable)
         if not durable and self.connection.dialect.name == "postgresql":
             self.connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        if self._audit is not None:
+            # The audit lanes are locked here, held only until the commit (so nothing else is
+            # sent between the two); a commit that does not wait for the disk appends to lanes
+            # no durable one holds (ADR 0015).
+            self._audit.flush(durable=durable)
         self.connection.commit()
 
     def rollback(self) -> None:
