@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Connection, bindparam, func, insert, select
 
@@ -109,6 +110,40 @@ def test_one_row_or_none_and_never_two(container: Container) -> None:
         assert BY_ID.one(connection, {"id": 42}) is None
         with pytest.raises(ValueError, match="at most one row"):
             BY_IDS.one(connection, {"ids": [1, 2]})
+        connection.rollback()
+
+
+def test_reads_of_one_connection_share_a_cursor_that_goes_with_the_connection(
+    container: Container,
+) -> None:
+    """On PostgreSQL one cursor serves every read of a connection, across units of work; a
+    statement that fails does not spoil it for the next transaction, and a connection the pool
+    throws away takes its cursor with it."""
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads go through SQLAlchemy's own execution")
+    cursors = []
+    for _ in range(2):
+        with container.engine.connect() as connection:
+            connection.begin()
+            _seed(connection)
+            assert BY_ID.one(connection, {"id": 1}) is not None
+            assert BY_IDS.rows(connection, {"ids": [1, 2]})[1]["id"] == 2
+            cursors.append(connection.connection.info["arrears.prebuilt.cursor"])
+            connection.rollback()
+    assert cursors[0] is cursors[1], "the same pooled connection, the same cursor"
+    with container.engine.connect() as connection:
+        connection.begin()
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):  # the driver's own
+            BY_ID.rows(connection, {"id": "not a number"})
+        connection.rollback()
+        assert BY_ID.rows(connection, {"id": 1}) == []
+        connection.rollback()
+        connection.invalidate()  # as the pool does when the server has gone away
+    with container.engine.connect() as connection:
+        assert BY_ID.rows(connection, {"id": 1}) == []
+        fresh = connection.connection.info["arrears.prebuilt.cursor"]
+        assert fresh is not cursors[0]
+        assert fresh.connection is connection.connection.driver_connection
         connection.rollback()
 
 

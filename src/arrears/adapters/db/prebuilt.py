@@ -12,6 +12,10 @@ other statement, so both databases give the same rows.
 
 Only ``SELECT`` statements whose parameters are plain values go this way; an expanding
 ``IN`` parameter becomes ``= ANY(%(name)s)`` with the values as one array.
+
+The reads of one database connection share one psycopg cursor, kept with the connection (in
+its pool record's ``info``, which the pool discards with the connection): a new cursor for
+every read cost about 13 µs of CPU more, a tenth of a one-row read.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.types import TypeEngine
 Processor = Callable[[Any], Any]
 
 _EXPANDING = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
+_CURSOR = "arrears.prebuilt.cursor"  # the key of a connection's read cursor in its pool record
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +61,8 @@ class Prebuilt:
         driver = self._driver or self._compile(connection)
         if not connection.in_transaction():
             connection.begin()  # the driver's statement belongs to the unit of work's transaction
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        cursor = raw.execute(driver.sql, _arrays({**driver.literals, **params}))
+        cursor = _cursor(connection)
+        cursor.execute(driver.sql, _arrays({**driver.literals, **params}))
         found: list[tuple[Any, ...]] = cursor.fetchall()
         processors = self._processors
         if processors is None:
@@ -102,6 +106,19 @@ class Prebuilt:
         literals = {name: value for name, value in compiled.params.items() if value is not None}
         self._driver = _Driver(sql, names, types, literals)
         return self._driver
+
+
+def _cursor(connection: Connection) -> Any:
+    """The psycopg cursor of this connection's reads, made on its first read. A cursor can run
+    one statement after another; each read fetches all its rows before the next runs, and a
+    connection serves one thread at a time."""
+    pooled = connection.connection
+    raw = pooled.driver_connection
+    cursor = pooled.info.get(_CURSOR)
+    if cursor is None or cursor.closed or cursor.connection is not raw:
+        assert raw is not None
+        cursor = pooled.info[_CURSOR] = raw.cursor()
+    return cursor
 
 
 def dicts(result: Result[Any]) -> list[dict[str, Any]]:
