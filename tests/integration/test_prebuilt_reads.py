@@ -11,10 +11,12 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, create_engine, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.cycle_store import SqlCycleStore
+from arrears.adapters.db.failures import as_storage_error
 from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_cycle import decision_items, decisions
 from arrears.adapters.db.web_store import SqlWebStore
@@ -133,8 +135,10 @@ def test_reads_of_one_connection_share_a_cursor_that_goes_with_the_connection(
     assert cursors[0] is cursors[1], "the same pooled connection, the same cursor"
     with container.engine.connect() as connection:
         connection.begin()
-        with pytest.raises(psycopg.errors.InvalidTextRepresentation):  # the driver's own
+        with pytest.raises(DBAPIError) as failed:  # as SQLAlchemy raises it for its own
             BY_ID.rows(connection, {"id": "not a number"})
+        assert isinstance(failed.value.orig, psycopg.errors.InvalidTextRepresentation)
+        assert not failed.value.connection_invalidated
         connection.rollback()
         assert BY_ID.rows(connection, {"id": 1}) == []
         connection.rollback()
@@ -144,6 +148,39 @@ def test_reads_of_one_connection_share_a_cursor_that_goes_with_the_connection(
         fresh = connection.connection.info["arrears.prebuilt.cursor"]
         assert fresh is not cursors[0]
         assert fresh.connection is connection.connection.driver_connection
+        connection.rollback()
+
+
+def test_a_read_on_a_connection_the_server_ended_is_the_database_unreachable(
+    container: Container,
+) -> None:
+    """The server ended the pooled connection's process (a restart, an administrator) a moment
+    after its last use: the next read fails as SQLAlchemy's own statements would, the
+    connection is invalidated (not handed out again), the API would answer 503, and the next
+    unit of work gets a new connection."""
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads go through SQLAlchemy's own execution")
+    with container.engine.connect() as connection:
+        gone = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        connection.rollback()
+    admin = create_engine(container.engine.url)  # not a connection of the pool under test
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:p)"), {"p": gone}).scalar()
+        connection.commit()
+    admin.dispose()
+    ended = None
+    with container.engine.connect() as connection:  # the ended one, back a moment ago
+        try:
+            BY_ID.rows(connection, {"id": 1})
+        except DBAPIError as failed:
+            ended = failed
+    assert ended is not None, "a read on the ended connection failed"
+    assert ended.connection_invalidated
+    storage = as_storage_error(ended)
+    assert storage is not None
+    assert "cannot be reached" in str(storage)
+    with container.engine.connect() as connection:
+        assert BY_ID.rows(connection, {"id": 1}) == []
         connection.rollback()
 
 

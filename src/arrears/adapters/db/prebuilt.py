@@ -15,7 +15,8 @@ Only ``SELECT`` statements whose parameters are plain values go this way; an exp
 
 The reads of one database connection share one psycopg cursor, kept with the connection (in
 its pool record's ``info``, which the pool discards with the connection): a new cursor for
-every read cost about 13 µs of CPU more, a tenth of a one-row read.
+every read cost about 13 µs of CPU more, a tenth of a one-row read. A driver error becomes
+the ``DBAPIError`` SQLAlchemy would have raised, a lost connection invalidated.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Result, Select
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
@@ -62,8 +64,12 @@ class Prebuilt:
         if not connection.in_transaction():
             connection.begin()  # the driver's statement belongs to the unit of work's transaction
         cursor = _cursor(connection)
-        cursor.execute(driver.sql, _arrays({**driver.literals, **params}))
-        found: list[tuple[Any, ...]] = cursor.fetchall()
+        sent = _arrays({**driver.literals, **params})
+        try:
+            cursor.execute(driver.sql, sent)
+            found: list[tuple[Any, ...]] = cursor.fetchall()
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy_error(connection, error, driver.sql, sent) from error
         processors = self._processors
         if processors is None:
             codes = [column.type_code for column in cursor.description or ()]
@@ -119,6 +125,24 @@ def _cursor(connection: Connection) -> Any:
         assert raw is not None
         cursor = pooled.info[_CURSOR] = raw.cursor()
     return cursor
+
+
+def _as_sqlalchemy_error(
+    connection: Connection, error: Exception, sql: str, params: Mapping[str, Any]
+) -> StatementError:
+    """The driver's error as SQLAlchemy raises it for its own statements, so that it is
+    handled the same: a lost connection is invalidated (the pool drops it rather than hand it
+    out again) and reads as the database being unreachable (``failures.as_storage_error``:
+    503 from the API), not as a bug."""
+    dialect = connection.dialect
+    raw: Any = connection.connection.dbapi_connection
+    gone = dialect.is_disconnect(error, raw, None)  # type: ignore[arg-type]  # the driver's own
+    if gone:
+        connection.invalidate(error)
+    return DBAPIError.instance(
+        sql, dict(params), error, dialect.loaded_dbapi.Error, hide_parameters=True,
+        connection_invalidated=gone, dialect=dialect,
+    )  # fmt: skip
 
 
 def dicts(result: Result[Any]) -> list[dict[str, Any]]:
