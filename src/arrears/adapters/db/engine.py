@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +57,16 @@ holds), and the request answers 503 (``StorageUnavailable``)."""
 _IDLE_SINCE = "arrears.idle_since"
 
 
-def _ping_when_idle(engine: Engine) -> None:
+def _ping_when_idle(engine: Engine, monotonic: Callable[[], float] = time.monotonic) -> None:
+    """Time in the pool is measured on the monotonic clock (an elapsed time, not a date)."""
     dialect = engine.dialect
 
     def checked_in(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
+        record.info[_IDLE_SINCE] = monotonic()
 
     def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         since = record.info.get(_IDLE_SINCE)  # None: a new connection (the info goes with it)
-        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+        if since is None or monotonic() - since < PING_AFTER_IDLE_SECONDS:
             return
         try:
             dialect.do_ping(dbapi_connection)
