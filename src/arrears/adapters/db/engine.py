@@ -51,8 +51,8 @@ work, 2.5% of an API account view's CPU in one process, although under load a co
 back in the pool for milliseconds. A server restart takes longer than this: every connection
 checked in before it has been idle for more than a second when the server answers again, so
 it is pinged and replaced. What is not caught is a connection ended within a second of its
-last use: its next unit of work fails, the pool drops it (on a disconnect, every connection it
-holds), and the request answers 503 (``StorageUnavailable``)."""
+last use: its next unit of work fails, the pool drops it, and the request answers 503
+(``StorageUnavailable``); the next request gets a new connection."""
 
 _IDLE_SINCE = "arrears.idle_since"
 
