@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.load.book import Book, settings_for
+from bench.load.book import DEFAULT_BOOK, Book
 
-from arrears.bootstrap import build
 from arrears.entrypoints.web.app import create_app, settle_heap
 
 WARM_UP = 20
@@ -64,11 +63,11 @@ async def views(app: Any, book: Book, count: int) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--book", default="/tmp/arrears-load/book.json")
+    parser.add_argument("--book", default=DEFAULT_BOOK)
     parser.add_argument("--views", type=int, default=1500)
     args = parser.parse_args(argv)
     book = Book.load(Path(args.book))
-    container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
+    container = book.container()
     app = create_app(container)
     settle_heap(app)  # as a serving process does
     cpu, wall = asyncio.run(views(app, book, args.views))

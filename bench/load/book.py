@@ -29,6 +29,8 @@ from arrears.services.settlement_offers import propose_offer
 from arrears.services.users import create_user, issue_token
 
 AGENT_PASSWORD = "load-test-password-1"
+DEFAULT_BOOK = "/tmp/arrears-load/book.json"
+"""Where ``python -m bench.load`` writes the book with its default ``--work-dir``."""
 
 
 @dataclass
@@ -52,6 +54,10 @@ class Book:
     @classmethod
     def load(cls, path: Path) -> Book:
         return cls(**json.loads(path.read_text()))
+
+    def container(self) -> Container:
+        """A container on the prepared book: its database schema and data directory (keys)."""
+        return build(settings_for(self.url, Path(self.data_dir)), schema=self.schema)
 
 
 def settings_for(url: str, data_dir: Path) -> Settings:

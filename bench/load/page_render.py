@@ -15,23 +15,22 @@ import argparse
 import time
 from pathlib import Path
 
-from bench.load.book import AGENT_PASSWORD, Book, settings_for
+from bench.load.book import AGENT_PASSWORD, DEFAULT_BOOK, Book
 from bench.load.client import CSRF
 from bench.load.profile import Totals, timed_part
 from fastapi.testclient import TestClient
 
-from arrears.bootstrap import build
 from arrears.entrypoints.web.app import create_app
 from arrears.entrypoints.web.routes import agent as agent_routes
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--book", default="/tmp/arrears-load/book.json")
+    parser.add_argument("--book", default=DEFAULT_BOOK)
     parser.add_argument("--pages", type=int, default=300)
     args = parser.parse_args(argv)
     book = Book.load(Path(args.book))
-    container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
+    container = book.container()
     client = TestClient(create_app(container))
     found = CSRF.search(client.get("/login").text)
     assert found, "the sign-in form has no CSRF token"

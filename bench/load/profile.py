@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from bench.load.book import Book, settings_for
+from bench.load.book import DEFAULT_BOOK, Book
 
 from arrears.adapters.db import audit_store, web_store
 from arrears.adapters.db.uow import SqlUnitOfWork
-from arrears.bootstrap import Container, build
+from arrears.bootstrap import Container
 from arrears.services import account_pages
 from arrears.services import account_view as view_module
 from arrears.services.users import token_principal
@@ -96,12 +96,12 @@ def _page(kind: str, book: Book, container: Container, totals: Totals) -> Callab
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--book", default="/tmp/arrears-load/book.json")
+    parser.add_argument("--book", default=DEFAULT_BOOK)
     parser.add_argument("--views", type=int, default=100)
     parser.add_argument("--page", choices=("api", "agent", "portal"), default="api")
     args = parser.parse_args(argv)
     book = Book.load(Path(args.book))
-    container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
+    container = book.container()
     _count_statements()
     totals: Totals = {}
     for name, part in (("loan_state", "loan_state"), ("compliance_panel", "compliance")):

@@ -63,13 +63,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def app() -> object:
     """The app on the book named by ``ARREARS_LOAD_BOOK`` (built in each worker process)."""
-    from bench.load.book import Book, settings_for
+    from bench.load.book import Book
 
-    from arrears.bootstrap import build
     from arrears.entrypoints.web.app import create_app, settle_heap
 
     book = Book.load(Path(os.environ["ARREARS_LOAD_BOOK"]))
-    container = build(settings_for(book.url, Path(book.data_dir)), schema=book.schema)
+    container = book.container()
     app = create_app(container)
     settle_heap(app)  # as ``arrears serve`` does
     return app
