@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from arrears.adapters.field_crypto import load_or_create_cipher
-from arrears.bootstrap import Container, build, initialise
+from arrears.bootstrap import FIELD_KEY_FILE, Container, build, initialise
 from arrears.config import Settings
 from arrears.domain.clock import FixedClock
 from support import world_cache
@@ -71,7 +71,7 @@ def field_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The field keys every ``container`` of the run starts with: a world built once can then
     be copied into another test's database with its sealed fields readable
     (``support.world_cache``). A test about keys makes or rotates its own."""
-    path = tmp_path_factory.mktemp("field-keys") / world_cache.KEY_FILE
+    path = tmp_path_factory.mktemp("field-keys") / FIELD_KEY_FILE
     load_or_create_cipher(configured=None, key_file=path, create=True)
     return path
 
@@ -139,9 +139,7 @@ def container(
         url = f"sqlite:///{path}"
     settings = _settings(tmp_path, url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(
-        request.getfixturevalue("field_key_file"), settings.data_dir / world_cache.KEY_FILE
-    )
+    shutil.copy2(request.getfixturevalue("field_key_file"), settings.data_dir / FIELD_KEY_FILE)
     built = build(settings, clock=clock, create_keys=True, schema=schema)
     initialise(built)  # at the heads already: checks the revisions, changes nothing
     try:

@@ -115,6 +115,10 @@ class Container:
         return make_url(self.settings.effective_database_url).render_as_string(hide_password=True)
 
 
+FIELD_KEY_FILE = "field-keys.json"
+"""The field keys' file in the data directory, when ``ARREARS_FIELD_KEYS`` does not give them."""
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -125,7 +129,7 @@ def build(
     settings = settings or load_settings()
     cipher = load_or_create_cipher(
         configured=settings.field_keys,
-        key_file=settings.data_dir / "field-keys.json",
+        key_file=settings.data_dir / FIELD_KEY_FILE,
         create=create_keys,
     )
     # a server's request threads, the outbox sender and a token lookup beside them

@@ -22,9 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
-from arrears.bootstrap import Container
-
-KEY_FILE = "field-keys.json"
+from arrears.bootstrap import FIELD_KEY_FILE, Container
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def _world_key(container: Container, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    key_file = container.settings.data_dir / KEY_FILE
+    key_file = container.settings.data_dir / FIELD_KEY_FILE
     digest.update(key_file.read_bytes() if key_file.exists() else b"no key file")
     settings = container.settings.model_dump(mode="json", exclude={"data_dir", "database_url"})
     digest.update(repr(sorted(settings.items())).encode())

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from arrears.adapters import field_crypto
-from arrears.bootstrap import Container, build
+from arrears.bootstrap import FIELD_KEY_FILE, Container, build
 from arrears.entrypoints.cli.output import console, handle_errors
 from arrears.errors import ArrearsError
 from arrears.services import keys
@@ -29,7 +29,7 @@ def _key_file(container: Container) -> Path:
             "the keys come from ARREARS_FIELD_KEYS: put the new key first there (or take the "
             "old one out) and restart, instead of editing the key file"
         )
-    return container.settings.data_dir / "field-keys.json"
+    return container.settings.data_dir / FIELD_KEY_FILE
 
 
 @app.command("status")
