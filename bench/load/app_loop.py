@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.load.book import DEFAULT_BOOK, Book
 
-from arrears.entrypoints.web.app import create_app, settle_heap
+from arrears.entrypoints.web.app import serving_app
 
 WARM_UP = 20
 
@@ -68,8 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     book = Book.load(Path(args.book))
     container = book.container()
-    app = create_app(container)
-    settle_heap(app)  # as a serving process does
+    app = serving_app(container)  # as a serving process runs it
     cpu, wall = asyncio.run(views(app, book, args.views))
     print(f"{args.views} API views through the app: {cpu / args.views * 1000:.2f} ms CPU, "
           f"{wall / args.views * 1000:.2f} ms wall each")  # fmt: skip

@@ -62,16 +62,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def app() -> object:
-    """The app on the book named by ``ARREARS_LOAD_BOOK`` (built in each worker process)."""
+    """The app on the book named by ``ARREARS_LOAD_BOOK``, as ``arrears serve`` runs it (built in
+    each worker process)."""
     from bench.load.book import Book
 
-    from arrears.entrypoints.web.app import create_app, settle_heap
+    from arrears.entrypoints.web.app import serving_app
 
-    book = Book.load(Path(os.environ["ARREARS_LOAD_BOOK"]))
-    container = book.container()
-    app = create_app(container)
-    settle_heap(app)  # as ``arrears serve`` does
-    return app
+    return serving_app(Book.load(Path(os.environ["ARREARS_LOAD_BOOK"])).container())
 
 
 def serve(book_path: Path, port: int, workers: int) -> None:

@@ -81,12 +81,9 @@ def serve_command(
 def worker_app() -> FastAPI:
     """The app of one worker process (``--workers`` above 1): built from the configuration, as
     the supervising process built its own, and settled before it serves."""
-    from arrears.entrypoints.web.app import create_app, settle_heap
+    from arrears.entrypoints.web.app import serving_app
 
-    container = build()
-    app = create_app(container)
-    settle_heap(app)
-    return app
+    return serving_app(build())
 
 
 def start_outbox_sender(container: Container, stop: threading.Event) -> threading.Thread | None:
@@ -121,12 +118,9 @@ def run_server(
 ) -> None:
     import uvicorn
 
-    from arrears.entrypoints.web.app import create_app, settle_heap
+    from arrears.entrypoints.web.app import serving_app
 
-    app: FastAPI | str = f"{__name__}:worker_app"
-    if workers == 1:
-        app = create_app(container)
-        settle_heap(app)
+    app: FastAPI | str = serving_app(container) if workers == 1 else f"{__name__}:worker_app"
     url = f"http://{host}:{port}"
     stop = threading.Event()
     sender = start_outbox_sender(container, stop)

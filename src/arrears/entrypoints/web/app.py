@@ -97,15 +97,23 @@ after 5,000 allocations net (700 by default), the middle one after 20 of them, t
 after 50 middle ones (10 and 10)."""
 
 
+def serving_app(container: Container) -> FastAPI:
+    """The app as a serving process runs it (``arrears serve``, each of its workers, the load
+    test's server): built, then settled before its first request (``settle_heap``)."""
+    app = create_app(container)
+    settle_heap(app)
+    return app
+
+
 def settle_heap(app: FastAPI | None = None) -> None:
     """For a serving process, once its app is built: compile every page template of ``app``
     (each one's first render compiled it, 5–20 ms with the interpreter locked, in the middle
     of the load test's measured window for the pages the warm-up did not show), collect once,
-    then leave what the process
-    holds so far (modules, the app, the ZIP table: about 400,000 objects) out of later garbage
-    collections. A full collection walked them all: 300 ms with the interpreter locked, every
-    request of the process stalled behind it. (Not in ``create_app``: tests build many apps in
-    one process, and what each leaves behind must stay collectable.)
+    then leave what the process holds so far (modules, the app, the ZIP table: about 400,000
+    objects) out of later garbage collections. A full collection walked them all: 300 ms with
+    the interpreter locked, every request of the process stalled behind it. (Not in
+    ``create_app``: tests build many apps in one process, and what each leaves behind must
+    stay collectable.)
 
     With the startup objects frozen, a full collection still came every 3 s or so under load
     (it runs once the objects that reached the oldest generation since the last one are a
