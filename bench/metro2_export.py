@@ -84,7 +84,7 @@ def setup(url: str, work: Path, *, loans: int, seed: int) -> dict[str, float]:
     return {"generate_s": generated - started, "import_s": imported - generated}
 
 
-def child_export(url: str, work: Path, *, partition: int) -> dict[str, float]:
+def child_export(url: str, work: Path, *, partition: int) -> dict[str, float | str]:
     from arrears.batch.furnishing import FurnishingSettings, Reporter, previous_month_ends
     from arrears.services.furnishing import ExportSettings, export_month
 
@@ -188,6 +188,7 @@ def main() -> None:
     url = options.database_url or f"sqlite:///{options.work / 'bench.sqlite'}"
     if options.child:
         phase = options.child[0]
+        result: dict[str, float] | dict[str, float | str]
         if phase == "setup":
             result = setup(url, options.work, loans=options.loans, seed=options.seed)
         elif phase == "export":

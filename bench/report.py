@@ -175,7 +175,7 @@ def _actions(count: int, offset: int, rng: np.random.Generator) -> pl.DataFrame:
     agents = np.array([f"agent-{n:02d}" for n in range(40)])
     assigned = pl.Series(agents[rng.integers(0, 40, loan.size)]).set(
         pl.Series(kind != 2),
-        None,  # type: ignore[arg-type]
+        None,
     )
     return pl.DataFrame(
         {

@@ -1,7 +1,7 @@
 """Load test of the API and the web app against PostgreSQL, on loopback; it stops by itself.
 
 python -m bench.load [--database-url URL] [--schema arrears_load] [--accounts 5000]
-                     [--rate 200] [--duration 30] [--concurrency 64] [--workers 2]
+                     [--rate 200] [--duration 30] [--concurrency 64] [--workers 3]
                      [--reuse] [--keep]
 
 Builds a book (a synthetic portfolio, one daily cycle, agents with API tokens, borrowers and
@@ -31,6 +31,7 @@ from bench.load.book import Book, drop_schema, prepare
 from sqlalchemy import create_engine, text
 
 from arrears.adapters.system_clock import SystemClock
+from arrears.entrypoints.web.app import settle_heap
 
 DEFAULT_URL = os.environ.get(
     "ARREARS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -53,10 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         book.save(book_path)
         print(f"book: {args.accounts:,} loans prepared in {time.perf_counter() - started:.0f}s")
     book = Book.load(book_path)
-    if args.threads:  # the server's worker threads per process (Settings.web_threads)
-        os.environ["ARREARS_WEB_THREADS"] = str(args.threads)
     port = server.free_port()
-    process = server.start(book_path, port=port, log=work / "server.log", workers=args.workers)
+    process = server.start(
+        book_path, port=port, log=work / "server.log", workers=args.workers, threads=args.threads
+    )
     try:
         stats, seconds, used = asyncio.run(
             _run(book, f"http://127.0.0.1:{port}", args, server_pid=process.pid)
@@ -77,6 +78,10 @@ async def _run(
 ) -> tuple[c.Stats, float, cpu.CpuSample]:
     actors = await c.actors_for(book, base, concurrency=args.concurrency)
     await c.warm_up(actors, rounds=8 * args.workers)
+    # the client's own heap out of its collections, as a server's: a full collection of it
+    # (35-87 ms with the event loop stopped, once or twice a run) started every request due
+    # meanwhile that late, and was the worst second of most runs (docs/benchmarks.md)
+    settle_heap()
     before = cpu.sample(server_pid)
     stats = c.Stats()
     slots = asyncio.Semaphore(args.concurrency)
@@ -163,7 +168,8 @@ def offered_rate(args: argparse.Namespace) -> float:
     offers answered over the run."""
     writes = args.rate * args.write_share
     pages = 2 * args.rate * args.page_share
-    return args.rate + pages + writes + writes / 2 + 2 * (writes / 2) + args.offers / args.duration
+    offers = float(args.offers) / args.duration
+    return float(args.rate + pages + writes + writes / 2 + 2 * (writes / 2) + offers)
 
 
 def _check_book(book: Book) -> list[str]:
@@ -205,10 +211,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="contacts (and promises + payments) as a share of --rate")  # fmt: skip
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2, help="server processes sharing the port")
-    parser.add_argument(
-        "--threads", type=int, default=0, help="worker threads per server process (default: 8)"
-    )
+    # three processes of six threads on two cores: lower medians and tails than two of eight
+    # at the same CPU per request (docs/benchmarks.md, "The load generator's own pauses")
+    parser.add_argument("--workers", type=int, default=3, help="server processes sharing the port")
+    parser.add_argument("--threads", type=int, default=6, help="worker threads per server process")
     parser.add_argument("--reuse", action="store_true", help="reuse the book of the last run")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     return parser

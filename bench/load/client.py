@@ -16,7 +16,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -86,7 +86,7 @@ async def sign_in_agent(base: str, username: str) -> httpx.AsyncClient:
     return client
 
 
-async def sign_in_borrower(base: str, person: dict[str, object]) -> Borrower:
+async def sign_in_borrower(base: str, person: Mapping[str, object]) -> Borrower:
     client = httpx.AsyncClient(base_url=base, timeout=TIMEOUT)
     token = _csrf((await client.get("/portal/sign-in")).text)
     answer = await client.post(

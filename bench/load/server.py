@@ -31,12 +31,19 @@ def free_port() -> int:
     return port
 
 
-def start(book_path: Path, *, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
-    """Start the server and wait until ``/healthz`` answers (60 s at most)."""
+def start(
+    book_path: Path, *, port: int, log: Path, workers: int = 1, threads: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the server and wait until ``/healthz`` answers (60 s at most). ``threads``: request
+    threads per server process (``Settings.web_threads``), set in the server's environment
+    only."""
     handle = log.open("wb")
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if threads is not None:
+        environment["ARREARS_WEB_THREADS"] = str(threads)
     process = subprocess.Popen(
         [sys.executable, "-m", "bench.load.server", str(book_path), str(port), str(workers)],
-        stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=handle, stderr=subprocess.STDOUT, env=environment,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
