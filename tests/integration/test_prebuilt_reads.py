@@ -6,7 +6,7 @@ reads that replaced one query per item by one for all of them (decisions, collat
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import psycopg
@@ -21,6 +21,7 @@ from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.adapters.db.schema_cycle import decision_items, decisions
 from arrears.adapters.db.web_store import SqlWebStore
 from arrears.bootstrap import Container
+from support.db import SEEDED_AT, seed_borrowers
 
 borrowers, loans, payments = schema.borrowers, schema.loans, schema.payments
 
@@ -38,7 +39,7 @@ TOTALS = Prebuilt(
     .group_by(payments.c.status)
     .order_by(payments.c.status)
 )
-AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+AT = SEEDED_AT
 
 
 def _sqlalchemy(connection: Connection, prebuilt: Prebuilt, params: dict[str, Any]) -> list[Any]:
@@ -48,15 +49,7 @@ def _sqlalchemy(connection: Connection, prebuilt: Prebuilt, params: dict[str, An
 
 
 def _seed(connection: Connection) -> int:
-    for n in (1, 2, 3):
-        connection.execute(
-            insert(borrowers).values(
-                id=n, external_id=f"B-{n}", first_name="Ana", last_name=f"Díaz {n}",
-                address_line1="1 Main St", city="Cambridge", state="MA", zip="02139",
-                address_time_zone="America/New_York", content_hash=f"h{n}", created_at=AT,
-                updated_at=AT,
-            )
-        )  # fmt: skip
+    seed_borrowers(connection)
     connection.execute(
         insert(loans).values(
             id=7, external_id="L-7", borrower_id=1, product="personal", currency="USD",

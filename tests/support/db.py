@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, insert, select
 
 from arrears.adapters.db import schema
 from arrears.bootstrap import Container
@@ -32,3 +33,20 @@ def table_counts(container: Container) -> dict[str, int]:
             for table in schema.metadata.sorted_tables
             if table.name not in {"import_runs", "audit_log"}
         }
+
+
+SEEDED_AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+"""When ``seed_borrowers`` says its borrowers were created."""
+
+
+def seed_borrowers(connection: Connection, ids: tuple[int, ...] = (1, 2, 3)) -> None:
+    """Borrowers with only the required columns, named ``Díaz <id>``, for tests of reads."""
+    for n in ids:
+        connection.execute(
+            insert(schema.borrowers).values(
+                id=n, external_id=f"B-{n}", first_name="Ana", last_name=f"Díaz {n}",
+                address_line1="1 Main St", city="Cambridge", state="MA", zip="02139",
+                address_time_zone="America/New_York", content_hash=f"h{n}",
+                created_at=SEEDED_AT, updated_at=SEEDED_AT,
+            )
+        )  # fmt: skip

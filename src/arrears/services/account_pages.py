@@ -57,7 +57,7 @@ def agent_page(
     contacts, promises and plans with their standing today, and the settlement offers."""
     with uow_factory() as uow:
         view = account_view_in(
-            uow, ref, viewer=viewer, clock=clock, settings=settings, recovery=True
+            uow, ref, viewer=viewer, clock=clock, settings=settings, recovery=True, page=True
         )
         loan_id, paid = view.loan_id, paid_of(view)
         page = AgentPage(
@@ -84,11 +84,7 @@ def portal_page(
     with uow_factory() as uow:
         view = account_view_in(
             uow, ref, viewer=f"borrower:{borrower_id}", clock=clock, settings=settings,
-            borrower=borrower_id,
-        )  # fmt: skip
-        uow.portal.record_event(
-            borrower_id=borrower_id, loan_id=view.loan_id, event="visit", at=clock.now(),
-            details={},
+            borrower=borrower_id, page=True,
         )  # fmt: skip
         offers = uow.settlements.for_loan(view.loan_id)
         page = PortalPage(
@@ -96,6 +92,11 @@ def portal_page(
             plans=plans_with(uow.plans.for_loan(view.loan_id), paid_of(view), as_of=view.as_of),
             offers=[offer for offer in offers if offer.status in VISIBLE_OFFERS],
         )
+        # read before it writes: the reads above were sent with the view's (ADR 0016)
+        uow.portal.record_event(
+            borrower_id=borrower_id, loan_id=view.loan_id, event="visit", at=clock.now(),
+            details={},
+        )  # fmt: skip
         uow.commit(durable=False)  # a view and its funnel event (ADR 0014)
     return page
 

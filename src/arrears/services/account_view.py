@@ -64,6 +64,8 @@ class Delinquency:
     cured_on: date | None
 
 
+VIEW_DECISIONS = 10
+"""The latest decisions a collector's view lists."""
 RECENT_PAID = 3
 """Paid installments an account page lists by default, the most recent."""
 NEXT_UPCOMING = 12
@@ -201,6 +203,7 @@ def account_view_in(
     brief: bool = False,
     borrower: int | None = None,
     recovery: bool = False,
+    page: bool = False,
 ) -> AccountView:
     """Account ``ref`` read in the caller's transaction, its viewing recorded in the audit
     trail (written when the caller commits). A ``brief`` view (the API's account summary)
@@ -211,6 +214,9 @@ def account_view_in(
     ``borrower``: the signed-in borrower, who sees only accounts they owe (any other does not
     exist for them) and not the collector's side (compliance panel, decisions, collateral).
     ``recovery``: also the loan's legal cases, placements and collateral cases (``recovery``).
+    ``page``: the caller, an account page, then reads the loan's plans and offers (and a
+    collector's page its promises) before it writes anything: they are sent with the view's
+    own reads (ADR 0016).
     """
     today, now = clock.today(), clock.now()
     collector = borrower is None and not brief
@@ -220,6 +226,10 @@ def account_view_in(
     ):
         raise NotFoundError(f"no account {ref!r}")
     loan_id = int(loan["id"])
+    uow.web.prefetch_view(
+        loan, brief=brief, recovery=recovery, collector=collector, page=page,
+        decisions=VIEW_DECISIONS,
+    )  # fmt: skip
     borrowers = uow.web.borrowers(list(_relations(loan)))
     parties = _parties(loan, borrowers)
     payments = None if brief else uow.web.payment_history(loan_id)
@@ -252,7 +262,7 @@ def account_view_in(
         schedule=[] if brief else _schedule(owed.installments, state, today),
         payments=payments or [],
         holds=[(hold, hold.active_on(today)) for hold in holds],
-        decisions=uow.cycle.decisions_for(loan_id, limit=10) if collector else [],
+        decisions=uow.cycle.decisions_for(loan_id, limit=VIEW_DECISIONS) if collector else [],
         collateral=uow.web.collateral(loan_id) if collector else [],
         lock=lock if lock is not None and lock.expires_at > now else None,
         compliance=compliance,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Label, Table, bindparam, exists, select
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.adapters.db.schema_agencies import placements
 from arrears.adapters.db.schema_collateral import collateral_cases
 from arrears.adapters.db.schema_legal import legal_cases
@@ -26,6 +26,11 @@ _RECOVERY_KINDS = Prebuilt(
 """One statement for three questions, built once: every staff account view asks them."""
 
 
+def recovery_kinds_read(loan_id: int) -> Read:
+    """The read of ``recovery_kinds`` (also what an account view prefetches)."""
+    return _RECOVERY_KINDS, {"loan_id": loan_id}
+
+
 class SqlAccounts:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -43,9 +48,8 @@ class SqlAccounts:
         return int(found) if found is not None else None
 
     def recovery_kinds(self, loan_id: int) -> RecoveryKinds:
-        ((legal, placements, collateral),) = _RECOVERY_KINDS.tuples(
-            self.connection, {"loan_id": loan_id}
-        )
+        read, parameters = recovery_kinds_read(loan_id)
+        ((legal, placements, collateral),) = read.tuples(self.connection, parameters)
         return RecoveryKinds(
             legal=bool(legal), placements=bool(placements), collateral=bool(collateral)
         )

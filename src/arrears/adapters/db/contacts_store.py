@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import frame_from_rows
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.adapters.db.schema_negotiation import contact_preferences, contacts
 from arrears.adapters.db.types import UTCDateTime
 from arrears.domain.contact_log import Channel, ContactRecord, Direction, Outcome
@@ -56,6 +56,16 @@ RECENT_SCHEMA = {
     "outcome": pl.Utf8,
     "contact_point_kind": pl.Utf8,
 }
+
+
+def log_of_loan(loan_id: int) -> Read:
+    """The read of a loan's whole contact log (also what a collector's view prefetches)."""
+    return _CONTACTS_OF_LOAN, {"loan_id": loan_id}
+
+
+def hours_of(borrower_id: int) -> Read:
+    """The read of a borrower's preferred hours (also what a collector's view prefetches)."""
+    return _HOURS, {"borrower_id": borrower_id}
 
 
 class SqlContactLog:
@@ -105,7 +115,8 @@ class SqlContactLog:
     def for_loan(self, loan_id: int, *, limit: int | None = None) -> list[ContactRecord]:
         """The loan's log, oldest first (the newest ``limit`` when given)."""
         if limit is None:
-            rows = _CONTACTS_OF_LOAN.rows(self.connection, {"loan_id": loan_id})
+            read, parameters = log_of_loan(loan_id)
+            rows = read.rows(self.connection, parameters)
         else:
             rows = _NEWEST_CONTACTS.rows(self.connection, {"loan_id": loan_id, "limit": limit})
         return sorted((_record(r) for r in rows), key=lambda r: (r.at, r.id or 0))
@@ -131,7 +142,8 @@ class SqlContactLog:
         )
 
     def preferred_hours(self, borrower_id: int) -> tuple[int, int] | None:
-        found = _HOURS.tuples(self.connection, {"borrower_id": borrower_id})
+        read, parameters = hours_of(borrower_id)
+        found = read.tuples(self.connection, parameters)
         return (int(found[0][0]), int(found[0][1])) if found else None
 
     def set_preferred_hours(

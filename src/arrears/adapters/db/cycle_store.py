@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy import Connection, and_, bindparam, insert, select, text, update
 
 from arrears.adapters.db.bulk import insert_frame, lookup, query_frame
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.adapters.db.schema_cycle import (
     actions,
     cycle_partitions,
@@ -42,6 +42,12 @@ _DECISIONS_WITH_ITEMS = Prebuilt(
     .order_by(_LATEST_DECISIONS.c.as_of.desc(), _LATEST_DECISIONS.c.run_id, decision_items.c.rank)
 )
 """A loan's latest decisions, each row with one of its items (or none): one read for both."""
+
+
+def latest_decisions(loan_id: int, *, limit: int) -> Read:
+    """The read of a loan's latest ``limit`` decisions with their items (also what a
+    collector's view prefetches)."""
+    return _DECISIONS_WITH_ITEMS, {"loan_id": loan_id, "limit": limit}
 
 
 class SqlCycleStore:
@@ -258,8 +264,8 @@ class SqlCycleStore:
     def decisions_for(self, loan_id: int, *, limit: int = 30) -> list[dict[str, Any]]:
         """The latest decisions on a loan with their items, newest first."""
         found: dict[int, dict[str, Any]] = {}
-        params = {"loan_id": loan_id, "limit": limit}
-        for row in _DECISIONS_WITH_ITEMS.rows(self.connection, params):
+        read, params = latest_decisions(loan_id, limit=limit)
+        for row in read.rows(self.connection, params):
             item = {
                 name[len(_ITEM) :]: row.pop(name) for name in list(row) if name.startswith(_ITEM)
             }

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, insert, or_, select, text, update
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import frame_from_rows
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.adapters.db.schema_cycle import holds as holds_table
 from arrears.domain.holds import Hold, HoldKind
 
@@ -27,6 +27,11 @@ _HOLDS_COVERING_LOAN = Prebuilt(
     .order_by(holds_table.c.starts_on, holds_table.c.id)
 )
 """A loan's own holds and its borrowers', built once: every account view reads them."""
+
+
+def covering_loan(loan_id: int, borrower_ids: list[int]) -> Read:
+    """The read of a loan's holds and its borrowers' (also what an account view prefetches)."""
+    return _HOLDS_COVERING_LOAN, {"loan_id": loan_id, "borrower_ids": borrower_ids}
 
 
 class SqlHolds:
@@ -74,8 +79,8 @@ class SqlHolds:
                 )
             ).one()
             borrower_ids = [b for b in (loan.borrower_id, loan.co_borrower_id) if b is not None]
-        parameters = {"loan_id": loan_id, "borrower_ids": borrower_ids}
-        return [_hold(row) for row in _HOLDS_COVERING_LOAN.rows(self.connection, parameters)]
+        read, parameters = covering_loan(loan_id, borrower_ids)
+        return [_hold(row) for row in read.rows(self.connection, parameters)]
 
     def active_frame(self, *, first_loan_id: int, last_loan_id: int, on: date) -> pl.DataFrame:
         """(loan_id, hold_id, kind) for every hold in force on ``on`` over a loan-id range,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from arrears.adapters.db.prebuilt import Prebuilt, dicts
+from arrears.adapters.db.prebuilt import Prebuilt, Read, dicts
 from arrears.adapters.db.schema_negotiation import plan_installments, plans
 from arrears.domain.money import Money
 from arrears.domain.plans import (
@@ -30,6 +30,11 @@ _PLANS_OF_LOAN = Prebuilt(
     .order_by(plans.c.starts_on, plans.c.id)
 )
 """Every account page lists the loan's plans (most loans have none): built once."""
+
+
+def plans_of_loan(loan_id: int) -> Read:
+    """The read of a loan's plans (also what an account page prefetches)."""
+    return _PLANS_OF_LOAN, {"loan_id": loan_id}
 
 
 class SqlPlans:
@@ -84,7 +89,8 @@ class SqlPlans:
         return found[0] if found else None
 
     def for_loan(self, loan_id: int) -> list[PlanRecord]:
-        return self._with_installments(_PLANS_OF_LOAN.rows(self.connection, {"loan_id": loan_id}))
+        read, parameters = plans_of_loan(loan_id)
+        return self._with_installments(read.rows(self.connection, parameters))
 
     def in_range(self, first: int, last: int) -> list[PlanRecord]:
         return self._load(plans.c.loan_id.between(first, last))

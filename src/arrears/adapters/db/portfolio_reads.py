@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, select, text
 from arrears.adapters.db import schema as t
 from arrears.adapters.db.alongside import alongside
 from arrears.adapters.db.bulk import key_span, lookup, query_frame
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.money import Money
@@ -75,6 +75,19 @@ _PAYMENTS_OF_LOAN = Prebuilt(
     .where(t.payments.c.loan_id == bindparam("loan_id"))
     .order_by(t.payments.c.id)
 )
+
+
+def history_reads(loan_id: int, row: Mapping[str, Any], *, payments: bool) -> list[Read]:
+    """The reads of ``loan_history`` for a loan whose row is at hand (what an account view
+    prefetches): its stored installments when its schedule was imported, its charges, and its
+    payments unless the caller has them."""
+    wanted: list[Read] = []
+    if row["schedule_source"] == "imported":
+        wanted.append((_INSTALLMENTS_OF_LOAN, {"loan_id": loan_id}))
+    wanted.append((_CHARGES_OF_LOAN, {"loan_id": loan_id}))
+    if payments:
+        wanted.append((_PAYMENTS_OF_LOAN, {"loan_id": loan_id}))
+    return wanted
 
 
 class SqlPortfolioReads:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from arrears.adapters.db.prebuilt import Prebuilt, dicts
+from arrears.adapters.db.prebuilt import Prebuilt, Read, dicts
 from arrears.adapters.db.schema_negotiation import promise_installments, promises
 from arrears.domain.money import Money
 from arrears.domain.promises import Installment, Promise, PromiseRecord, PromiseStatus
@@ -18,6 +18,11 @@ _PROMISES_OF_LOAN = Prebuilt(
     .where(promises.c.loan_id == bindparam("loan_id"))
     .order_by(promises.c.made_on, promises.c.id)
 )
+
+
+def promises_of_loan(loan_id: int) -> Read:
+    """The read of a loan's promises (also what a collector's page prefetches)."""
+    return _PROMISES_OF_LOAN, {"loan_id": loan_id}
 
 
 class SqlPromises:
@@ -63,9 +68,8 @@ class SqlPromises:
     def for_loan(self, loan_id: int) -> list[PromiseRecord]:
         """Every account page lists the loan's promises (most loans have none): one prebuilt
         read, a second only when there are some."""
-        return self._with_installments(
-            _PROMISES_OF_LOAN.rows(self.connection, {"loan_id": loan_id})
-        )
+        read, parameters = promises_of_loan(loan_id)
+        return self._with_installments(read.rows(self.connection, parameters))
 
     def in_range(self, first: int, last: int) -> list[PromiseRecord]:
         """Every promise on loans ``first``..``last`` (the cycle re-derives their status)."""

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.prebuilt import Prebuilt
+from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.adapters.db.schema_settlements import settlement_events, settlement_offers, settlements
 from arrears.domain.settlements.offers import OfferRecord, OfferStatus, OfferType, PresentedVia
 from arrears.domain.settlements.outcome import SettlementFacts
@@ -36,6 +36,11 @@ _OFFERS_OF_LOAN = Prebuilt(
     .order_by(settlement_offers.c.id)
 )
 """Every account page, the agent's and the borrower's, lists the loan's offers: built once."""
+
+
+def offers_of_loan(loan_id: int) -> Read:
+    """The read of a loan's settlement offers (also what an account page prefetches)."""
+    return _OFFERS_OF_LOAN, {"loan_id": loan_id}
 
 
 class SqlSettlements:
@@ -82,7 +87,8 @@ class SqlSettlements:
         return _offer(row._mapping) if row else None
 
     def for_loan(self, loan_id: int) -> list[OfferRecord]:
-        return [_offer(r) for r in _OFFERS_OF_LOAN.rows(self.connection, {"loan_id": loan_id})]
+        read, parameters = offers_of_loan(loan_id)
+        return [_offer(r) for r in read.rows(self.connection, parameters)]
 
     def listing(
         self, *, statuses: tuple[OfferStatus, ...] = (), role: str | None = None, limit: int = 100

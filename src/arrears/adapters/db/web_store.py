@@ -12,10 +12,17 @@ from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, se
 from sqlalchemy.exc import IntegrityError
 
 from arrears.adapters.db import schema
-from arrears.adapters.db.contacts_store import contact_point
-from arrears.adapters.db.prebuilt import Prebuilt, dicts
+from arrears.adapters.db.accounts_store import recovery_kinds_read
+from arrears.adapters.db.contacts_store import contact_point, hours_of, log_of_loan
+from arrears.adapters.db.cycle_store import latest_decisions
+from arrears.adapters.db.holds_store import covering_loan
+from arrears.adapters.db.plans_store import plans_of_loan
+from arrears.adapters.db.portfolio_reads import history_reads
+from arrears.adapters.db.prebuilt import Prebuilt, Read, dicts, prefetch
+from arrears.adapters.db.promises_store import promises_of_loan
 from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
 from arrears.adapters.db.schema_web import account_locks, idempotency_keys
+from arrears.adapters.db.settlements_store import offers_of_loan
 from arrears.services.ports import IdempotencyRecord, LockRecord
 
 BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
@@ -321,6 +328,53 @@ class SqlWebStore:
         loans = schema.loans
         row = self.connection.execute(select(loans).where(loans.c.id == loan_id)).one_or_none()
         return dict(row._mapping) if row else None
+
+    def prefetch_view(
+        self,
+        loan: Mapping[str, Any],
+        *,
+        brief: bool,
+        recovery: bool,
+        collector: bool,
+        page: bool,
+        decisions: int,
+    ) -> None:
+        """Send the reads an account view of ``loan`` (its row) makes next in one round trip
+        where the database can (PostgreSQL's pipeline mode; ``prebuilt.prefetch``, ADR 0016):
+        its borrowers and their contact points, its history (``loan_state``), its payments (a
+        page) or its payments' amounts (a brief view), its holds, its lock, its balances; with
+        ``recovery``, which kinds of recovery case it has; for a ``collector``, the contact log,
+        the borrower's preferred hours, the latest ``decisions`` and the collateral; for a ``page``,
+        its plans and offers (and a collector's page, its promises). The view then reads them as
+        before and gets these rows; one it does not make costs a read."""
+        loan_id = int(loan["id"])
+        borrower_ids = [
+            int(b) for b in (loan["borrower_id"], loan["co_borrower_id"]) if b is not None
+        ]
+        wanted: list[Read] = [
+            (_BORROWERS, {"ids": borrower_ids}),
+            (_CONTACT_POINTS, {"ids": borrower_ids}),
+            *history_reads(loan_id, loan, payments=brief),
+            covering_loan(loan_id, borrower_ids),
+            (_LOCK_OF_LOAN, {"loan_id": loan_id}),
+            (_BALANCES, {"loan_id": loan_id}),
+        ]
+        if not brief:
+            wanted.append((_PAYMENT_HISTORY, {"loan_id": loan_id}))
+        if recovery:
+            wanted.append(recovery_kinds_read(loan_id))
+        if collector:
+            wanted += [
+                log_of_loan(loan_id),
+                hours_of(int(loan["borrower_id"])),
+                latest_decisions(loan_id, limit=decisions),
+                (_COLLATERAL_OF_LOAN, {"loan_id": loan_id}),
+            ]
+        if page:
+            wanted += [plans_of_loan(loan_id), offers_of_loan(loan_id)]
+            if collector:
+                wanted.append(promises_of_loan(loan_id))
+        prefetch(self.connection, wanted)
 
     def loan_header_by_ref(self, ref: str) -> dict[str, Any] | None:
         """The loan row found by its external reference: one read where an id lookup and a
