@@ -123,7 +123,7 @@ def test_reads_of_one_connection_share_a_cursor_that_goes_with_the_connection(
             _seed(connection)
             assert BY_ID.one(connection, {"id": 1}) is not None
             assert BY_IDS.rows(connection, {"ids": [1, 2]})[1]["id"] == 2
-            cursors.append(connection.connection.info["arrears.prebuilt.cursor"])
+            cursors.append(connection.connection.info["arrears.prebuilt.cursors"][0])
             connection.rollback()
     assert cursors[0] is cursors[1], "the same pooled connection, the same cursor"
     with container.engine.connect() as connection:
@@ -138,7 +138,7 @@ def test_reads_of_one_connection_share_a_cursor_that_goes_with_the_connection(
         connection.invalidate()  # as the pool does when the server has gone away
     with container.engine.connect() as connection:
         assert BY_ID.rows(connection, {"id": 1}) == []
-        fresh = connection.connection.info["arrears.prebuilt.cursor"]
+        fresh = connection.connection.info["arrears.prebuilt.cursors"][0]
         assert fresh is not cursors[0]
         assert fresh.connection is connection.connection.driver_connection
         connection.rollback()

@@ -13,9 +13,10 @@ other statement, so both databases give the same rows.
 Only ``SELECT`` statements whose parameters are plain values go this way; an expanding
 ``IN`` parameter becomes ``= ANY(%(name)s)`` with the values as one array.
 
-The reads of one database connection share one psycopg cursor, kept with the connection (in
-its pool record's ``info``, which the pool discards with the connection): a new cursor for
-every read cost about 13 µs of CPU more, a tenth of a one-row read. A driver error becomes
+The reads of one database connection share its psycopg cursors, kept with the connection (in
+its pool record's ``info``, which the pool discards with the connection): a read runs on the
+first, a prefetch on one per read. A new cursor for every read cost about 13 µs of CPU more,
+a tenth of a one-row read. A driver error becomes
 the ``DBAPIError`` SQLAlchemy would have raised, a lost connection invalidated.
 
 ``prefetch`` sends several reads in one round trip (psycopg's pipeline mode) when a caller
@@ -39,9 +40,8 @@ from sqlalchemy.types import TypeEngine
 Processor = Callable[[Any], Any]
 
 _EXPANDING = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
-_CURSOR = "arrears.prebuilt.cursor"  # the key of a connection's read cursor in its pool record
-_PIPELINE_CURSORS = "arrears.prebuilt.pipeline_cursors"  # prefetch's, one per read sent
-_PREFETCHED = "arrears.prebuilt.prefetched"  # (transaction, {read key: rows, type codes})
+_CURSORS = "arrears.prebuilt.cursors"  # the key of a connection's read cursors in its pool info
+_PREFETCHED = "arrears.prebuilt.prefetched"  # (transaction, {read key: rows})
 
 Read = tuple["Prebuilt", Mapping[str, Any]]
 """A read and its parameters, as ``prefetch`` takes them."""
@@ -72,37 +72,36 @@ class Prebuilt:
         if connection.dialect.name != "postgresql":
             return [tuple(row) for row in connection.execute(self.statement, dict(params))]
         driver = self._driver or self._compile(connection)
-        prefetched = _take_prefetched(connection, self, params)
-        if prefetched is not None:
-            found, codes = prefetched
-        else:
+        found = _take_prefetched(connection, self, params)
+        if found is None:
             if not connection.in_transaction():
                 connection.begin()  # the driver's statement belongs to the unit of work's
-            cursor = _cursor(connection)
+            cursor = _cursors(connection, 1)[0]
             sent = _arrays({**driver.literals, **params})
             try:
                 cursor.execute(driver.sql, sent)
-                found = cursor.fetchall()
+                found = self._fetched(connection, driver, cursor)
             except connection.dialect.loaded_dbapi.Error as error:
                 raise _as_sqlalchemy_error(connection, error, driver.sql, sent) from error
-            codes = None if self._processors is not None else _type_codes(cursor)
         processors = self._processors
-        if processors is None:
-            processors = self._processors = self._choose_processors(connection, driver, codes)
         if not processors:
             return found
         return [_processed(row, processors) for row in found]
 
-    @staticmethod
-    def _choose_processors(
-        connection: Connection, driver: _Driver, codes: list[Any] | None
-    ) -> tuple[tuple[int, Processor], ...]:
-        """SQLAlchemy's result processor of each column that has one, by its type code."""
-        chosen = (
-            kind._cached_result_processor(connection.dialect, code)
-            for kind, code in zip(driver.types, codes or (), strict=True)
-        )
-        return tuple((index, process) for index, process in enumerate(chosen) if process)
+    def _fetched(self, connection: Connection, driver: _Driver, cursor: Any) -> list[Any]:
+        """The cursor's rows, this read's result processors chosen from the first result's
+        type codes."""
+        if self._processors is None:
+            codes = [column.type_code for column in cursor.description or ()]
+            chosen = (
+                kind._cached_result_processor(connection.dialect, code)
+                for kind, code in zip(driver.types, codes, strict=True)
+            )
+            self._processors = tuple(
+                (index, process) for index, process in enumerate(chosen) if process is not None
+            )
+        found: list[Any] = cursor.fetchall()
+        return found
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows as dicts by column name (the names are read once)."""
@@ -146,19 +145,18 @@ def prefetch(connection: Connection, reads: Iterable[Read]) -> None:
         connection.begin()
     raw = connection.connection.driver_connection
     assert raw is not None
-    cursors = _pipeline_cursors(connection, len(wanted))
+    cursors = _cursors(connection, len(wanted))[: len(wanted)]  # one per result, in a pipeline
     sent = [
         _arrays({**driver.literals, **params})
         for driver, (_, params) in zip(drivers, wanted, strict=True)
     ]
-    kept: dict[Hashable, tuple[list[tuple[Any, ...]], list[Any] | None]] = {}
+    kept: dict[Hashable, list[Any]] = {}
     try:
         with raw.pipeline():
             for cursor, driver, values in zip(cursors, drivers, sent, strict=True):
                 cursor.execute(driver.sql, values)
-        for cursor, (read, params) in zip(cursors, wanted, strict=True):
-            codes = None if read._processors is not None else _type_codes(cursor)
-            kept[_read_key(read, params)] = (cursor.fetchall(), codes)
+        for cursor, driver, (read, params) in zip(cursors, drivers, wanted, strict=True):
+            kept[_read_key(read, params)] = read._fetched(connection, driver, cursor)
     except connection.dialect.loaded_dbapi.Error as error:
         raise _as_sqlalchemy_error(connection, error, drivers[0].sql, sent[0]) from error
     connection.connection.info[_PREFETCHED] = (connection.get_transaction(), kept)
@@ -173,7 +171,7 @@ def prefetched_left(connection: Connection) -> int:
 
 def _take_prefetched(
     connection: Connection, read: Prebuilt, params: Mapping[str, Any]
-) -> tuple[list[tuple[Any, ...]], list[Any] | None] | None:
+) -> list[Any] | None:
     """The rows ``prefetch`` kept for this read in this transaction, or None. What another
     transaction kept is dropped: its rows may be out of date."""
     info = connection.connection.info
@@ -185,8 +183,7 @@ def _take_prefetched(
     if transaction is not current or current is None or not current.is_active:
         del info[_PREFETCHED]
         return None
-    found: tuple[list[tuple[Any, ...]], list[Any] | None] | None
-    found = kept.pop(_read_key(read, params), None)
+    found: list[Any] | None = kept.pop(_read_key(read, params), None)
     return found
 
 
@@ -199,36 +196,20 @@ def _read_key(read: Prebuilt, params: Mapping[str, Any]) -> Hashable:
     )  # fmt: skip
 
 
-def _type_codes(cursor: Any) -> list[Any]:
-    return [column.type_code for column in cursor.description or ()]
-
-
-def _pipeline_cursors(connection: Connection, count: int) -> list[Any]:
-    """``count`` cursors of this connection for a pipeline, which needs one per statement
-    whose rows it reads afterwards; kept with the connection, like the read cursor."""
+def _cursors(connection: Connection, count: int) -> list[Any]:
+    """At least ``count`` psycopg cursors of this connection's reads, made as first needed and
+    kept with the connection: a read uses the first, a prefetch one per read it sends. A cursor
+    can run one statement after another; each read fetches all its rows before the next runs,
+    and a connection serves one thread at a time."""
     pooled = connection.connection
     raw = pooled.driver_connection
-    cursors: list[Any] = pooled.info.get(_PIPELINE_CURSORS, [])
-    if cursors and (cursors[0].closed or cursors[0].connection is not raw):
-        cursors = []
+    cursors: list[Any] | None = pooled.info.get(_CURSORS)
+    if cursors is None or cursors[0].closed or cursors[0].connection is not raw:
+        cursors = pooled.info[_CURSORS] = []
     while len(cursors) < count:
         assert raw is not None
         cursors.append(raw.cursor())
-    pooled.info[_PIPELINE_CURSORS] = cursors
-    return cursors[:count]
-
-
-def _cursor(connection: Connection) -> Any:
-    """The psycopg cursor of this connection's reads, made on its first read. A cursor can run
-    one statement after another; each read fetches all its rows before the next runs, and a
-    connection serves one thread at a time."""
-    pooled = connection.connection
-    raw = pooled.driver_connection
-    cursor = pooled.info.get(_CURSOR)
-    if cursor is None or cursor.closed or cursor.connection is not raw:
-        assert raw is not None
-        cursor = pooled.info[_CURSOR] = raw.cursor()
-    return cursor
+    return cursors
 
 
 def _as_sqlalchemy_error(
