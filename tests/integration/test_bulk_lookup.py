@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import insert_frame, lookup, query_frame, read_frame
@@ -117,3 +117,55 @@ def test_a_query_read_as_text_gives_the_rows_read_as_tuples(container: Container
     assert as_text.sort("payment_id").rows() == as_tuples.sort("payment_id").rows()
     assert as_text.height == 4
     assert nothing.height == 0
+
+
+def test_dates_that_repeat_are_stored_as_each_rows_own(container: Container) -> None:
+    """A batch of many rows over a few dates (one recording time, some missing dates), the
+    case where SQLite's text is formatted once per distinct value: every row reads back with
+    its own values, and SQLite holds the text SQLAlchemy writes for a date or a timestamp."""
+    rows = 400
+    frame = pl.DataFrame(
+        {
+            "id": range(1, rows + 1),
+            "external_id": [f"R-{n}" for n in range(rows)],
+            "loan_id": [n % 7 for n in range(rows)],
+            "amount_minor": [n * 100 for n in range(rows)],
+            "effective_date": [date(2026, 1 + n % 3, 1 + n % 5) for n in range(rows)],
+            "method": ["ach"] * rows,
+            "status": ["posted"] * rows,
+            "returned_date": [None if n % 2 else date(1969, 12, 31) for n in range(rows)],
+            "return_reason": [""] * rows,
+            "source": ["import"] * rows,
+            "received_at": [datetime(2026, 11, 27, 12, 0, 0, 250, tzinfo=UTC)] * rows,
+        },
+        schema_overrides={"returned_date": pl.Date},
+    )
+    with container.engine.begin() as connection:
+        insert_frame(connection, schema.payments, frame)
+        got = lookup(
+            connection,
+            table="payments",
+            key="loan_id",
+            keys=list(range(7)),
+            columns={
+                "payments.id": pl.Int64,
+                "payments.effective_date": pl.Date,
+                "payments.returned_date": pl.Date,
+                "payments.received_at": pl.Datetime("us", "UTC"),
+            },
+        ).sort("id")
+        table = schema.payments.c
+        stored = connection.execute(
+            select(table.effective_date, table.returned_date, table.received_at).where(
+                table.id == 2
+            )
+        ).one()
+        raw = connection.exec_driver_sql(
+            "SELECT CAST(effective_date AS TEXT), CAST(received_at AS TEXT) FROM payments "
+            "WHERE id = 2"
+        ).one()
+        connection.execute(text("DELETE FROM payments"))
+    assert got.rows() == frame.select("id", "effective_date", "returned_date", "received_at").rows()
+    assert tuple(stored) == (date(2026, 2, 2), None, datetime(2026, 11, 27, 12, 0, 0, 250, UTC))
+    if container.engine.dialect.name == "sqlite":
+        assert tuple(raw) == ("2026-02-02", "2026-11-27 12:00:00.000250")

@@ -109,6 +109,29 @@ def test_ledger_equals_the_reference_derivation(
     assert _database_balances(container) == _reference_balances(container)
 
 
+def test_a_posting_in_partitions_of_one_loan_writes_the_same_journal(
+    container: Container, portfolio_files: list[Path]
+) -> None:
+    """With a partition per loan, each partition's rows are built while the one before is
+    still being written: the ids stay one ascending run with no gap or repeat, every line
+    points at an entry of its own loan, and the balances are the reference's."""
+    container.settings = container.settings.model_copy(update={"posting_partition_loans": 1})
+    report = run_import(container, portfolio_files)
+    assert report.posting.loans == 3
+    with container.engine.connect() as connection:
+        ids = connection.execute(text("SELECT id FROM ledger_entries ORDER BY id")).scalars()
+        strays = connection.execute(
+            text(
+                "SELECT count(*) FROM ledger_lines l LEFT JOIN ledger_entries e "
+                "ON e.id = l.entry_id AND e.loan_id = l.loan_id WHERE e.id IS NULL"
+            )
+        ).scalar_one()
+        ids = list(ids)
+    assert ids == list(range(ids[0], ids[0] + report.posting.entries))
+    assert strays == 0
+    assert _database_balances(container) == _reference_balances(container)
+
+
 def test_every_journal_entry_balances(container: Container, portfolio_files: list[Path]) -> None:
     """No entry in the database has debits different from credits."""
     run_import(container, portfolio_files)

@@ -178,6 +178,9 @@ class LedgerAppender(Protocol):
     def submit(
         self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
     ) -> int: ...
+    def prepare(
+        self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
+    ) -> Callable[[], int]: ...
     def wait(self) -> None: ...
 
 

@@ -95,8 +95,10 @@ def post_in_partitions(
 ) -> PostingCounts:
     """``post_loans`` through the batch path, whatever the number of loans.
 
-    Partition k+1 is read before partition k's entries start writing, and planned while they
-    are written (the database and the planner each keep a core busy).
+    One connection serves the reads and the writes, so the database is kept busy by giving it
+    nothing else to wait for: partition k+1 is read as soon as partition k's rows are built
+    and the write of partition k-1 has finished; k is then written while k+1 is derived and
+    planned on this thread.
     """
     progress = progress or NoProgress()
     counts = PostingCounts()
@@ -110,40 +112,57 @@ def post_in_partitions(
         # A partition's inputs and plan are let go as soon as they are used: held until the
         # next partition's replaced them, they made two partitions' worth of memory.
         first = next(parts)
-        queued = [_read(uow, first, fresh=fresh, policy=policy)]
+        fetched: _Fetched | None = _fetch(uow, first, fresh=fresh)
         ids: list[int] | None = first
-        while ids is not None:
+        while ids is not None and fetched is not None:
             following = next(parts, None)
-            entries, lines = plan_postings(*queued.pop(), as_of=as_of)
+            entries, lines = plan_postings(*fetched.derived(policy), as_of=as_of)
+            del fetched
             check_balanced(lines)
-            appender.wait()
-            if following is not None:
-                queued.append(_read(uow, following, fresh=fresh, policy=policy))
-            counts.entries += appender.submit(
-                entries, lines, recorded_at=recorded_at, run_id=run_id
-            )
+            start = appender.prepare(entries, lines, recorded_at=recorded_at, run_id=run_id)
             counts.lines += lines.height
+            del entries, lines  # the prepared rows are the writer's
+            appender.wait()
+            fetched = _fetch(uow, following, fresh=fresh) if following is not None else None
+            counts.entries += start()
             counts.loans += len(ids)
             progress.advance(len(ids))
-            del entries, lines  # the writer has its own rows of them
             ids = following
     return counts
 
 
-def _read(
-    uow: UnitOfWork, ids: list[int], *, fresh: np.ndarray, policy: WaterfallPolicy
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """What planning a partition needs: loans, items, payments and the journal so far."""
+@dataclass
+class _Fetched:
+    """A partition's rows as read; what planning needs is derived from them off the
+    connection (``derived``), while the partition before is being written."""
+
+    loans: pl.DataFrame
+    installments: pl.DataFrame
+    charges: pl.DataFrame
+    payments: pl.DataFrame
+    entries: pl.DataFrame
+    lines: pl.DataFrame
+
+    def derived(
+        self, policy: WaterfallPolicy
+    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """loans, due items, payments and the journal so far (``plan_postings``' inputs)."""
+        installments = installments_for(self.loans, self.installments)
+        items = due_items(installments, self.charges, policy=policy)
+        return self.loans, items, self.payments, self.entries, self.lines
+
+
+def _fetch(uow: UnitOfWork, ids: list[int], *, fresh: np.ndarray) -> _Fetched:
+    """What planning a partition reads: loans, installments, charges, payments and the journal
+    so far (not read for loans known to be fresh)."""
     unread = _all_in(np.array(ids, dtype=np.int64), fresh)
-    loans = uow.reads.loans(ids)
-    installments = installments_for(loans, uow.reads.stored_installments(ids))
-    items = due_items(installments, uow.reads.charges(ids), policy=policy)
-    return (
-        loans,
-        items,
-        uow.reads.payments(ids),
-        empty(ENTRIES) if unread else uow.ledger.entries_of(ids),
-        empty(LINES) if unread else uow.ledger.lines_of(ids),
+    return _Fetched(
+        loans=uow.reads.loans(ids),
+        installments=uow.reads.stored_installments(ids),
+        charges=uow.reads.charges(ids),
+        payments=uow.reads.payments(ids),
+        entries=empty(ENTRIES) if unread else uow.ledger.entries_of(ids),
+        lines=empty(LINES) if unread else uow.ledger.lines_of(ids),
     )
 
 

@@ -12,7 +12,7 @@ waits for the small postings in flight and keeps new ones out, and then takes on
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -276,9 +276,18 @@ class LedgerAppender:
     def submit(
         self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
     ) -> int:
-        self.writes.wait()
+        return self.prepare(entries, lines, recorded_at=recorded_at, run_id=run_id)()
+
+    def prepare(
+        self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
+    ) -> Callable[[], int]:
+        """Give a batch its ids and build its rows now, while the last batch may still be
+        writing (ids taken from the range already reserved need no connection); the function
+        returned waits for the connection, starts writing the rows and returns the entries."""
         if entries.height == 0:
-            return 0
+            return lambda: 0
+        if self._ids_need_connection():
+            self.writes.wait()
         entry_rows, line_rows = self.store._rows(
             entries, lines, self._ids(entries.height), recorded_at, run_id
         )
@@ -288,8 +297,16 @@ class LedgerAppender:
             insert_frame(connection, schema.ledger_entries, entry_rows)
             insert_frame(connection, schema.ledger_lines, line_rows)
 
-        self.writes.start(write)
-        return entries.height
+        def start() -> int:
+            self.writes.start(write)  # waits for the batch before
+            return entry_rows.height
+
+        return start
+
+    def _ids_need_connection(self) -> bool:
+        """Whether ``_ids`` will ask the database: the first batch's (which reserves the range
+        or finds ids are drawn) and every batch's when they are drawn from the sequence."""
+        return self.drawing is not False or self.next_id is None
 
     def _ids(self, count: int) -> np.ndarray:
         if self.drawing is None:
