@@ -286,7 +286,7 @@ class LedgerAppender:
         returned waits for the connection, starts writing the rows and returns the entries."""
         if entries.height == 0:
             return lambda: 0
-        if self._ids_need_connection():
+        if self._ids_need_connection() or not self._builds_ahead():
             self.writes.wait()
         entry_rows, line_rows = self.store._rows(
             entries, lines, self._ids(entries.height), recorded_at, run_id
@@ -302,6 +302,13 @@ class LedgerAppender:
             return entry_rows.height
 
         return start
+
+    def _builds_ahead(self) -> bool:
+        """Whether a batch's rows are built while the one before is written: on PostgreSQL,
+        whose server process then never waits for them; SQLite writes in this process, its
+        writer is the slower side, and building ahead only held two batches at once (72 MiB
+        more at 1,000,000 loans, no faster)."""
+        return self.store.connection.dialect.name == "postgresql"
 
     def _ids_need_connection(self) -> bool:
         """Whether ``_ids`` will ask the database: the first batch's (which reserves the range
