@@ -112,9 +112,10 @@ def test_ledger_equals_the_reference_derivation(
 def test_a_posting_in_partitions_of_one_loan_writes_the_same_journal(
     container: Container, portfolio_files: list[Path]
 ) -> None:
-    """With a partition per loan, each partition's rows are built while the one before is
-    still being written: the ids stay one ascending run with no gap or repeat, every line
-    points at an entry of its own loan, and the balances are the reference's."""
+    """With a partition per loan (on PostgreSQL each partition's rows are then built while
+    the one before is still being written): the ids stay one ascending run with no gap or
+    repeat, every line points at an entry of its own loan, and the balances are the
+    reference's."""
     container.settings = container.settings.model_copy(update={"posting_partition_loans": 1})
     report = run_import(container, portfolio_files)
     assert report.posting.loans == 3
