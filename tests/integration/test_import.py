@@ -18,7 +18,7 @@ from arrears.domain.schedules import level_schedule
 from arrears.ledger.entries import balances, check_batch
 from arrears.ledger.postings import PaymentFact, desired_postings, reconcile
 from support.db import run_import, table_counts
-from support.portfolio import PAYMENTS, TODAY
+from support.portfolio import BORROWERS, LOANS, PAYMENTS, TODAY
 
 
 def test_import_writes_every_kind_and_generates_schedules(
@@ -157,6 +157,41 @@ def test_reimporting_the_same_files_changes_nothing(
         t.get("inserted", 0) == 0 and t.get("updated", 0) == 0 for t in again.counts.values()
     )
     assert again.posting.entries == 0
+
+
+def test_changed_and_new_rows_in_one_file_are_each_written_and_posted(
+    container: Container, portfolio_files: list[Path], write_csv
+) -> None:
+    """A second import with one borrower and one loan changed and one of each new: the changed
+    borrower's contact points follow the file, the new one gets its own, and both the changed
+    loan (a new rate) and the new loan are posted to the reference's balances."""
+    run_import(container, portfolio_files)
+    borrowers = [dict(b) for b in BORROWERS]
+    borrowers[0]["mobile_phone"] = "(617) 555-0199"
+    borrowers.append({**borrowers[1], "borrower_id": "B4", "home_phone": "213-555-0144"})
+    loans = [dict(loan) for loan in LOANS]
+    loans[0]["annual_rate"] = "0.18"
+    loans.append({**loans[0], "loan_id": "L4", "borrower_id": "B4", "principal": "900.00"})
+    report = run_import(
+        container, [write_csv("borrowers-2.csv", borrowers), write_csv("loans-2.csv", loans)]
+    )
+    for kind in ("borrowers", "loans"):
+        counts = report.counts[kind]
+        assert (counts["inserted"], counts["updated"], counts["unchanged"]) == (1, 1, 2)
+    assert report.posting.loans == 2
+    with container.engine.connect() as connection:
+        phones = connection.execute(
+            text(
+                "SELECT b.external_id, c.value FROM contact_points c "
+                "JOIN borrowers b ON b.id = c.borrower_id WHERE c.kind LIKE '%phone' "
+                "AND c.status = 'active' AND b.external_id IN ('B1', 'B4')"
+            )
+        ).all()
+    assert ("B1", "+16175550199") in phones
+    assert ("B4", "+12135550144") in phones
+    balances_now = _database_balances(container)
+    assert balances_now == _reference_balances(container)
+    assert balances_now["L4"]["principal"] > 0
 
 
 def test_a_returned_payment_reported_later_is_reversed(

@@ -209,11 +209,9 @@ class SqlPortfolioStore(LoanChildrenWrites):
     def write_borrowers(self, valid: pl.DataFrame) -> WriteResult:
         frame = valid.with_columns(
             content_hash(valid, _BORROWER_FIELDS),
-            pl.col("ssn_digits").map_elements(self.cipher.blind_index, return_dtype=pl.Utf8)
-            .alias("ssn_index"),
-            pl.col("dob").cast(pl.Utf8).map_elements(self.cipher.blind_index, return_dtype=pl.Utf8)
-            .alias("dob_index"),
-        )  # fmt: skip
+            self._indexed(valid.get_column("ssn_digits")).alias("ssn_index"),
+            self._indexed(valid.get_column("dob").cast(pl.Utf8)).alias("dob_index"),
+        )
         new, changed, unchanged = self._new_and_changed(
             schema.borrowers, frame, compared=("content_hash", "ssn_index", "dob_index")
         )
@@ -225,14 +223,21 @@ class SqlPortfolioStore(LoanChildrenWrites):
             rows = self._borrower_rows(changed).drop("external_id", "created_at")
             self._update_by_id(schema.borrowers, rows, changed.get_column("id"))
             result.updated = changed.height
-        touched = pl.concat([new.select("external_id"), changed.select("external_id")])
+        # a changed borrower's id came with it; only the new ones are read back
+        ids = [changed.select("external_id", "id")]
+        if new.height:
+            ids.append(self.borrower_refs(new.get_column("external_id").to_list()))
+        touched = pl.concat(ids)
         if touched.height:
-            ids = self.borrower_refs(touched.get_column("external_id").to_list())
-            self._write_contact_points(frame.join(ids, on="external_id"), replace=changed.height)
+            points = frame.join(touched, on="external_id")
+            self._write_contact_points(points, replace=changed.height)
         return result
 
     def _sealed(self, values: pl.Series) -> pl.Series:
-        return values.map_elements(self.cipher.encrypt, return_dtype=pl.Utf8)
+        return pl.Series(values.name, self.cipher.encrypt_all(values.to_list()), dtype=pl.Utf8)
+
+    def _indexed(self, values: pl.Series) -> pl.Series:
+        return pl.Series(values.name, self.cipher.blind_indexes(values.to_list()), dtype=pl.Utf8)
 
     def _borrower_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
         return frame.select(
@@ -317,19 +322,19 @@ class SqlPortfolioStore(LoanChildrenWrites):
         frame = valid.with_columns(content_hash(valid, _LOAN_FIELDS))
         new, changed, unchanged = self._new_and_changed(schema.loans, frame)
         result = WriteResult(unchanged=unchanged)
+        touched = [changed.get_column("id").to_numpy().astype(np.int64)]
         if new.height:
             insert_frame(self.connection, schema.loans, self._loan_rows(new))
             result.inserted = new.height
             created = self.loan_refs(new.get_column("external_id").to_list())
-            self.new_loans.append(created.get_column("id").to_numpy().astype(np.int64))
+            touched.append(created.get_column("id").to_numpy().astype(np.int64))
+            self.new_loans.append(touched[-1])
         if changed.height:
             rows = self._loan_rows(changed).drop("external_id", "created_at", "schedule_source")
             self._update_by_id(schema.loans, rows, changed.get_column("id"))
             result.updated = changed.height
-        touched_keys = pl.concat([new.select("external_id"), changed.select("external_id")])
-        if touched_keys.height:
-            ids = self.loan_refs(touched_keys.get_column("external_id").to_list())
-            result.touched_loans = ids.get_column("id").to_numpy()
+        # a changed loan's id came with it; only the new ones are read back
+        result.touched_loans = np.concatenate(touched)
         return result
 
     def _loan_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
