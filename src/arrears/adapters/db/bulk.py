@@ -240,33 +240,47 @@ def _postgres_csv(
     params: dict[str, Any],
     schema: dict[str, Any],
 ) -> pl.DataFrame:
-    """Let PostgreSQL render the rows as one CSV text that Polars parses (PostgreSQL).
-
-    One value crosses the wire instead of a message per row: faster than ``COPY TO`` through
-    the driver (1.6M against 1.1M rows/s here) and no per-row Python work.
-    """
-    fields = _csv_lines([expression.split(" AS ")[0] for expression in expressions], schema)
-    sql = f"SELECT {fields} {rest}"
-    return _parse_postgres_csv(connection.exec_driver_sql(sql, params).scalar(), schema)
+    """Let PostgreSQL write the rows as CSV (``COPY (SELECT …) TO STDOUT``) for Polars to parse
+    (PostgreSQL): no Python object per row. The server's own CSV writer costs it less than
+    building one text with ``string_agg`` did (a partition's 480,000 payments: 0.52–0.60 s
+    against 0.67–0.92 s, docs/benchmarks.md)."""
+    columns = _csv_columns([expression.split(" AS ")[0] for expression in expressions], schema)
+    return _copied_csv(connection, f"SELECT {columns} {rest}", params, schema)
 
 
-def _csv_lines(expressions: list[str], schema: dict[str, Any]) -> str:
-    """The aggregate writing every row's ``expressions`` (one per column of ``schema``) as one
-    CSV text, a line per row (what ``_parse_postgres_csv`` reads)."""
-    fields = " || ',' || ".join(
-        f"coalesce({_csv_field(expression, dtype)}, '')"
-        for expression, dtype in zip(expressions, schema.values(), strict=True)
+def _csv_columns(expressions: list[str], schema: dict[str, Any]) -> str:
+    """The select list writing each of ``expressions`` (one per column of ``schema``) as the
+    CSV field ``_parse_postgres_csv`` reads, named ``c0``, ``c1``… (``_copied_csv`` quotes the
+    text ones by those names)."""
+    return ", ".join(
+        f"{_csv_value(expression, dtype)} AS c{number}"
+        for number, (expression, dtype) in enumerate(zip(expressions, schema.values(), strict=True))
     )
-    return f"string_agg({fields}, E'\\n')"
 
 
-def _parse_postgres_csv(text_rows: str | None, schema: dict[str, Any]) -> pl.DataFrame:
-    """The frame of the CSV text written by ``_csv_field`` expressions (one per column)."""
-    if not text_rows:
+def _copied_csv(
+    connection: Connection, sql: str, params: Mapping[str, Any], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """The rows of ``sql`` (a select list from ``_csv_columns``; psycopg's ``%(name)s``
+    parameters, bound by the driver) through ``COPY … TO STDOUT`` in CSV, as a typed frame.
+    Every non-NULL text is quoted, so an empty text (``""``) stays apart from NULL (nothing)."""
+    quoted = ", ".join(f"c{n}" for n, dtype in enumerate(schema.values()) if dtype == pl.Utf8)
+    options = f"FORMAT csv, FORCE_QUOTE ({quoted})" if quoted else "FORMAT csv"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    data = bytearray()
+    with cursor.copy(f"COPY ({sql}) TO STDOUT ({options})", params) as copy:
+        for block in copy:
+            data += block
+    return _parse_postgres_csv(bytes(data), schema)
+
+
+def _parse_postgres_csv(data: bytes, schema: dict[str, Any]) -> pl.DataFrame:
+    """The frame of the CSV written by ``_csv_value`` expressions (one per column)."""
+    if not data:
         return pl.DataFrame(schema=schema)
     text_schema = {
         name: (
-            pl.Int32  # days since 1970-01-01 (_csv_field), cast to dates by _typed
+            pl.Int32  # days since 1970-01-01 (_csv_value), cast to dates by _typed
             if dtype == pl.Date
             else pl.Utf8
             if dtype == pl.Boolean or isinstance(dtype, pl.Datetime)
@@ -274,25 +288,24 @@ def _parse_postgres_csv(text_rows: str | None, schema: dict[str, Any]) -> pl.Dat
         )
         for name, dtype in schema.items()
     }
-    frame = pl.read_csv(
-        io.StringIO(text_rows), has_header=False, new_columns=list(schema), schema=text_schema
-    )
+    frame = pl.read_csv(data, has_header=False, new_columns=list(schema), schema=text_schema)
     return _typed(frame, schema)
 
 
-def _csv_field(expression: str, dtype: Any) -> str:
-    """A PostgreSQL expression writing one value as a CSV field (NULL stays NULL)."""
+def _csv_value(expression: str, dtype: Any) -> str:
+    """A PostgreSQL expression for one value as ``_parse_postgres_csv`` reads it (NULL stays
+    NULL)."""
     if dtype == pl.Utf8:
-        return f"'\"' || replace({expression}::text, '\"', '\"\"') || '\"'"
+        return f"({expression})::text"
     if dtype == pl.Date:
         # A day number: formatting dates as text (to_char) was half of PostgreSQL's work on a
         # partition's payments, and ``::text`` would follow the session's DateStyle.
-        return f"({expression} - DATE '1970-01-01')::text"
+        return f"({expression} - DATE '1970-01-01')"
     if dtype == pl.Boolean:
         return f"CASE WHEN {expression} THEN 't' ELSE 'f' END"
     if isinstance(dtype, pl.Datetime):
         return f"to_char({expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
-    return f"{expression}::text"
+    return f"({expression})::text"
 
 
 def frame_from_rows(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
@@ -342,15 +355,16 @@ def query_frame(
     connection: Connection, sql: str, params: dict[str, Any], schema: dict[str, Any]
 ) -> pl.DataFrame:
     """``read_frame`` without a Python object per row on PostgreSQL: the query's rows (its
-    columns in ``schema``'s order) rendered as one CSV text by the server, parsed by Polars —
+    columns in ``schema``'s order) written as CSV by the server's ``COPY``, parsed by Polars —
     a partition's 50,000 accounts or 100,000 contact points cost a fraction of the tuples'
     time. Row order is the query's only on SQLite: sort the frame when it matters."""
     if connection.dialect.name != "postgresql":
         return read_frame(connection, sql, params, schema)
     names = [f'"{name}"' for name in schema]
-    fields = _csv_lines([f"q.{name}" for name in names], schema)
-    wrapped = f"SELECT {fields} FROM ({sql}) AS q({', '.join(names)})"
-    return _parse_postgres_csv(connection.execute(text(wrapped), params).scalar(), schema)
+    columns = _csv_columns([f"q.{name}" for name in names], schema)
+    wrapped = text(f"SELECT {columns} FROM ({sql}) AS q({', '.join(names)})")
+    compiled = wrapped.compile(dialect=connection.dialect)  # ``:name`` as ``%(name)s``
+    return _copied_csv(connection, compiled.string, compiled.construct_params(params), schema)
 
 
 def utc_now_column(now: datetime, height: int, name: str) -> pl.Series:
