@@ -5,7 +5,8 @@ no text), or CSV written by Polars when a column's type or values are not ones t
 writes; SQLite gets ``executemany`` of plain tuples inside the caller's transaction (≈1M rows/s).
 Lookups by key take the whole list of keys in one statement (an array on PostgreSQL, a JSON
 array through ``json_each`` on SQLite) so a batch of 250,000 rows costs one round trip; on
-PostgreSQL, integer keys that cover most of their span read it as one range (``key_span``).
+PostgreSQL, integer keys that cover most of their span read it as one range (``key_span``), and
+the rows come back as CSV from ``COPY … TO STDOUT``, parsed by Polars.
 """
 
 from __future__ import annotations
@@ -242,8 +243,8 @@ def _postgres_csv(
 ) -> pl.DataFrame:
     """Let PostgreSQL write the rows as CSV (``COPY (SELECT …) TO STDOUT``) for Polars to parse
     (PostgreSQL): no Python object per row. The server's own CSV writer costs it less than
-    building one text with ``string_agg`` did (a partition's 480,000 payments: 0.52–0.60 s
-    against 0.67–0.92 s, docs/benchmarks.md)."""
+    building one text with ``string_agg`` did: a partition's 484,835 payments in 0.61–0.76 s
+    against 1.28–1.76 s (``bench.lookup_reads``, docs/benchmarks.md)."""
     columns = _csv_columns([expression.split(" AS ")[0] for expression in expressions], schema)
     return _copied_csv(connection, f"SELECT {columns} {rest}", params, schema)
 
