@@ -243,8 +243,8 @@ def _postgres_csv(
 ) -> pl.DataFrame:
     """Let PostgreSQL write the rows as CSV (``COPY (SELECT …) TO STDOUT``) for Polars to parse
     (PostgreSQL): no Python object per row. The server's own CSV writer costs it less than
-    building one text with ``string_agg`` did: a partition's 484,835 payments in 0.61–0.76 s
-    against 1.28–1.76 s (``bench.lookup_reads``, docs/benchmarks.md)."""
+    building one text with ``string_agg`` did: a partition's 484,835 payments in 0.57–0.87 s
+    against 0.92–1.76 s (``bench.lookup_reads``, docs/benchmarks.md)."""
     columns = _csv_columns([expression.split(" AS ")[0] for expression in expressions], schema)
     return _copied_csv(connection, f"SELECT {columns} {rest}", params, schema)
 
