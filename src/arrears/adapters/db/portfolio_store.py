@@ -322,19 +322,20 @@ class SqlPortfolioStore(LoanChildrenWrites):
         frame = valid.with_columns(content_hash(valid, _LOAN_FIELDS))
         new, changed, unchanged = self._new_and_changed(schema.loans, frame)
         result = WriteResult(unchanged=unchanged)
-        touched = [changed.get_column("id").to_numpy().astype(np.int64)]
+        created = np.empty(0, dtype=np.int64)
         if new.height:
             insert_frame(self.connection, schema.loans, self._loan_rows(new))
             result.inserted = new.height
-            created = self.loan_refs(new.get_column("external_id").to_list())
-            touched.append(created.get_column("id").to_numpy().astype(np.int64))
-            self.new_loans.append(touched[-1])
+            refs = self.loan_refs(new.get_column("external_id").to_list())
+            created = refs.get_column("id").to_numpy().astype(np.int64)
+            self.new_loans.append(created)
         if changed.height:
             rows = self._loan_rows(changed).drop("external_id", "created_at", "schedule_source")
             self._update_by_id(schema.loans, rows, changed.get_column("id"))
             result.updated = changed.height
         # a changed loan's id came with it; only the new ones are read back
-        result.touched_loans = np.concatenate(touched)
+        changed_ids = changed.get_column("id").to_numpy().astype(np.int64)
+        result.touched_loans = np.concatenate([changed_ids, created])
         return result
 
     def _loan_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
