@@ -10,7 +10,7 @@ from arrears.adapters.db import schema
 from arrears.bootstrap import Container
 from support.db import run_import
 
-GROWN = ("borrowers", "loans", "payments", "ledger_entries", "ledger_lines")
+GROWN = ("borrowers", "loans", "payments", "ledger_entries")
 
 
 def _estimated_rows(container: Container) -> dict[str, float]:

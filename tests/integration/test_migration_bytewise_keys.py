@@ -81,7 +81,7 @@ def test_the_key_compares_bytewise_and_keeps_its_rows(engine: Engine) -> None:
 
     migrate.upgrade(engine, BYTEWISE_KEYS)
 
-    assert migrate.current_revisions(engine) == migrate.head_revisions()
+    assert BYTEWISE_KEYS in migrate.current_revisions(engine)
     assert schema_sql(engine) == before, "SQLite compares bytewise already: nothing to change"
     if engine.dialect.name == "postgresql":
         assert source_collation(engine) == "C"

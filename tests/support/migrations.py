@@ -1,5 +1,5 @@
-"""A database migrated to every head but one, so a test can write what an older release wrote
-and then run the one migration under test (both backends)."""
+"""A database migrated to every head but one revision (and what follows it), so a test can write
+what an older release wrote and then run the one migration under test (both backends)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from arrears.adapters.db import migrate
@@ -17,8 +18,8 @@ from arrears.adapters.db import migrate
 def migrated_but(
     revision: str, *, backend: str, tmp_path: Path, postgres_url: str | None
 ) -> Iterator[Engine]:
-    """An empty database of ``backend`` at every head except ``revision`` (a PostgreSQL
-    database of its own, dropped afterwards)."""
+    """An empty database of ``backend`` at every revision that neither is ``revision`` nor
+    follows it (a PostgreSQL database of its own, dropped afterwards)."""
     if backend == "sqlite":
         made = create_engine(f"sqlite:///{tmp_path / 'before.db'}")
         drop = None
@@ -30,8 +31,8 @@ def migrated_but(
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         made = create_engine(make_url(postgres_url).set(database=name))
         drop = (admin, name)
-    for head in sorted(migrate.head_revisions() - {revision}):
-        migrate.upgrade(made, head)
+    for target in _before(revision):
+        migrate.upgrade(made, target)
     try:
         yield made
     finally:
@@ -41,3 +42,23 @@ def migrated_but(
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def _before(revision: str) -> list[str]:
+    """The newest revisions that neither are ``revision`` nor follow it: every head that does
+    not follow it, and the other parents of the revisions after it that are heads."""
+    script = ScriptDirectory.from_config(migrate._config())
+    after = {
+        rev.revision
+        for rev in script.walk_revisions()
+        if revision in {r.revision for r in script.iterate_revisions(rev.revision, "base")}
+    }
+    wanted: set[str] = set()
+    for rev in script.walk_revisions():
+        if rev.revision in after:
+            down = rev.down_revision
+            parents = (down,) if isinstance(down, str) else tuple(down or ())
+            wanted.update(p for p in parents if p not in after)
+        elif rev.is_head:
+            wanted.add(rev.revision)
+    return sorted(wanted)

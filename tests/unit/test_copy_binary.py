@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
-from sqlalchemy import Column, Enum, Float, MetaData, Numeric, Table
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import BigInteger, Column, Enum, Float, Integer, MetaData, Numeric, String, Table
 from sqlalchemy.dialects.postgresql import psycopg
 
 from arrears.adapters.db import copy_binary, schema
@@ -153,7 +155,6 @@ def test_the_bulk_tables_are_written_in_binary() -> None:
         schema.payments,
         schema.charges,
         schema.ledger_entries,
-        schema.ledger_lines,
     ):
         kinds = {c.name: copy_binary.column_kind(c.type, POSTGRES) for c in table.c}
         assert None not in kinds.values(), (table.name, kinds)
@@ -194,3 +195,48 @@ def test_the_farthest_dates_and_instants_it_takes() -> None:
     names, rows = encoded(ROUND_TRIP, frame)
     assert rows == [[struct.pack(">i", -(2**31) + 1), struct.pack(">q", -(2**63) + 1)]]
     assert names == ["day", "at"]
+
+
+SPARSE = Table(
+    "sparse",
+    MetaData(),
+    Column("n", BigInteger, primary_key=True),
+    Column("a", BigInteger),
+    Column("b", Integer),
+    Column("c", BigInteger),
+    Column("note", String(20)),
+)
+_MAYBE_BIG = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1))
+_MAYBE_WHOLE = st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_MAYBE_BIG, _MAYBE_WHOLE, _MAYBE_BIG, st.one_of(st.none(), st.text(max_size=3))),
+        max_size=30,
+    )
+)
+def test_nullable_whole_word_columns_are_each_rows_values_in_turn(
+    rows: list[tuple[int | None, int | None, int | None, str | None]],
+) -> None:
+    """The journal's amount columns (mostly NULL) are written a word at a time, together: each
+    row still reads back as its own values, NULLs included, in the fields' order."""
+    frame = pl.DataFrame(
+        {
+            "n": list(range(len(rows))),
+            "a": [r[0] for r in rows],
+            "b": [r[1] for r in rows],
+            "c": [r[2] for r in rows],
+            "note": [r[3] for r in rows],
+        },
+        schema={"n": pl.Int64, "a": pl.Int64, "b": pl.Int64, "c": pl.Int64, "note": pl.Utf8},
+    )
+    names, decoded = encoded(SPARSE, frame)
+    wire = {"a": ">q", "b": ">i", "c": ">q"}
+    for row, values in zip(rows, decoded, strict=True):
+        by_name = dict(zip(names, values, strict=True))
+        for name, value in zip(("a", "b", "c"), row[:3], strict=True):
+            raw = by_name[name]
+            assert (None if raw is None else struct.unpack(wire[name], raw)[0]) == value
+        assert by_name["note"] == (None if row[3] is None else row[3].encode())

@@ -78,7 +78,9 @@ def check_batch(entries: Sequence[Entry]) -> None:
     """The invariant run before anything is written (DESIGN §3).
 
     Every entry balances (so the batch balances per currency), has at least two lines, no zero
-    line, and no key appears twice. Raises ``UnbalancedBatch`` listing every offender.
+    line and no account on two lines (an entry is an amount per account: the journal stores it
+    so, docs/adr/0017), and no key appears twice. Raises ``UnbalancedBatch`` listing every
+    offender.
     """
     problems: list[str] = []
     for entry in entries:
@@ -86,6 +88,8 @@ def check_batch(entries: Sequence[Entry]) -> None:
             problems.append(f"{entry.key}: an entry needs a debit and a credit")
         if any(line.amount_minor == 0 for line in entry.lines):
             problems.append(f"{entry.key}: zero-amount line")
+        if len({line.account for line in entry.lines}) != len(entry.lines):
+            problems.append(f"{entry.key}: an account on two lines")
         if not entry.balanced:
             debits = sum(li.amount_minor for li in entry.lines if li.amount_minor > 0)
             credits = -sum(li.amount_minor for li in entry.lines if li.amount_minor < 0)

@@ -41,6 +41,13 @@ def test_an_unbalanced_entry_refuses_the_whole_batch() -> None:
         check_batch([good, bad])
 
 
+def test_an_entry_naming_one_account_on_two_lines_refuses_the_batch() -> None:
+    """The journal stores an entry as one amount per account (ADR 0017)."""
+    doubled = entry("a", (Account.CASH, 100), (Account.PRINCIPAL, -60), (Account.PRINCIPAL, -40))
+    with pytest.raises(UnbalancedBatch, match="a: an account on two lines"):
+        check_batch([doubled])
+
+
 def test_a_key_used_twice_refuses_the_batch() -> None:
     one = entry("a", (Account.CASH, 1), (Account.PRINCIPAL, -1))
     with pytest.raises(UnbalancedBatch, match="key used twice"):

@@ -20,7 +20,8 @@ from sqlalchemy import Connection, delete, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from arrears.adapters.db.bulk import frame_from_rows, lookup
-from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
+from arrears.adapters.db.journal_columns import net_sum
+from arrears.adapters.db.portfolio_reads import BORROWER_SIDE, SqlPortfolioReads
 from arrears.adapters.db.schema_analytics import goals
 from arrears.adapters.db.strategy_store import SqlStrategies
 from arrears.adapters.db.uow import SqlUnitOfWork
@@ -131,7 +132,6 @@ _POSTED_BY_EVENTS = (
 )
 """Sources the posting rules derive from loan events (``ledger.postings``), written without
 ``%`` (the PostgreSQL reads pass their keys as driver parameters)."""
-_BORROWER_SIDE = "'principal', 'interest', 'fees', 'penalties', 'costs', 'suspense'"
 
 
 class SqlAnalyticsReads:
@@ -184,20 +184,19 @@ class SqlAnalyticsReads:
     def adjustments(self, partition: Partition) -> pl.DataFrame:
         """Borrower-side ledger lines of entries that loan events do not explain (waivers,
         write-offs, recoverable costs), summed per loan and effective date."""
+        net = net_sum(BORROWER_SIDE, alias="ledger_entries")
         return (
             lookup(
                 self.connection,
-                table="ledger_lines",
+                table="ledger_entries",
                 key="loan_id",
                 keys=partition.loan_ids,
                 columns={
-                    "ledger_lines.loan_id": pl.Int64,
-                    "e.effective_date": pl.Date,
-                    "ledger_lines.amount_minor": pl.Int64,
+                    "ledger_entries.loan_id": pl.Int64,
+                    "ledger_entries.effective_date": pl.Date,
+                    f"{net} AS amount_minor": pl.Int64,
                 },
-                extra_sql="JOIN ledger_entries e ON e.id = ledger_lines.entry_id",
-                condition=f"ledger_lines.account IN ({_BORROWER_SIDE}) AND NOT "
-                f"({_POSTED_BY_EVENTS.replace('source', 'e.source')})",
+                condition=f"NOT ({_POSTED_BY_EVENTS})",
             )
             .group_by("loan_id", "effective_date")
             .agg(pl.col("amount_minor").sum())

@@ -182,7 +182,11 @@ def tuples(frame: pl.DataFrame, fields: Sequence[Field]) -> memoryview:
     if len(steady) == len(fields):
         return record.view(np.uint8).data
     pieces = [_binary(record.view(np.uint8), np.full(height, record.itemsize, dtype=np.int64))]
-    for field in fields[len(steady) :]:
+    rest = fields[len(steady) :]
+    words = list(takewhile(lambda f: f.width > 0 and f.width % 4 == 0, rest))
+    if words:
+        pieces.append(_in_words(frame, words))
+    for field in rest[len(words) :]:
         pieces += _pieces(frame.get_column(field.name), field)
     joined = pc.binary_join_element_wise(*pieces, pa.scalar(b"", pa.large_binary()))
     _, offsets_buffer, data_buffer = joined.buffers()
@@ -197,6 +201,29 @@ def _record_dtype(fields: Sequence[Field]) -> np.dtype[Any]:
     for number, field in enumerate(fields):
         parts += [(f"length{number}", np.dtype(">i4")), (f"value{number}", _WIRE[field.kind])]
     return np.dtype(parts)
+
+
+def _in_words(frame: pl.DataFrame, fields: Sequence[Field]) -> Any:
+    """Fixed-width columns that may hold NULLs, whose widths are whole 4-byte words, as one
+    Arrow binary array: each row's fields in turn (a length word, -1 for NULL, then the value's
+    words). Written a word at a time into one array: the journal's 17 amount columns, mostly
+    NULL, cost a byte mask and a piece per column each otherwise (ADR 0017)."""
+    words = np.array([field.width // 4 for field in fields], dtype=np.int64)
+    valid = np.column_stack([frame.get_column(f.name).is_not_null().to_numpy() for f in fields])
+    sizes = 1 + valid * words  # words per field and row
+    per_row = sizes.sum(axis=1)
+    starts = np.cumsum(per_row) - per_row
+    at = starts[:, None] + np.cumsum(sizes, axis=1) - sizes  # each field's length word
+    out = np.empty(int(per_row.sum()), dtype=">i4")
+    out[at] = np.where(valid, words * 4, -1)
+    for column, field in enumerate(fields):
+        rows = valid[:, column]
+        if not rows.any():
+            continue
+        series = frame.get_column(field.name).filter(pl.Series(rows))
+        values = _wire_values(series, field.kind).view(">i4").reshape(-1, words[column])
+        out[at[rows, column][:, None] + 1 + np.arange(words[column])] = values
+    return _binary(out.view(np.uint8), per_row * 4)
 
 
 def _pieces(series: pl.Series, field: Field) -> list[Any]:

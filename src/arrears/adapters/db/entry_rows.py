@@ -1,13 +1,12 @@
-"""Scalar journal entries written as rows: one multi-row ``INSERT`` for the entries, one for
-their lines, in the caller's transaction.
+"""Scalar journal entries written as rows, each with its lines as amount columns
+(``journal_columns``): one multi-row ``INSERT`` in the caller's transaction.
 
 A posting of a few loans appends a handful of entries; ``COPY`` on a writer thread (the batch
 path, ``ledger_store.LedgerAppender``) costs more than the rows. The statements are built once
 per number of rows (a payment appends one or two entries, so few shapes are in use) as text
 with typed parameters: SQLAlchemy never caches the compiled form of an ``insert().values()``
 of several rows (about 0.6 ms to compile each time), but does a text statement's. The types
-keep what the table's columns do (``recorded_at`` in UTC, dates as SQLite stores them). Each
-entry's lines carry its id and effective date (``ledger_lines.effective_date``, migration 0010).
+keep what the table's columns do (``recorded_at`` in UTC, dates as SQLite stores them).
 """
 
 from __future__ import annotations
@@ -20,15 +19,16 @@ from typing import Any
 from sqlalchemy import Connection, Table, TextClause, bindparam, text
 
 from arrears.adapters.db import schema as t
+from arrears.adapters.db.journal_columns import ACCOUNTS
+from arrears.adapters.db.journal_columns import COLUMNS as AMOUNT_COLUMNS
 from arrears.ledger.entries import Entry
 
 _ENTRY_COLUMNS = (
     "id", "loan_id", "source", "version", "kind", "effective_date", "currency",
-    "reverses_version", "memo", "recorded_at", "run_id",
+    "reverses_version", "memo", "recorded_at", "run_id", *AMOUNT_COLUMNS,
 )  # fmt: skip
-_LINE_COLUMNS = ("entry_id", "loan_id", "account", "amount_minor", "effective_date")
 _ROWS_PER_STATEMENT = 1_000
-"""Rows of one statement at most: 11,000 parameters, within SQLite's 32,766 and PostgreSQL's
+"""Rows of one statement at most: 28,000 parameters, within SQLite's 32,766 and PostgreSQL's
 65,535 (only a first posting of several long loans writes more)."""
 
 
@@ -40,22 +40,20 @@ def insert_entries(
     recorded_at: datetime,
     run_id: int,
 ) -> None:
-    """Insert ``entries`` with ``ids`` (one each, in order) and their lines."""
+    """Insert ``entries`` with ``ids`` (one each, in order), lines as amount columns (checked
+    by ``check_batch``: one line per account at most)."""
+    no_line = 0 if connection.dialect.name != "postgresql" else None
     entry_rows: list[tuple[Any, ...]] = []
-    line_rows: list[tuple[Any, ...]] = []
     for entry, entry_id in zip(entries, ids, strict=True):
         version = int(entry.key.rsplit(":", 1)[1])
         reverses = None if entry.reverses is None else int(entry.reverses.rsplit(":", 1)[1])
+        amounts = {line.account: line.amount_minor for line in entry.lines}
         entry_rows.append(
             (entry_id, entry.loan_id, entry.source, version, entry.kind.value,
-             entry.effective_date, entry.currency, reverses, entry.memo, recorded_at, run_id)
+             entry.effective_date, entry.currency, reverses, entry.memo, recorded_at, run_id,
+             *(amounts.get(account, no_line) for account in ACCOUNTS))
         )  # fmt: skip
-        line_rows += [
-            (entry_id, entry.loan_id, line.account.value, line.amount_minor, entry.effective_date)
-            for line in entry.lines
-        ]
     _insert(connection, t.ledger_entries, _ENTRY_COLUMNS, entry_rows)
-    _insert(connection, t.ledger_lines, _LINE_COLUMNS, line_rows)
 
 
 def _insert(

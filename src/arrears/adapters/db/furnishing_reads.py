@@ -15,6 +15,7 @@ import polars as pl
 from sqlalchemy import Connection, inspect
 
 from arrears.adapters.db.bulk import lookup, read_frame
+from arrears.adapters.db.journal_columns import net_sum
 from arrears.adapters.db.portfolio_reads import BORROWER_SIDE, SqlPortfolioReads
 from arrears.adapters.field_crypto import FieldCipher
 from arrears.batch.furnishing.inputs import (
@@ -269,13 +270,12 @@ class SqlFurnishingReads:
         schema: dict[str, Any] = {"loan_id": pl.Int64, "charge_off_balance_minor": pl.Int64}
         if not loan_ids:
             return pl.DataFrame(schema=schema)
-        accounts = ", ".join(f"'{a}'" for a in BORROWER_SIDE)
         listed = ", ".join(str(int(i)) for i in loan_ids)
         sql = f"""
-            SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l
-            JOIN loans o ON o.id = l.loan_id AND l.effective_date <= o.charge_off_date
-            WHERE o.id IN ({listed}) AND l.account IN ({accounts})
-            GROUP BY l.loan_id
+            SELECT e.loan_id, SUM({net_sum(BORROWER_SIDE)}) FROM ledger_entries e
+            JOIN loans o ON o.id = e.loan_id AND e.effective_date <= o.charge_off_date
+            WHERE o.id IN ({listed})
+            GROUP BY e.loan_id
         """
         return read_frame(self.connection, sql, {}, schema)
 

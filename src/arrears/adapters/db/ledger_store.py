@@ -1,7 +1,8 @@
-"""The journal in the database: append-only entries and lines, read back as frames.
+"""The journal in the database: append-only entries, each with its lines as amount columns
+(``journal_columns``, docs/adr/0017), read back as frames of entries and of lines.
 
-Entries are written with ids reserved before the insert, so a whole partition's lines can refer
-to them in one bulk insert; nothing here updates or deletes a journal row.
+Entries are written with ids reserved before the insert (the ids of a posting of many loans are
+one range, taken once); nothing here updates or deletes a journal row.
 
 On PostgreSQL a posting of a few loans locks just those loans (an advisory lock per loan, and
 the journal table in ROW EXCLUSIVE mode, which such postings share) and draws its entries' ids
@@ -23,6 +24,9 @@ from sqlalchemy import Connection, text
 from arrears.adapters.db import schema
 from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
 from arrears.adapters.db.entry_rows import insert_entries
+from arrears.adapters.db.journal_columns import COLUMNS as AMOUNT_COLUMNS
+from arrears.adapters.db.journal_columns import lines_of as lines_from_columns
+from arrears.adapters.db.journal_columns import pivot
 from arrears.ledger.entries import Entry
 
 ENTRY_COLUMNS = {
@@ -72,20 +76,20 @@ class SqlLedgerStore:
         )
 
     def lines_of(self, loan_ids: list[int]) -> pl.DataFrame:
-        return lookup(
+        """The lines of the loans' entries: loan, source, version, account, amount."""
+        entries = lookup(
             self.connection,
-            table="ledger_lines",
+            table="ledger_entries",
             key="loan_id",
             keys=loan_ids,
             columns={
-                "ledger_lines.loan_id": pl.Int64,
+                "ledger_entries.loan_id": pl.Int64,
                 "ledger_entries.source": pl.Utf8,
                 "ledger_entries.version": pl.Int32,
-                "ledger_lines.account": pl.Utf8,
-                "ledger_lines.amount_minor": pl.Int64,
+                **{f"ledger_entries.{name}": pl.Int64 for name in AMOUNT_COLUMNS},
             },
-            extra_sql="JOIN ledger_entries ON ledger_entries.id = ledger_lines.entry_id",
         )
+        return lines_from_columns(entries, ["loan_id", "source", "version"])
 
     def append(
         self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
@@ -176,24 +180,14 @@ class SqlLedgerStore:
         ids: np.ndarray,
         recorded_at: datetime,
         run_id: int,
-    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Entries with their reserved ids, and lines pointing at them."""
-        with_ids = entries.with_columns(
+    ) -> pl.DataFrame:
+        """Entries with their reserved ids and their lines as amount columns."""
+        sqlite = self.connection.dialect.name != "postgresql"
+        return entries.with_columns(
             pl.Series("id", ids, dtype=pl.Int64),
             pl.lit(recorded_at).alias("recorded_at"),
             pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
-        )
-        keyed = lines.join(
-            with_ids.select(
-                "loan_id", "source", "version", pl.col("id").alias("entry_id"), "effective_date"
-            ),
-            on=["loan_id", "source", "version"],
-            how="inner",
-        )
-        if keyed.height != lines.height:
-            raise ValueError("every line must belong to an entry of the same batch")
-        return with_ids, keyed.select(
-            "entry_id", "loan_id", "account", "amount_minor", "effective_date"
+            *pivot(entries, lines, on=["loan_id", "source", "version"], sqlite=sqlite),
         )
 
     def _draws_ids(self) -> bool:
@@ -240,24 +234,15 @@ class SqlLedgerStore:
 
     def balances(self, loan_ids: list[int]) -> pl.DataFrame:
         """Signed balance per loan and account over the whole journal."""
-        lines = lookup(
-            self.connection,
-            table="ledger_lines",
-            key="loan_id",
-            keys=loan_ids,
-            columns={
-                "ledger_lines.loan_id": pl.Int64,
-                "ledger_lines.account": pl.Utf8,
-                "ledger_lines.amount_minor": pl.Int64,
-            },
+        return (
+            self.lines_of(loan_ids).group_by("loan_id", "account").agg(pl.col("amount_minor").sum())
         )
-        return lines.group_by("loan_id", "account").agg(pl.col("amount_minor").sum())
 
 
 class LedgerAppender:
-    """Hands each batch its entries' ids so its lines can point at them in one insert: drawn
-    from the sequence per batch in a posting of a few loans (PostgreSQL), otherwise one range
-    reserved at the first batch (under the table lock on PostgreSQL; SQLite has one writer)."""
+    """Hands each batch its entries' ids: drawn from the sequence per batch in a posting of a
+    few loans (PostgreSQL), otherwise one range reserved at the first batch (under the table
+    lock on PostgreSQL; SQLite has one writer)."""
 
     def __init__(self, store: SqlLedgerStore) -> None:
         self.store = store
@@ -288,18 +273,15 @@ class LedgerAppender:
             return lambda: 0
         if self._ids_need_connection() or not self._builds_ahead():
             self.writes.wait()
-        entry_rows, line_rows = self.store._rows(
-            entries, lines, self._ids(entries.height), recorded_at, run_id
-        )
+        rows = self.store._rows(entries, lines, self._ids(entries.height), recorded_at, run_id)
         connection = self.store.connection
 
         def write() -> None:
-            insert_frame(connection, schema.ledger_entries, entry_rows)
-            insert_frame(connection, schema.ledger_lines, line_rows)
+            insert_frame(connection, schema.ledger_entries, rows)
 
         def start() -> int:
             self.writes.start(write)  # waits for the batch before
-            return entry_rows.height
+            return rows.height
 
         return start
 

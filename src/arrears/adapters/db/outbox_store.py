@@ -272,9 +272,9 @@ class SqlOutboxStore:
         accounts = ", ".join(f"'{a}'" for a in sorted(DEBT_ACCOUNTS))
         rows = self.connection.execute(
             text(
-                "SELECT e.effective_date, l.account, l.amount_minor, e.source FROM ledger_lines l "
+                "SELECT l.effective_date, l.account, l.amount_minor, e.source FROM ledger_lines l "
                 "JOIN ledger_entries e ON e.id = l.entry_id "
-                f"WHERE l.loan_id = :loan AND l.account IN ({accounts}) ORDER BY e.id"
+                f"WHERE l.loan_id = :loan AND l.account IN ({accounts}) ORDER BY e.id, l.account"
             ),
             {"loan": loan_id},
         ).all()

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, select, text
 from arrears.adapters.db import schema as t
 from arrears.adapters.db.alongside import alongside
 from arrears.adapters.db.bulk import key_span, lookup, query_frame
+from arrears.adapters.db.journal_columns import net_sum
 from arrears.adapters.db.prebuilt import Prebuilt, Read
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
@@ -261,13 +262,11 @@ class SqlPortfolioReads:
         schema = {"loan_id": pl.Int64, "balance_minor": pl.Int64}
         if not loan_ids:
             return pl.DataFrame(schema=schema)
-        accounts = ", ".join(f"'{a}'" for a in BORROWER_SIDE)
-        # Lines carry their entry's effective date (migration 0010): no join to the journal.
-        dated = "AND l.effective_date <= :as_of" if as_of else ""
+        # An entry's lines are its amount columns (journal_columns): one row per entry.
+        dated = "AND e.effective_date <= :as_of" if as_of else ""
         base = (
-            f"SELECT l.loan_id, SUM(l.amount_minor) FROM ledger_lines l "
-            f"WHERE l.account IN ({accounts}) AND l.loan_id IN ({{keys}}) {dated} "
-            "GROUP BY l.loan_id"
+            f"SELECT e.loan_id, SUM({net_sum(BORROWER_SIDE)}) FROM ledger_entries e "
+            f"WHERE e.loan_id IN ({{keys}}) {dated} GROUP BY e.loan_id"
         )
         params: dict[str, object] = {"as_of": as_of} if as_of else {}
         span = key_span(loan_ids) if self.connection.dialect.name == "postgresql" else None

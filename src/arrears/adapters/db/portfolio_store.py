@@ -42,12 +42,12 @@ _BOOK = (schema.borrowers, schema.loans)
 
 _IMPORT_TABLES = [
         "borrowers", "contact_points", "loans", "installments", "collateral", "valuations",
-        "payments", "ledger_entries", "ledger_lines",
+        "payments", "ledger_entries",
     ]  # fmt: skip
 
 DEFERRED_INDEXES = {
     "portfolio": (schema.contact_points, schema.payments),
-    "journal": (schema.ledger_entries, schema.ledger_lines),
+    "journal": (schema.ledger_entries,),
 }
 """The tables whose indexes a book's first import builds once (docs/adr/0013), by when they are
 built: the portfolio's before the posting reads the payments back by loan, the journal's after

@@ -22,13 +22,14 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from arrears.adapters.db import schema as t
+from arrears.adapters.db.journal_columns import ACCOUNTS
+from arrears.adapters.db.journal_columns import COLUMNS as AMOUNT_COLUMNS
 from arrears.adapters.db.prebuilt import Prebuilt
 from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.credits import CreditKind
 from arrears.domain.money import Money
 from arrears.domain.schedules import Installment
-from arrears.ledger.accounts import Account
 from arrears.ledger.entries import Entry, EntryKind, Line
 from arrears.ledger.postings import PaymentFact
 from arrears.services.ports import PostingFacts
@@ -77,8 +78,7 @@ _PAYMENTS = Prebuilt(
         t.payments.c.credit_kind,
     ).where(t.payments.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
 )
-_entries, _lines = t.ledger_entries, t.ledger_lines
-# Both sides filtered by loan (each on its own index): the lines have no index on entry_id.
+_entries = t.ledger_entries
 _JOURNAL = Prebuilt(
     select(
         _entries.c.loan_id,
@@ -89,18 +89,10 @@ _JOURNAL = Prebuilt(
         _entries.c.currency,
         _entries.c.reverses_version,
         _entries.c.memo,
-        _lines.c.account,
-        _lines.c.amount_minor,
-    )
-    .select_from(_entries.join(_lines, _lines.c.entry_id == _entries.c.id))
-    .where(
-        _entries.c.loan_id.in_(bindparam("loan_ids", expanding=True)),
-        _lines.c.loan_id.in_(bindparam("loan_ids", expanding=True)),
-    )
+        *(_entries.c[name] for name in AMOUNT_COLUMNS),
+    ).where(_entries.c.loan_id.in_(bindparam("loan_ids", expanding=True)))
 )
 _PREFIXES = ("installment:", "charge:", "payment:")
-# Enum members by value, looked up for every row (a journal line each).
-_ACCOUNTS = {account.value: account for account in Account}
 _KINDS = {kind.value: kind for kind in EntryKind}
 
 Head = tuple[int, str, int, str, date, str, int | None, str]
@@ -200,18 +192,17 @@ class SqlPostingReads:
     def _journal(self, params: dict[str, Any]) -> dict[int, list[Entry]]:
         """Each loan's entries from the sources the posting rules own, by (source, version);
         an entry's lines in account order (as the rules write them)."""
-        heads: dict[tuple[int, str, int], Head] = {}
-        lines: dict[tuple[int, str, int], list[Line]] = defaultdict(list)
-        for row in _JOURNAL.tuples(self.connection, params):
+        found: dict[int, list[Entry]] = defaultdict(list)
+        for row in sorted(_JOURNAL.tuples(self.connection, params), key=lambda r: r[:3]):
             source = row[1]
             if source != "loan" and not source.startswith(_PREFIXES):
                 continue
-            key = (row[0], source, row[2])
-            heads[key] = row[:8]
-            lines[key].append(Line(_ACCOUNTS.get(row[8]) or Account(row[8]), row[9]))
-        found: dict[int, list[Entry]] = defaultdict(list)
-        for key in sorted(heads):
-            found[key[0]].append(_entry(heads[key], lines[key]))
+            lines = [
+                Line(account, amount)
+                for account, amount in zip(ACCOUNTS, row[8:], strict=True)
+                if amount  # neither NULL nor 0: a line (journal_columns)
+            ]
+            found[row[0]].append(_entry(row[:8], lines))
         return found
 
 
@@ -234,8 +225,6 @@ def note_of(status: str, return_reason: str | None) -> str:
 
 def _entry(head: Head, lines: list[Line]) -> Entry:
     loan_id, source, version, kind, effective, currency, reverses, memo = head
-    if len(lines) > 1:
-        lines.sort(key=lambda line: line.account.value)
     return Entry(
         key=f"{loan_id}:{source}:{version}",
         loan_id=loan_id,

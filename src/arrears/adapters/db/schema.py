@@ -1,9 +1,9 @@
 """The tables of the foundation: portfolio, ledger, import runs and the audit trail.
 
-Tables written in bulk (contact points, installments, payments, journal entries and lines)
+Tables written in bulk (contact points, installments, payments, journal entries)
 carry no foreign-key constraints: a per-row constraint trigger makes PostgreSQL's COPY about
 nine times slower, and their writers already guarantee the references (the import checks
-every reference before writing; journal lines are written with the entries of the same batch).
+every reference before writing; an entry carries its own lines, docs/adr/0017).
 See docs/adr/0005-no-foreign-keys-on-bulk-tables.md.
 
 Money columns are integer minor units (``*_minor``), rates integer millionths
@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from arrears.adapters.db.journal_columns import COLUMNS as AMOUNT_COLUMNS
 from arrears.adapters.db.types import Id, UTCDateTime, bytewise_text
 
 metadata = MetaData(
@@ -209,18 +210,9 @@ ledger_entries = Table(
     Column("memo", String(200), nullable=False, default=""),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("run_id", BigInteger),
+    # The entry's lines, one amount per account (journal_columns, ADR 0017).
+    *(Column(name, BigInteger) for name in AMOUNT_COLUMNS),
     UniqueConstraint("loan_id", "source", "version"),
-)
-
-ledger_lines = Table(
-    "ledger_lines",
-    metadata,
-    Column("entry_id", Id, nullable=False),
-    Column("loan_id", Id, nullable=False, index=True),
-    Column("account", String(24), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
-    # The entry's, copied: balances as of a date are read from the lines alone (0010).
-    Column("effective_date", Date, nullable=False),
 )
 
 import_runs = Table(
@@ -265,7 +257,6 @@ __all__ = [
     "import_runs",
     "installments",
     "ledger_entries",
-    "ledger_lines",
     "loans",
     "metadata",
     "payments",

@@ -2,11 +2,12 @@
 
 The planner chooses between an index and a whole-table scan from ``pg_class`` and
 ``pg_statistic``. A table that was never analysed, or has grown much since, is planned for the
-size it had: after a first import of 1,000,000 loans the cycle's per-partition read of
-``ledger_lines`` (123M rows) became a parallel sequential scan, once per partition. Autovacuum
-analyses only after the load commits (and may be off), so the import analyses the tables it
-grew before it reads them back, with PostgreSQL's own rule for when that is worth it: more than
-a tenth new since the last analysis (``autovacuum_analyze_scale_factor``, 0.1 by default;
+size it had: after a first import of 1,000,000 loans the cycle's per-partition read of the
+journal's lines (then a table of 123M rows) became a parallel sequential scan, once per
+partition. Autovacuum analyses only after the load commits (and may be off), so the import
+analyses the tables it grew before it reads them back, with PostgreSQL's own rule for when
+that is worth it: more than a tenth new since the last analysis
+(``autovacuum_analyze_scale_factor``, 0.1 by default;
 https://www.postgresql.org/docs/15/routine-vacuuming.html#VACUUM-FOR-STATISTICS).
 
 Inside the loading transaction ``ANALYZE`` samples the rows that transaction inserted and its

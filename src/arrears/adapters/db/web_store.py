@@ -16,6 +16,7 @@ from arrears.adapters.db.accounts_store import recovery_kinds_read
 from arrears.adapters.db.contacts_store import contact_point, hours_of, log_of_loan
 from arrears.adapters.db.cycle_store import latest_decisions
 from arrears.adapters.db.holds_store import covering_loan
+from arrears.adapters.db.journal_columns import COLUMN as AMOUNT_COLUMN
 from arrears.adapters.db.plans_store import plans_of_loan
 from arrears.adapters.db.portfolio_reads import history_reads
 from arrears.adapters.db.prebuilt import Prebuilt, Read, dicts, prefetch
@@ -23,6 +24,7 @@ from arrears.adapters.db.promises_store import promises_of_loan
 from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
 from arrears.adapters.db.schema_web import account_locks, idempotency_keys
 from arrears.adapters.db.settlements_store import offers_of_loan
+from arrears.ledger.accounts import Account
 from arrears.services.ports import IdempotencyRecord, LockRecord
 
 BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
@@ -65,13 +67,15 @@ _VALUATIONS_OF = Prebuilt(
         schema.valuations.c.id.desc(),
     )
 )  # fmt: skip
+_BORROWER_SIDE = sorted(Account(name) for name in BORROWER_SIDE)
+# Per account, the sum of the loan's lines on it, NULL when it has none (journal_columns).
 _BALANCES = Prebuilt(
-    select(schema.ledger_lines.c.account, func.sum(schema.ledger_lines.c.amount_minor))
-    .where(
-        schema.ledger_lines.c.loan_id == bindparam("loan_id"),
-        schema.ledger_lines.c.account.in_(BORROWER_SIDE),
-    )
-    .group_by(schema.ledger_lines.c.account)
+    select(
+        *(
+            func.sum(func.nullif(schema.ledger_entries.c[AMOUNT_COLUMN[a]], 0))
+            for a in _BORROWER_SIDE
+        )
+    ).where(schema.ledger_entries.c.loan_id == bindparam("loan_id"))
 )
 
 
@@ -402,8 +406,12 @@ class SqlWebStore:
         return _PAYMENT_HISTORY.rows(self.connection, {"loan_id": loan_id})
 
     def ledger_balances(self, loan_id: int) -> dict[str, int]:
-        rows = _BALANCES.tuples(self.connection, {"loan_id": loan_id})
-        return {str(account): int(amount) for account, amount in rows}
+        sums = _BALANCES.tuples(self.connection, {"loan_id": loan_id})[0]
+        return {
+            account.value: int(amount)
+            for account, amount in zip(_BORROWER_SIDE, sums, strict=True)
+            if amount is not None
+        }
 
     def collateral(self, loan_id: int) -> list[dict[str, Any]]:
         """The loan's collateral, each with its latest valuation (``valued_on``, ``amount_minor``,
