@@ -42,14 +42,16 @@ def _frames(entries: list[dict[Account, int]]) -> tuple[pl.DataFrame, pl.DataFra
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(_ENTRY_LINES, max_size=25), st.booleans())
+@given(st.lists(_ENTRY_LINES, max_size=25), st.booleans(), st.booleans())
 def test_lines_come_back_as_written_on_either_backend(
-    entries: list[dict[Account, int]], sqlite: bool
+    entries: list[dict[Account, int]], sqlite: bool, reversed_lines: bool
 ) -> None:
     """Columns made from lines (0 or NULL where an entry has no line) give the same lines back,
-    grouped by entry and in account order, whichever order they were given in."""
+    grouped by entry and in account order, whether they were given grouped in the entries'
+    order (counted off) or not (joined)."""
     keys, lines = _frames(entries)
-    columns = pivot(keys, lines.reverse(), on=KEYS, sqlite=sqlite)
+    given_lines = lines.reverse() if reversed_lines else lines
+    columns = pivot(keys, given_lines, on=KEYS, sqlite=sqlite)
     assert [c.name for c in columns] == list(COLUMNS)
     if sqlite:
         assert all(c.null_count() == 0 for c in columns)

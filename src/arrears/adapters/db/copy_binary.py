@@ -208,12 +208,14 @@ def _in_words(frame: pl.DataFrame, fields: Sequence[Field]) -> Any:
     Arrow binary array: each row's fields in turn (a length word, -1 for NULL, then the value's
     words). Written a word at a time into one array: the journal's 17 amount columns, mostly
     NULL, cost a byte mask and a piece per column each otherwise (ADR 0017)."""
-    words = np.array([field.width // 4 for field in fields], dtype=np.int64)
+    most = frame.height * sum(1 + field.width // 4 for field in fields)
+    position = np.int32 if most < 2**31 else np.int64  # half the bytes to move when it fits
+    words = np.array([field.width // 4 for field in fields], dtype=position)
     valid = np.column_stack([frame.get_column(f.name).is_not_null().to_numpy() for f in fields])
-    sizes = 1 + valid * words  # words per field and row
-    per_row = sizes.sum(axis=1)
-    starts = np.cumsum(per_row) - per_row
-    at = starts[:, None] + np.cumsum(sizes, axis=1) - sizes  # each field's length word
+    sizes = (1 + valid * words).astype(position)  # words per field and row
+    per_row = sizes.sum(axis=1, dtype=position)
+    starts = np.cumsum(per_row, dtype=position) - per_row
+    at = starts[:, None] + np.cumsum(sizes, axis=1, dtype=position) - sizes  # length words
     out = np.empty(int(per_row.sum()), dtype=">i4")
     out[at] = np.where(valid, words * 4, -1)
     for column, field in enumerate(fields):
@@ -223,7 +225,7 @@ def _in_words(frame: pl.DataFrame, fields: Sequence[Field]) -> Any:
         series = frame.get_column(field.name).filter(pl.Series(rows))
         values = _wire_values(series, field.kind).view(">i4").reshape(-1, words[column])
         out[at[rows, column][:, None] + 1 + np.arange(words[column])] = values
-    return _binary(out.view(np.uint8), per_row * 4)
+    return _binary(out.view(np.uint8), per_row.astype(np.int64) * 4)
 
 
 def _pieces(series: pl.Series, field: Field) -> list[Any]:
