@@ -96,9 +96,7 @@ def lines_of(entries: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
     )
     rows, codes = np.nonzero(matrix)
     return entries.select(keep)[rows].with_columns(
-        pl.Series("account", [ACCOUNTS[code].value for code in range(len(ACCOUNTS))])
-        .gather(codes)
-        .alias("account"),
+        pl.Series("account", [account.value for account in ACCOUNTS]).gather(codes),
         pl.Series("amount_minor", matrix[rows, codes], dtype=pl.Int64),
     )
 
