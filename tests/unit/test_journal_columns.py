@@ -51,7 +51,7 @@ def test_lines_come_back_as_written_on_either_backend(
     order (counted off) or not (joined)."""
     keys, lines = _frames(entries)
     given_lines = lines.reverse() if reversed_lines else lines
-    columns = pivot(keys, given_lines, on=KEYS, sqlite=sqlite)
+    columns = pivot(keys, given_lines, on=KEYS, dialect="sqlite" if sqlite else "postgresql")
     assert [c.name for c in columns] == list(COLUMNS)
     if sqlite:
         assert all(c.null_count() == 0 for c in columns)
@@ -63,8 +63,8 @@ def test_lines_come_back_as_written_on_either_backend(
 
 def test_no_line_is_zero_on_sqlite_and_null_on_postgresql() -> None:
     keys, lines = _frames([{Account.CASH: 500, Account.PRINCIPAL: -500}])
-    on_sqlite = dict(zip(COLUMNS, pivot(keys, lines, on=KEYS, sqlite=True), strict=True))
-    on_postgres = dict(zip(COLUMNS, pivot(keys, lines, on=KEYS, sqlite=False), strict=True))
+    on_sqlite = dict(zip(COLUMNS, pivot(keys, lines, on=KEYS, dialect="sqlite"), strict=True))
+    on_postgres = dict(zip(COLUMNS, pivot(keys, lines, on=KEYS, dialect="postgresql"), strict=True))
     assert on_sqlite["cash_minor"].to_list() == [500]
     assert on_sqlite["fees_minor"].to_list() == [0]
     assert on_postgres["fees_minor"].to_list() == [None]
@@ -83,7 +83,7 @@ def test_no_line_is_zero_on_sqlite_and_null_on_postgresql() -> None:
 def test_what_the_columns_cannot_hold_is_refused(change: object, message: str) -> None:
     keys, lines = _frames([{Account.CASH: 500, Account.PRINCIPAL: -500}])
     with pytest.raises(ValueError, match=message):
-        pivot(keys, change(lines), on=KEYS, sqlite=False)  # type: ignore[operator]
+        pivot(keys, change(lines), on=KEYS, dialect="postgresql")  # type: ignore[operator]
 
 
 def test_a_net_sum_counts_no_line_as_zero() -> None:

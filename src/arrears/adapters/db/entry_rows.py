@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, TextClause, bindparam, text
 
 from arrears.adapters.db import schema as t
-from arrears.adapters.db.journal_columns import ACCOUNTS
+from arrears.adapters.db.journal_columns import ACCOUNTS, no_line
 from arrears.adapters.db.journal_columns import COLUMNS as AMOUNT_COLUMNS
 from arrears.ledger.entries import Entry
 
@@ -42,7 +42,7 @@ def insert_entries(
 ) -> None:
     """Insert ``entries`` with ``ids`` (one each, in order), lines as amount columns (checked
     by ``check_batch``: one line per account at most)."""
-    no_line = 0 if connection.dialect.name != "postgresql" else None
+    none = no_line(connection.dialect.name)
     entry_rows: list[tuple[Any, ...]] = []
     for entry, entry_id in zip(entries, ids, strict=True):
         version = int(entry.key.rsplit(":", 1)[1])
@@ -51,7 +51,7 @@ def insert_entries(
         entry_rows.append(
             (entry_id, entry.loan_id, entry.source, version, entry.kind.value,
              entry.effective_date, entry.currency, reverses, entry.memo, recorded_at, run_id,
-             *(amounts.get(account, no_line) for account in ACCOUNTS))
+             *(amounts.get(account, none) for account in ACCOUNTS))
         )  # fmt: skip
     _insert(connection, t.ledger_entries, _ENTRY_COLUMNS, entry_rows)
 

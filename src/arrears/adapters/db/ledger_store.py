@@ -182,12 +182,12 @@ class SqlLedgerStore:
         run_id: int,
     ) -> pl.DataFrame:
         """Entries with their reserved ids and their lines as amount columns."""
-        sqlite = self.connection.dialect.name != "postgresql"
+        dialect = self.connection.dialect.name
         return entries.with_columns(
             pl.Series("id", ids, dtype=pl.Int64),
             pl.lit(recorded_at).alias("recorded_at"),
             pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
-            *pivot(entries, lines, on=["loan_id", "source", "version"], sqlite=sqlite),
+            *pivot(entries, lines, on=["loan_id", "source", "version"], dialect=dialect),
         )
 
     def _draws_ids(self) -> bool:
