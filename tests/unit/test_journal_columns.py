@@ -87,6 +87,6 @@ def test_what_the_columns_cannot_hold_is_refused(change: object, message: str) -
 
 
 def test_a_net_sum_counts_no_line_as_zero() -> None:
-    assert net_sum(["cash", "fees"], alias="x") == (
+    assert net_sum([Account.FEES, Account.CASH], alias="x") == (
         "COALESCE(x.cash_minor, 0) + COALESCE(x.fees_minor, 0)"
     )

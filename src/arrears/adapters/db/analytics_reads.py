@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from arrears.adapters.db.bulk import frame_from_rows, lookup
 from arrears.adapters.db.journal_columns import net_sum
-from arrears.adapters.db.portfolio_reads import BORROWER_SIDE, SqlPortfolioReads
+from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.db.schema_analytics import goals
 from arrears.adapters.db.strategy_store import SqlStrategies
 from arrears.adapters.db.uow import SqlUnitOfWork
@@ -30,6 +30,7 @@ from arrears.analytics.inputs import DECISIONS
 from arrears.analytics.sources import SOURCES
 from arrears.analytics.strategy_frames import experiment_arms
 from arrears.domain.delinquency import BucketScheme
+from arrears.ledger.accounts import BORROWER_SIDE
 from arrears.services.analytics import Partition
 from arrears.strategy.check import default_strategy_text, load_strategy
 

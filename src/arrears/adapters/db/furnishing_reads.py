@@ -16,7 +16,7 @@ from sqlalchemy import Connection, inspect
 
 from arrears.adapters.db.bulk import lookup, read_frame
 from arrears.adapters.db.journal_columns import net_sum
-from arrears.adapters.db.portfolio_reads import BORROWER_SIDE, SqlPortfolioReads
+from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
 from arrears.adapters.field_crypto import FieldCipher
 from arrears.batch.furnishing.inputs import (
     ACCOUNTS,
@@ -29,6 +29,7 @@ from arrears.batch.furnishing.inputs import (
     PLANS,
     SETTLEMENTS,
 )
+from arrears.ledger.accounts import BORROWER_SIDE
 
 _LOAN_COLUMNS = {
     "loans.id AS loan_id": pl.Int64,

@@ -30,9 +30,10 @@ COLUMNS: tuple[str, ...] = tuple(COLUMN[account] for account in ACCOUNTS)
 _NAMES = pl.Enum([account.value for account in ACCOUNTS])
 
 
-def net_sum(accounts: Iterable[str], alias: str = "e") -> str:
-    """SQL for the sum, over one entry, of the amounts of ``accounts`` (names; NULL is 0)."""
-    return " + ".join(f"COALESCE({alias}.{COLUMN[Account(name)]}, 0)" for name in accounts)
+def net_sum(accounts: Iterable[Account], alias: str = "e") -> str:
+    """SQL for the sum, over one entry, of the amounts of ``accounts`` (NULL is 0), in name
+    order so a set of accounts always makes the same statement."""
+    return " + ".join(f"COALESCE({alias}.{COLUMN[account]}, 0)" for account in sorted(accounts))
 
 
 def no_line(dialect: str) -> int | None:

@@ -19,6 +19,7 @@ from arrears.domain.charges import Charge
 from arrears.domain.components import Component
 from arrears.domain.money import Money
 from arrears.domain.schedules import Installment
+from arrears.ledger.accounts import BORROWER_SIDE
 from arrears.services.ports import LoanHistory, PortfolioReads
 
 T = TypeVar("T")
@@ -52,7 +53,6 @@ LOAN_FRAME_COLUMNS = {
     "loans.schedule_source": pl.Utf8,
 }
 
-BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
 
 # One loan's history, read by every account view: statements built once (``web_store``).
 _INSTALLMENTS_OF_LOAN = Prebuilt(

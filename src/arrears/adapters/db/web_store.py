@@ -24,10 +24,8 @@ from arrears.adapters.db.promises_store import promises_of_loan
 from arrears.adapters.db.schema_cycle import actions, cycle_runs, decisions
 from arrears.adapters.db.schema_web import account_locks, idempotency_keys
 from arrears.adapters.db.settlements_store import offers_of_loan
-from arrears.ledger.accounts import Account
+from arrears.ledger.accounts import BORROWER_SIDE
 from arrears.services.ports import IdempotencyRecord, LockRecord
-
-BORROWER_SIDE = ("principal", "interest", "fees", "penalties", "costs", "suspense")
 
 # The account view's reads, built once: a statement object used again skips building its
 # clauses, its cache key and the adapting of its result columns to a new object, about half
@@ -67,7 +65,7 @@ _VALUATIONS_OF = Prebuilt(
         schema.valuations.c.id.desc(),
     )
 )  # fmt: skip
-_BORROWER_SIDE = sorted(Account(name) for name in BORROWER_SIDE)
+_BORROWER_SIDE = sorted(BORROWER_SIDE)
 # Per account, the sum of the loan's lines on it, NULL when it has none (journal_columns).
 _BALANCES = Prebuilt(
     select(
