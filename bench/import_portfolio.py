@@ -59,7 +59,7 @@ if args["profile"]:
     profiler.enable()
 started = time.perf_counter()
 report = import_portfolio(
-    files, uow_factory=container.uow, files=container.import_files(container.clock.today()),
+    files, uow_factory=container.import_uow, files=container.import_files(container.clock.today()),
     problem_sink=container.problem_log(None), clock=container.clock,
     settings=container.import_settings, accept_rejects=False, progress=steps,
 )

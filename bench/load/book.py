@@ -93,8 +93,8 @@ def prepare(
     today = clock.today()
     files = write_portfolio(data_dir / "portfolio", loans=accounts, seed=seed, as_of=today)
     import_portfolio(
-        list(files.values()), uow_factory=container.uow, files=container.import_files(today),
-        problem_sink=container.problem_log(None), clock=clock,
+        list(files.values()), uow_factory=container.import_uow,
+        files=container.import_files(today), problem_sink=container.problem_log(None), clock=clock,
         settings=container.import_settings, accept_rejects=False,
     )  # fmt: skip
     run_cycle(as_of=today, uow_factory=container.uow, clock=clock,

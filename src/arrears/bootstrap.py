@@ -62,6 +62,10 @@ class Container:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, cipher=self.cipher)
 
+    def import_uow(self) -> SqlUnitOfWork:
+        """An import's unit of work: a first import into SQLite writes its pages once."""
+        return SqlUnitOfWork(self.engine, cipher=self.cipher, bulk_import=True)
+
     @property
     def buckets(self) -> BucketScheme:
         return BucketScheme.from_bounds(self.settings.buckets)

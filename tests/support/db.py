@@ -17,7 +17,7 @@ def run_import(
 ) -> ImportReport:
     return import_portfolio(
         files,
-        uow_factory=container.uow,
+        uow_factory=container.import_uow,
         files=container.import_files(container.clock.today()),
         problem_sink=container.problem_log(rejects),
         clock=container.clock,

@@ -93,7 +93,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy manage transactions explicitly (BEGIN IMMEDIATE below) instead of pysqlite.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as refused:
+        if "locked" not in str(refused):
+            raise
+        # A first import holds the file in rollback-journal mode (docs/adr/0018) and puts it
+        # back in the log when it ends; this connection reads it as it is meanwhile.
+        pass
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")

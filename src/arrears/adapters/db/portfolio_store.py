@@ -37,7 +37,7 @@ _LOAN_FIELDS = [
         "charge_off_amount_minor", "original_creditor",
     ]  # fmt: skip
 
-_BOOK = (schema.borrowers, schema.loans)
+BOOK = (schema.borrowers, schema.loans)
 """A book with rows in either is live: its bulk tables keep their indexes."""
 
 _IMPORT_TABLES = [
@@ -84,7 +84,7 @@ class SqlPortfolioStore(LoanChildrenWrites):
         indexes of the bulk tables (``DEFERRED_INDEXES``) that are empty, to be built once each
         by ``build_indexes``; returns those tables. A book that has rows keeps its indexes: the
         drop would lock out its readers until the import commits."""
-        if not all(deferred_indexes.is_empty(self.connection, t) for t in _BOOK):
+        if not all(deferred_indexes.is_empty(self.connection, t) for t in BOOK):
             return []
         tables = [table for stage in DEFERRED_INDEXES.values() for table in stage]
         return deferred_indexes.defer(self.connection, tables)

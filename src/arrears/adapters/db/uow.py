@@ -7,7 +7,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
-from arrears.adapters.db import deferred_indexes
+from arrears.adapters.db import deferred_indexes, write_once
 from arrears.adapters.db.accounts_store import SqlAccounts
 from arrears.adapters.db.agencies_store import SqlAgencies
 from arrears.adapters.db.audit_store import SqlAuditLog
@@ -26,7 +26,7 @@ from arrears.adapters.db.legal_store import SqlLegal
 from arrears.adapters.db.outbox_store import SqlOutboxStore
 from arrears.adapters.db.plans_store import SqlPlans
 from arrears.adapters.db.portfolio_reads import SqlPortfolioReads
-from arrears.adapters.db.portfolio_store import SqlPortfolioStore
+from arrears.adapters.db.portfolio_store import BOOK, SqlPortfolioStore
 from arrears.adapters.db.posting_reads import SqlPostingReads
 from arrears.adapters.db.promises_store import SqlPromises
 from arrears.adapters.db.sealed_store import SqlSealedFields
@@ -39,14 +39,20 @@ from arrears.adapters.field_crypto import FieldCipher
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, *, cipher: FieldCipher) -> None:
+    def __init__(self, engine: Engine, *, cipher: FieldCipher, bulk_import: bool = False) -> None:
+        """``bulk_import``: an import's unit of work; into an empty SQLite book it writes through
+        a rollback journal instead of the write-ahead log when it has the file to itself
+        (``adapters.db.write_once``, docs/adr/0018)."""
         self.engine = engine
         self.cipher = cipher
+        self.bulk_import = bulk_import
         self._connection: Connection | None = None
         self._audit: SqlAuditLog | None = None
+        self._left_log = False
 
     def __enter__(self) -> SqlUnitOfWork:
         self._connection = self.engine.connect()
+        self._left_log = self.bulk_import and write_once.leave_log(self._connection, BOOK)
         self._connection.begin()
         self._audit = None
         return self
@@ -60,6 +66,9 @@ class SqlUnitOfWork:
         connection = self.connection
         if connection.in_transaction():
             connection.rollback()
+        if self._left_log:
+            write_once.return_to_log(connection)
+            self._left_log = False
         connection.close()
         self._connection = None
         self._audit = None

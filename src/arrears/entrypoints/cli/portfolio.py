@@ -44,7 +44,7 @@ def run_import(container: Container, files: list[Path], *, rejects: Path | None)
     today = container.clock.today()
     return import_portfolio(
         files,
-        uow_factory=container.uow,
+        uow_factory=container.import_uow,
         files=container.import_files(today),
         problem_sink=container.problem_log(rejects),
         clock=container.clock,
