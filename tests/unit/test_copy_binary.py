@@ -15,7 +15,6 @@ from sqlalchemy import BigInteger, Column, Enum, Float, Integer, MetaData, Numer
 from sqlalchemy.dialects.postgresql import psycopg
 
 from arrears.adapters.db import copy_binary, schema
-from arrears.adapters.db.copy_binary import Field
 from support.copy_frames import ROUND_TRIP, wall
 
 POSTGRES = psycopg.dialect()
@@ -75,7 +74,7 @@ def test_each_type_in_its_binary_form() -> None:
         schema_overrides={"note": pl.String},
     )
     names, rows = encoded(ROUND_TRIP, frame)
-    assert names == ["n", "small", "flag", "day", "at", "wall", "code", "note"]  # fixed first
+    assert names == ["n", "small", "flag", "day", "at", "wall", "code", "note"]
     values = dict(zip(names, rows[0], strict=True))
     assert struct.unpack(">q", values["n"]) == (2**40 + 1,)
     assert values["small"] == b"\xff\xfe"
@@ -90,11 +89,11 @@ def test_each_type_in_its_binary_form() -> None:
 def test_nulls_and_empty_text_are_told_apart() -> None:
     frame = pl.DataFrame({"n": [1, 2, 3], "note": ["", None, "x"], "whole": [None, 5, None]})
     names, rows = encoded(ROUND_TRIP, frame)
-    assert names == ["n", "whole", "note"]  # nullable fixed after the others, text last
+    assert names == ["n", "note", "whole"]
     assert [row[1:] for row in rows] == [
-        [None, b""],
-        [b"\x00\x00\x00\x05", None],
-        [None, b"x"],
+        [b"", None],
+        [None, b"\x00\x00\x00\x05"],
+        [b"x", None],
     ]
 
 
@@ -163,7 +162,6 @@ def test_the_bulk_tables_are_written_in_binary() -> None:
     assert kinds["version"] == "int4"
     assert kinds["recorded_at"] == "timestamptz"
     assert kinds["source"] == "text"
-    assert Field("version", "int4").width == 4
 
 
 def _days(count: int) -> pl.DataFrame:
@@ -220,8 +218,9 @@ _MAYBE_WHOLE = st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1))
 def test_nullable_whole_word_columns_are_each_rows_values_in_turn(
     rows: list[tuple[int | None, int | None, int | None, str | None]],
 ) -> None:
-    """The journal's amount columns (mostly NULL) are written a word at a time, together: each
-    row still reads back as its own values, NULLs included, in the fields' order."""
+    """Nullable integer columns of either width beside text (the journal's amount columns are
+    mostly NULL): each row reads back as its own values, NULLs included, in the fields'
+    order."""
     frame = pl.DataFrame(
         {
             "n": list(range(len(rows))),
