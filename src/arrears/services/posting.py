@@ -12,7 +12,7 @@ progress or fresh loans), goes through the partitions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -96,9 +96,10 @@ def post_in_partitions(
     """``post_loans`` through the batch path, whatever the number of loans.
 
     One connection serves the reads and the writes, so the database is kept busy by giving it
-    nothing else to wait for: partition k+1 is read as soon as partition k's rows are built
-    and the write of partition k-1 has finished; k is then written while k+1 is derived and
-    planned on this thread.
+    nothing else to wait for: partition k is written and then partition k+2 read, both on the
+    writer's thread, while k+1 (read the same way after k-1 was written) is derived and planned
+    on this one. The next partition's rows are thus in hand before it is planned, and the
+    connection never waits for the planning (one partition more is held as read).
     """
     progress = progress or NoProgress()
     counts = PostingCounts()
@@ -109,26 +110,39 @@ def post_in_partitions(
     uow.ledger.serialise_postings(np.unique(loan_ids).tolist())
     parts = partitions(loan_ids, partition)
     with uow.ledger.appender() as appender:
-        # A partition's inputs and plan are let go as soon as they are used: held until the
-        # next partition's replaced them, they made two partitions' worth of memory.
-        first = next(parts)
-        fetched: _Fetched | None = _fetch(uow, first, fresh=fresh)
-        ids: list[int] | None = first
-        while ids is not None and fetched is not None:
-            following = next(parts, None)
+        planned = next(parts)
+        following = next(parts, None)
+        fetched: _Fetched | None = _fetch(uow, planned, fresh=fresh)
+        ahead = [_fetch(uow, following, fresh=fresh)] if following is not None else []
+        while fetched is not None:
+            # A partition's inputs and plan are let go as soon as they are used: held until
+            # the next partition's replaced them, they made two partitions' worth of memory.
             entries, lines = plan_postings(*fetched.derived(policy), as_of=as_of)
             del fetched
             check_balanced(lines)
             start = appender.prepare(entries, lines, recorded_at=recorded_at, run_id=run_id)
             counts.lines += lines.height
             del entries, lines  # the prepared rows are the writer's
-            appender.wait()
-            fetched = _fetch(uow, following, fresh=fresh) if following is not None else None
-            counts.entries += start()
-            counts.loans += len(ids)
-            progress.advance(len(ids))
-            ids = following
+            later = next(parts, None)
+            appender.wait()  # the write before, and the read of the next partition after it
+            fetched = ahead.pop() if ahead else None
+            counts.entries += start(then=_read_into(ahead, uow, later, fresh=fresh))
+            counts.loans += len(planned)
+            progress.advance(len(planned))
+            if following is None:
+                break
+            planned, following = following, later
     return counts
+
+
+def _read_into(
+    ahead: list[_Fetched], uow: UnitOfWork, ids: list[int] | None, *, fresh: np.ndarray
+) -> Callable[[], None] | None:
+    """The read of partition ``ids`` for the writer's thread to run after its write, its rows
+    left in ``ahead`` for the planning (nothing to read after the last partition)."""
+    if ids is None:
+        return None
+    return lambda: ahead.append(_fetch(uow, ids, fresh=fresh))
 
 
 @dataclass

@@ -28,6 +28,7 @@ from arrears.adapters.db.journal_columns import COLUMNS as AMOUNT_COLUMNS
 from arrears.adapters.db.journal_columns import lines_of as lines_from_columns
 from arrears.adapters.db.journal_columns import pivot
 from arrears.ledger.entries import Entry
+from arrears.services.ports import StartWrite
 
 ENTRY_COLUMNS = {
     "ledger_entries.loan_id": pl.Int64,
@@ -265,25 +266,35 @@ class LedgerAppender:
 
     def prepare(
         self, entries: pl.DataFrame, lines: pl.DataFrame, *, recorded_at: datetime, run_id: int
-    ) -> Callable[[], int]:
+    ) -> StartWrite:
         """Give a batch its ids and build its rows now, while the last batch may still be
         writing (ids taken from the range already reserved need no connection); the function
-        returned waits for the connection, starts writing the rows and returns the entries."""
+        returned waits for the connection, starts writing the rows (then runs its ``then`` on
+        the writer's thread) and returns the entries."""
         if entries.height == 0:
-            return lambda: 0
+            return self._only_then
         if self._ids_need_connection() or not self._builds_ahead():
             self.writes.wait()
         rows = self.store._rows(entries, lines, self._ids(entries.height), recorded_at, run_id)
         connection = self.store.connection
 
-        def write() -> None:
-            insert_frame(connection, schema.ledger_entries, rows)
+        def start(then: Callable[[], None] | None = None) -> int:
+            def write() -> None:
+                insert_frame(connection, schema.ledger_entries, rows)
+                if then is not None:
+                    then()
 
-        def start() -> int:
             self.writes.start(write)  # waits for the batch before
             return rows.height
 
         return start
+
+    def _only_then(self, then: Callable[[], None] | None = None) -> int:
+        """An empty batch's start: nothing to write, and ``then`` on the writer's thread once
+        the batch before is written."""
+        if then is not None:
+            self.writes.start(then)
+        return 0
 
     def _builds_ahead(self) -> bool:
         """Whether a batch's rows are built while the one before is written: on PostgreSQL,
@@ -311,3 +322,4 @@ class LedgerAppender:
     def wait(self) -> None:
         """Let the last batch finish: the connection is free again afterwards."""
         self.writes.wait()
+
