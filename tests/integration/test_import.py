@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import select, text
 
@@ -17,6 +18,7 @@ from arrears.domain.rates import Rate
 from arrears.domain.schedules import level_schedule
 from arrears.ledger.entries import balances, check_batch
 from arrears.ledger.postings import PaymentFact, desired_postings, reconcile
+from arrears.services.posting import PostingCounts, post_in_partitions
 from support.db import run_import, table_counts
 from support.portfolio import BORROWERS, LOANS, PAYMENTS, TODAY
 
@@ -131,6 +133,24 @@ def test_a_posting_in_partitions_of_one_loan_writes_the_same_journal(
     assert ids == list(range(ids[0], ids[0] + report.posting.entries))
     assert strays == 0
     assert _database_balances(container) == _reference_balances(container)
+
+
+def test_posting_again_in_partitions_of_one_loan_reads_every_partition(
+    container: Container, portfolio_files: list[Path]
+) -> None:
+    """Each partition is read on the writer's thread after the write before it; a partition
+    with nothing to write still reads the next, so posting the book again goes through every
+    loan and appends nothing."""
+    run_import(container, portfolio_files)
+    with container.uow() as uow:
+        loans = uow.connection.execute(text("SELECT id FROM loans ORDER BY id")).scalars()
+        ids = np.array(list(loans), dtype=np.int64)
+        again = post_in_partitions(
+            uow, ids, as_of=container.clock.today(), recorded_at=container.clock.now(),
+            run_id=1, partition=1, policy=container.policy,
+        )  # fmt: skip
+        uow.commit()
+    assert again == PostingCounts(loans=3)
 
 
 def test_every_journal_entry_balances(container: Container, portfolio_files: list[Path]) -> None:
