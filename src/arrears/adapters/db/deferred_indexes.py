@@ -3,7 +3,9 @@
 Every row written into a table adds an entry to each of its indexes: a descent of the B-tree
 and, on PostgreSQL, a record in the write-ahead log, per row and per index. Into a table that is
 empty, it is cheaper to drop its secondary indexes and unique constraints, load, and create them
-again: each is then built from one sort of the whole table (docs/adr/0013).
+again: each is then built from one sort of the whole table (docs/adr/0013). So with a foreign
+key on PostgreSQL: checked row by row it is a query per row (a trigger); added after the load,
+one join of the two tables.
 
 Only a table that is empty when its indexes are dropped is treated so: the drop locks the table
 (ACCESS EXCLUSIVE) until the transaction ends, which on a live book would stop its readers for
@@ -21,10 +23,10 @@ table), so only the declared indexes are deferred there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Index, Table, UniqueConstraint, text
+from sqlalchemy import Connection, ForeignKeyConstraint, Index, Table, UniqueConstraint, text
 from sqlalchemy.schema import (
     AddConstraint,
     CreateIndex,
@@ -38,7 +40,7 @@ BUILD_MEMORY = "1GB"
 sort fits in memory, the fewer passes through temporary files (a million loans' journal still
 takes some)."""
 
-Secondary = Index | UniqueConstraint
+Secondary = Index | UniqueConstraint | ForeignKeyConstraint
 _PENDING = "arrears.deferred_indexes"
 
 
@@ -51,9 +53,12 @@ class _Pending:
     tables: dict[str, list[Secondary]] = field(default_factory=dict)
 
 
-def defer(connection: Connection, tables: Sequence[Table]) -> list[str]:
-    """Drop the secondary indexes and unique constraints of each of ``tables`` that is empty, to
-    be built by ``build``; returns the tables whose indexes now wait.
+def defer(
+    connection: Connection, tables: Sequence[Table], *, keep: Collection[str] = ()
+) -> list[str]:
+    """Drop the secondary indexes, unique constraints and foreign keys of each of ``tables``
+    that is empty, but those named in ``keep`` (what the load itself reads through), to be
+    built by ``build``; returns the tables whose indexes now wait.
 
     A table is looked at before anything is dropped (no lock is taken on one that has rows) and
     again once the drop holds it, in a savepoint: a table another transaction wrote to meanwhile
@@ -65,7 +70,7 @@ def defer(connection: Connection, tables: Sequence[Table]) -> list[str]:
     for table in tables:
         if table.name in pending.tables or not is_empty(connection, table):
             continue
-        secondary = _secondary(connection, table)
+        secondary = [item for item in _secondary(connection, table) if item.name not in keep]
         if not secondary:
             continue
         savepoint = connection.begin_nested()
@@ -93,6 +98,8 @@ def build(connection: Connection, tables: Sequence[Table] | None = None) -> list
         return []
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+    # foreign keys last: each is checked by one join, which the indexes built first may serve
+    items.sort(key=lambda item: isinstance(item, ForeignKeyConstraint))
     for item in items:
         connection.execute(_create(item))
     return [str(item.name) for item in items]
@@ -108,14 +115,25 @@ def is_empty(connection: Connection, table: Table) -> bool:
 
 
 def _secondary(connection: Connection, table: Table) -> list[Secondary]:
-    """The table's indexes and (on PostgreSQL) unique constraints that the database has, by
-    name: only what is there is dropped, so only what was there is built again."""
+    """The table's indexes and (on PostgreSQL) unique constraints and foreign keys that the
+    database has, by name: only what is there is dropped, so only what was there is built
+    again. (SQLite keeps a table's constraints in its definition: they cannot be dropped.)"""
     declared: list[Secondary] = sorted(table.indexes, key=lambda index: str(index.name))
-    if connection.dialect.name == "postgresql":
-        unique = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
-        declared += sorted(unique, key=lambda constraint: str(constraint.name))
     present = set(_index_names(connection, table.name))
+    if connection.dialect.name == "postgresql":
+        for kind in (UniqueConstraint, ForeignKeyConstraint):
+            constraints = [c for c in table.constraints if isinstance(c, kind)]
+            declared += sorted(constraints, key=lambda constraint: str(constraint.name))
+        present |= set(_foreign_key_names(connection, table.name))
     return [item for item in declared if str(item.name) in present]
+
+
+def _foreign_key_names(connection: Connection, table: str) -> list[str]:
+    sql = (
+        "SELECT conname FROM pg_constraint WHERE contype = 'f' "
+        "AND conrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident(:table))"
+    )
+    return [str(name) for name in connection.execute(text(sql), {"table": table}).scalars()]
 
 
 def _index_names(connection: Connection, table: str) -> list[str]:

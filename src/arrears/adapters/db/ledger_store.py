@@ -322,4 +322,3 @@ class LedgerAppender:
     def wait(self) -> None:
         """Let the last batch finish: the connection is free again afterwards."""
         self.writes.wait()
-

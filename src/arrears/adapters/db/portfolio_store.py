@@ -46,13 +46,27 @@ _IMPORT_TABLES = [
     ]  # fmt: skip
 
 DEFERRED_INDEXES = {
-    "portfolio": (schema.contact_points, schema.payments),
+    "portfolio": (
+        schema.borrowers, schema.contact_points, schema.loans, schema.collateral,
+        schema.valuations, schema.payments,
+    ),
     "journal": (schema.ledger_entries,),
-}
-"""The tables whose indexes a book's first import builds once (docs/adr/0013), by when they are
-built: the portfolio's before the posting reads the payments back by loan, the journal's after
-the posting. Borrowers, loans and collateral are looked up by external id while the files are
-loaded (their references, their ids read back), so their indexes are the load's own and stay."""
+}  # fmt: skip
+"""The tables whose indexes (and foreign keys) a book's first import builds once
+(docs/adr/0013), by when they are built: the portfolio's before the posting reads the payments
+back by loan, the journal's after the posting."""
+
+LOOKED_UP = frozenset(
+    {
+        "uq_borrowers_external_id",
+        "uq_loans_external_id",
+        "uq_collateral_external_id",
+        "uq_valuations_collateral_id",
+    }
+)
+"""What the load itself reads through, so it stays while the files are loaded: borrowers,
+loans and collateral are found by external id (their references, their ids read back), a
+collateral's known valuations by collateral."""
 
 
 class SqlPortfolioStore(LoanChildrenWrites):
@@ -81,13 +95,14 @@ class SqlPortfolioStore(LoanChildrenWrites):
 
     def defer_indexes(self) -> list[str]:
         """On the first import of a book (no borrowers or loans yet), drop the secondary
-        indexes of the bulk tables (``DEFERRED_INDEXES``) that are empty, to be built once each
-        by ``build_indexes``; returns those tables. A book that has rows keeps its indexes: the
+        indexes and foreign keys of the bulk tables (``DEFERRED_INDEXES``) that are empty, but
+        what the load reads through (``LOOKED_UP``), to be built once each by
+        ``build_indexes``; returns those tables. A book that has rows keeps its indexes: the
         drop would lock out its readers until the import commits."""
         if not all(deferred_indexes.is_empty(self.connection, t) for t in BOOK):
             return []
         tables = [table for stage in DEFERRED_INDEXES.values() for table in stage]
-        return deferred_indexes.defer(self.connection, tables)
+        return deferred_indexes.defer(self.connection, tables, keep=LOOKED_UP)
 
     def build_indexes(self, stage: Literal["portfolio", "journal"]) -> list[str]:
         """Build the indexes ``defer_indexes`` dropped on the tables of ``stage``; their names
