@@ -11,6 +11,7 @@ import polars as pl
 
 from arrears.adapters.files.checks import Rule, problems_from_rules
 from arrears.adapters.files.kinds import FileKind, kind_of
+from arrears.adapters.files.read_ahead import read_ahead
 from arrears.adapters.files.readers import OpenedFile, RawBatch, open_table
 from arrears.adapters.files.rows import CheckContext, CheckedBatch
 from arrears.adapters.files.rows_borrowers import check_borrowers
@@ -66,9 +67,10 @@ class PortfolioFiles:
         return open_table(path, kind, batch_rows=self.batch_rows)
 
     def batches(self, opened: OpenedFile) -> Iterator[RawBatch]:
+        """The file's batches, the next one read while this one is checked and written."""
         if opened.kind is FileKind.SCHEDULES:
-            return regroup(opened.batches(), "loan_id")
-        return opened.batches()
+            return read_ahead(regroup(opened.batches(), "loan_id"))
+        return read_ahead(opened.batches())
 
     def reference_keys(self, kind: FileKind, raw: RawBatch) -> list[str]:
         columns = [c for c in REFERENCE_COLUMNS[kind] if c in raw.frame.columns]
