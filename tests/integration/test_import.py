@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -151,6 +152,32 @@ def test_posting_again_in_partitions_of_one_loan_reads_every_partition(
         )  # fmt: skip
         uow.commit()
     assert again == PostingCounts(loans=3)
+
+
+def test_payments_find_loans_inserted_now_and_loans_imported_before(
+    container: Container, write_csv: Callable[[str, list[dict[str, str]]], Path]
+) -> None:
+    """The loans an import inserts are kept in memory for its payments to find, the others
+    are read from the database: payments of both land on their own loans."""
+    run_import(
+        container, [write_csv("borrowers.csv", BORROWERS), write_csv("loans.csv", LOANS[:2])]
+    )
+    report = run_import(
+        container,
+        [
+            write_csv("loans-more.csv", [LOANS[2]]),
+            write_csv("payments.csv", PAYMENTS),
+        ],
+    )
+    assert report.counts["payments"]["inserted"] == len(PAYMENTS)
+    with container.engine.connect() as connection:
+        landed = connection.execute(
+            text(
+                "SELECT p.external_id, l.external_id FROM payments p "
+                "JOIN loans l ON l.id = p.loan_id"
+            )
+        ).all()
+    assert dict(landed) == {p["payment_id"]: p["loan_id"] for p in PAYMENTS}
 
 
 def test_every_journal_entry_balances(container: Container, portfolio_files: list[Path]) -> None:

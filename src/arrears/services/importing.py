@@ -188,6 +188,7 @@ def _load(
             sink.add_problems(opened.problems)
             progress.finish()
     files.forget_keys()
+    writer.forget_references()
     return {k: dict(v) for k, v in counts.items()}, np.unique(np.concatenate(touched))
 
 

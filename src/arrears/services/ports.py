@@ -86,6 +86,10 @@ class PortfolioWriter(Protocol):
         ...
 
     def new_loan_ids(self) -> np.ndarray: ...
+    def forget_references(self) -> None:
+        """The files are loaded: let go of what was kept to find rows' references."""
+        ...
+
     def defer_indexes(self) -> list[str]:
         """On a book's first import, stop maintaining the bulk tables' secondary indexes row by
         row (docs/adr/0013); the tables whose indexes now wait for ``build_indexes`` (none

@@ -81,6 +81,11 @@ class SqlPortfolioStore(LoanChildrenWrites):
         self._payments_known = not deferred_indexes.is_empty(connection, schema.payments)
         self.new_loans: list[np.ndarray] = []
         self._writes = BackgroundWrites()
+        # The references of the loans this import inserted, as read back after the insert:
+        # the schedules, collateral and payments that follow find their loans here instead of
+        # asking the database (its connection busy with the batch before) for each batch. A
+        # loan comes once in an import (a repeat is refused), so they hold for all of it.
+        self._inserted_loans: list[pl.DataFrame] = []
 
     def submit(self, kind: str, valid: pl.DataFrame, *, file: str) -> Callable[[], WriteResult]:
         """``write`` on a worker thread (the caller checks the next batch meanwhile)."""
@@ -156,6 +161,24 @@ class SqlPortfolioStore(LoanChildrenWrites):
         )
 
     def loan_refs(self, keys: list[str]) -> pl.DataFrame:
+        """The loans of ``keys`` (external ids): those this import inserted from memory, the
+        rest from the database."""
+        if not self._inserted_loans or not keys:
+            return self._stored_loan_refs(keys)
+        if len(self._inserted_loans) > 1:
+            self._inserted_loans = [pl.concat(self._inserted_loans, rechunk=True)]
+        wanted = pl.Series("external_id", keys, dtype=pl.Utf8)
+        found = self._inserted_loans[0].filter(pl.col("external_id").is_in(wanted.implode()))
+        if found.height == len(set(keys)):
+            return found
+        missing = wanted.filter(~wanted.is_in(found.get_column("external_id").implode()))
+        return pl.concat([found, self._stored_loan_refs(missing.to_list())])
+
+    def forget_references(self) -> None:
+        """The files are loaded: what was kept to find their references is let go."""
+        self._inserted_loans = []
+
+    def _stored_loan_refs(self, keys: list[str]) -> pl.DataFrame:
         return lookup(
             self.connection,
             table="loans",
@@ -341,9 +364,10 @@ class SqlPortfolioStore(LoanChildrenWrites):
         if new.height:
             insert_frame(self.connection, schema.loans, self._loan_rows(new))
             result.inserted = new.height
-            refs = self.loan_refs(new.get_column("external_id").to_list())
+            refs = self._stored_loan_refs(new.get_column("external_id").to_list())
             created = refs.get_column("id").to_numpy().astype(np.int64)
             self.new_loans.append(created)
+            self._inserted_loans.append(refs)
         if changed.height:
             rows = self._loan_rows(changed).drop("external_id", "created_at", "schedule_source")
             self._update_by_id(schema.loans, rows, changed.get_column("id"))
