@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, update
 
 from arrears.adapters.db import deferred_indexes, schema
 from arrears.adapters.db.bulk import BackgroundWrites, insert_frame, lookup
+from arrears.adapters.db.inserted_refs import InsertedRefs
 from arrears.adapters.db.loan_children_writes import LoanChildrenWrites
 from arrears.adapters.db.statistics import refresh_statistics
 from arrears.adapters.db.write_result import WriteResult, content_hash
@@ -81,11 +82,8 @@ class SqlPortfolioStore(LoanChildrenWrites):
         self._payments_known = not deferred_indexes.is_empty(connection, schema.payments)
         self.new_loans: list[np.ndarray] = []
         self._writes = BackgroundWrites()
-        # The references of the loans this import inserted, as read back after the insert:
-        # the schedules, collateral and payments that follow find their loans here instead of
-        # asking the database (its connection busy with the batch before) for each batch. A
-        # loan comes once in an import (a repeat is refused), so they hold for all of it.
-        self._inserted_loans: list[pl.DataFrame] = []
+        self._borrowers = InsertedRefs(self._stored_borrower_refs)
+        self._loans = InsertedRefs(self._stored_loan_refs)
 
     def submit(self, kind: str, valid: pl.DataFrame, *, file: str) -> Callable[[], WriteResult]:
         """``write`` on a worker thread (the caller checks the next batch meanwhile)."""
@@ -152,6 +150,20 @@ class SqlPortfolioStore(LoanChildrenWrites):
     # -- references ---------------------------------------------------------------------------
 
     def borrower_refs(self, keys: list[str]) -> pl.DataFrame:
+        """The borrowers of ``keys`` (external ids): those this import inserted from memory,
+        the rest from the database (``inserted_refs``)."""
+        return self._borrowers.find(keys)
+
+    def loan_refs(self, keys: list[str]) -> pl.DataFrame:
+        """The loans of ``keys``, as ``borrower_refs``."""
+        return self._loans.find(keys)
+
+    def forget_references(self) -> None:
+        """The files are loaded: what was kept to find their references is let go."""
+        self._borrowers.forget()
+        self._loans.forget()
+
+    def _stored_borrower_refs(self, keys: list[str]) -> pl.DataFrame:
         return lookup(
             self.connection,
             table="borrowers",
@@ -159,24 +171,6 @@ class SqlPortfolioStore(LoanChildrenWrites):
             keys=keys,
             columns={"borrowers.external_id": pl.Utf8, "borrowers.id": pl.Int64},
         )
-
-    def loan_refs(self, keys: list[str]) -> pl.DataFrame:
-        """The loans of ``keys`` (external ids): those this import inserted from memory, the
-        rest from the database."""
-        if not self._inserted_loans or not keys:
-            return self._stored_loan_refs(keys)
-        if len(self._inserted_loans) > 1:
-            self._inserted_loans = [pl.concat(self._inserted_loans, rechunk=True)]
-        wanted = pl.Series("external_id", keys, dtype=pl.Utf8)
-        found = self._inserted_loans[0].filter(pl.col("external_id").is_in(wanted.implode()))
-        if found.height == len(set(keys)):
-            return found
-        missing = wanted.filter(~wanted.is_in(found.get_column("external_id").implode()))
-        return pl.concat([found, self._stored_loan_refs(missing.to_list())])
-
-    def forget_references(self) -> None:
-        """The files are loaded: what was kept to find their references is let go."""
-        self._inserted_loans = []
 
     def _stored_loan_refs(self, keys: list[str]) -> pl.DataFrame:
         return lookup(
@@ -264,7 +258,9 @@ class SqlPortfolioStore(LoanChildrenWrites):
         # a changed borrower's id came with it; only the new ones are read back
         ids = [changed.select("external_id", "id")]
         if new.height:
-            ids.append(self.borrower_refs(new.get_column("external_id").to_list()))
+            inserted = self._stored_borrower_refs(new.get_column("external_id").to_list())
+            self._borrowers.add(inserted)
+            ids.append(inserted)
         touched = pl.concat(ids)
         if touched.height:
             points = frame.join(touched, on="external_id")
@@ -367,7 +363,7 @@ class SqlPortfolioStore(LoanChildrenWrites):
             refs = self._stored_loan_refs(new.get_column("external_id").to_list())
             created = refs.get_column("id").to_numpy().astype(np.int64)
             self.new_loans.append(created)
-            self._inserted_loans.append(refs)
+            self._loans.add(refs)
         if changed.height:
             rows = self._loan_rows(changed).drop("external_id", "created_at", "schedule_source")
             self._update_by_id(schema.loans, rows, changed.get_column("id"))
