@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from arrears.config import Settings
+
 CHILD = r"""
 import json, os, sys, time
 from datetime import date
@@ -119,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--partition",
         type=int,
-        default=20_000,
-        help="loans per posting partition (Settings.posting_partition_loans)",
+        default=Settings.model_fields["posting_partition_loans"].default,
+        help="loans per posting partition (default: Settings.posting_partition_loans)",
     )
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/arrears-bench-data"))
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
