@@ -35,10 +35,11 @@ from sqlalchemy.schema import (
     ExecutableDDLElement,
 )
 
-BUILD_MEMORY = "1GB"
+BUILD_MEMORY = "4GB"
 """``maintenance_work_mem`` while building (PostgreSQL; 64 MB by default): the more of a table's
-sort fits in memory, the fewer passes through temporary files (a million loans' journal still
-takes some)."""
+sort fits in memory, the fewer passes through temporary files. A parallel build shares it among
+its processes; the journal's unique index at 1,000,000 loans (49.8M entries) took 33.1 s with
+1 GB and 26.6 s with 4 GB. Only what a sort needs is taken, and only while it builds."""
 
 Secondary = Index | UniqueConstraint | ForeignKeyConstraint
 _PENDING = "arrears.deferred_indexes"

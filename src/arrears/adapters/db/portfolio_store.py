@@ -80,6 +80,13 @@ class SqlPortfolioStore(LoanChildrenWrites):
         # this import are caught in memory), so the per-batch lookup is skipped: it would also
         # find no index, the first import of a book building the payments' after the load.
         self._payments_known = not deferred_indexes.is_empty(connection, schema.payments)
+        # So with borrowers, loans and collateral: a table empty when the import began can
+        # hold none of its rows yet, so every row is new and none is looked up first.
+        self._empty_before = {
+            table.name
+            for table in (schema.borrowers, schema.loans, schema.collateral)
+            if deferred_indexes.is_empty(connection, table)
+        }
         self.new_loans: list[np.ndarray] = []
         self._writes = BackgroundWrites()
         self._borrowers = InsertedRefs(self._stored_borrower_refs)
@@ -207,7 +214,10 @@ class SqlPortfolioStore(LoanChildrenWrites):
         self, table: Table, frame: pl.DataFrame, *, compared: tuple[str, ...] = ("content_hash",)
     ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         """Rows not on file yet, rows on file whose ``compared`` columns differ (with the
-        stored ``id``), and how many are unchanged — matched by external id."""
+        stored ``id``), and how many are unchanged — matched by external id (every row is new
+        in a table that was empty when the import began: repeats are caught in memory)."""
+        if table.name in self._empty_before:
+            return frame, frame.clear().with_columns(pl.lit(None, pl.Int64).alias("id")), 0
         columns: dict[str, pl.DataType | type[pl.DataType]] = {
             f"{table.name}.external_id": pl.Utf8,
             f"{table.name}.id": pl.Int64,
