@@ -177,6 +177,7 @@ def _load(
                     else None
                 )
                 pending = files.check(kind, raw, references=references, file=str(path))
+                pending.valid = writer.prepare(kind_name, pending.valid)
                 sink.add(pending.problems)
                 tally["rows"] += raw.frame.height
                 tally["rejected"] += pending.rejected_rows.len()

@@ -79,6 +79,11 @@ class PortfolioWriter(Protocol):
         """The records rows of ``kind`` refer to (borrowers of loans, loans of payments…)."""
         ...
 
+    def prepare(self, kind: str, valid: pl.DataFrame) -> pl.DataFrame:
+        """What ``write`` can compute of a batch without the database, done on the caller's
+        thread while the batch before is written; ``write`` is then given the result."""
+        ...
+
     def write(self, kind: str, valid: pl.DataFrame, *, file: str) -> WriteResultLike: ...
     def submit(self, kind: str, valid: pl.DataFrame, *, file: str) -> Callable[[], WriteResultLike]:
         """Start ``write`` on a worker thread; calling the result waits for it. The connection

@@ -248,12 +248,20 @@ class SqlPortfolioStore(LoanChildrenWrites):
 
     # -- borrowers ----------------------------------------------------------------------------
 
+    def prepare(self, kind: str, valid: pl.DataFrame) -> pl.DataFrame:
+        """What ``write`` computes of a batch without the database, done now, on the caller's
+        thread, while the batch before is still being written: a borrower's content hash and
+        blind indexes, and, into an empty table (where every row is new and gets sealed),
+        its sealed date of birth and SSN. ``write`` takes the batch with these columns."""
+        if kind != "borrowers" or valid.height == 0:
+            return valid
+        frame = self._borrower_keys(valid)
+        if schema.borrowers.name not in self._empty_before:
+            return frame
+        return frame.with_columns(self._sealed_borrower_fields(frame))
+
     def write_borrowers(self, valid: pl.DataFrame) -> WriteResult:
-        frame = valid.with_columns(
-            content_hash(valid, _BORROWER_FIELDS),
-            self._indexed(valid.get_column("ssn_digits")).alias("ssn_index"),
-            self._indexed(valid.get_column("dob").cast(pl.Utf8)).alias("dob_index"),
-        )
+        frame = valid if "content_hash" in valid.columns else self._borrower_keys(valid)
         new, changed, unchanged = self._new_and_changed(
             schema.borrowers, frame, compared=("content_hash", "ssn_index", "dob_index")
         )
@@ -277,6 +285,21 @@ class SqlPortfolioStore(LoanChildrenWrites):
             self._write_contact_points(points, replace=changed.height)
         return result
 
+    def _borrower_keys(self, valid: pl.DataFrame) -> pl.DataFrame:
+        """The batch with the content hash and blind indexes a borrower is compared by."""
+        return valid.with_columns(
+            content_hash(valid, _BORROWER_FIELDS),
+            self._indexed(valid.get_column("ssn_digits")).alias("ssn_index"),
+            self._indexed(valid.get_column("dob").cast(pl.Utf8)).alias("dob_index"),
+        )
+
+    def _sealed_borrower_fields(self, frame: pl.DataFrame) -> list[pl.Series]:
+        """Date of birth and SSN sealed (AES-256-GCM, ``adapters/field_crypto.py``)."""
+        return [
+            self._sealed(frame.get_column("dob").cast(pl.Utf8)).alias("dob_sealed"),
+            self._sealed(frame.get_column("ssn_digits")).alias("ssn_sealed"),
+        ]
+
     def _sealed(self, values: pl.Series) -> pl.Series:
         return pl.Series(values.name, self.cipher.encrypt_all(values.to_list()), dtype=pl.Utf8)
 
@@ -284,15 +307,17 @@ class SqlPortfolioStore(LoanChildrenWrites):
         return pl.Series(values.name, self.cipher.blind_indexes(values.to_list()), dtype=pl.Utf8)
 
     def _borrower_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if "dob_sealed" not in frame.columns:  # sealed now unless ``prepare`` did
+            frame = frame.with_columns(self._sealed_borrower_fields(frame))
         return frame.select(
             pl.col("external_id"),
             pl.col("first_name"),
             pl.col("middle_name"),
             pl.col("last_name"),
             pl.col("suffix"),
-            self._sealed(frame.get_column("dob").cast(pl.Utf8)).alias("dob_sealed"),
+            pl.col("dob_sealed"),
             pl.col("dob_index"),
-            self._sealed(frame.get_column("ssn_digits")).alias("ssn_sealed"),
+            pl.col("ssn_sealed"),
             pl.col("ssn_index"),
             pl.col("ssn_digits").str.slice(5, 4).fill_null("").alias("ssn_last4"),
             pl.col("language_code").alias("language"),
