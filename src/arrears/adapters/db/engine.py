@@ -100,7 +100,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             raise
         # A first import holds the file in rollback-journal mode (docs/adr/0018) and puts it
         # back in the log when it ends; this connection reads it as it is meanwhile.
-        pass
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")

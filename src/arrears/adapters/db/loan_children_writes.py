@@ -29,7 +29,7 @@ class LoanChildrenWrites:
     connection: Connection
     now: datetime
     run_id: int
-    _payments_known: bool
+    _empty_before: set[str]  # the tables empty when the import began
 
     def collateral_refs(self, keys: list[str]) -> pl.DataFrame:
         raise NotImplementedError
@@ -185,7 +185,7 @@ class LoanChildrenWrites:
     # -- payments -----------------------------------------------------------------------------
 
     def write_payments(self, valid: pl.DataFrame, *, file: str) -> WriteResult:
-        if not self._payments_known:
+        if schema.payments.name in self._empty_before:
             return self._insert_new_payments(valid)
         existing = lookup(
             self.connection,

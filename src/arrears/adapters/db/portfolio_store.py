@@ -76,15 +76,13 @@ class SqlPortfolioStore(LoanChildrenWrites):
         self.cipher = cipher
         self.now = now
         self.run_id = run_id
-        # On a first load no payment can be known from an earlier import (duplicates inside
-        # this import are caught in memory), so the per-batch lookup is skipped: it would also
-        # find no index, the first import of a book building the payments' after the load.
-        self._payments_known = not deferred_indexes.is_empty(connection, schema.payments)
-        # So with borrowers, loans and collateral: a table empty when the import began can
-        # hold none of its rows yet, so every row is new and none is looked up first.
+        # A table empty when the import began can hold none of its rows from an earlier one
+        # (repeats inside this import are caught in memory): every row is new, and none is
+        # looked up before it is written. (The payments' lookup would also find no index: the
+        # first import of a book builds it after the load.)
         self._empty_before = {
             table.name
-            for table in (schema.borrowers, schema.loans, schema.collateral)
+            for table in (schema.borrowers, schema.loans, schema.collateral, schema.payments)
             if deferred_indexes.is_empty(connection, table)
         }
         self.new_loans: list[np.ndarray] = []
